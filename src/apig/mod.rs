@@ -1,0 +1,6 @@
+//! Huawei Cloud APIG client: typed models, AK/SK signing, HTTP with retries.
+//! Knows nothing of Terraform.
+
+pub mod client;
+pub mod models;
+pub mod signer;

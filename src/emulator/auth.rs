@@ -1,0 +1,409 @@
+//! Token and AK/SK authentication as the gateway in front of the service
+//! does it. The signature is recomputed from what was received, so a client
+//! whose canonical request differs gets the server's version back.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use hyper::HeaderMap;
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::util::parse_query;
+use crate::apig::signer;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthKind {
+    None,
+    Token,
+    Aksk,
+}
+
+/// Failures in a row that lock an access key, and for how long.
+const LOCK_AFTER: u32 = 5;
+const LOCK_SECS: i64 = 300;
+
+pub struct Auth {
+    pub tokens: Vec<String>,
+    pub keys: Vec<(String, String)>,
+    pub security_token: Option<String>,
+    pub lockout: AtomicBool,
+    /// access key -> (failures in a row, locked until unix time)
+    failures: Mutex<HashMap<String, (u32, i64)>>,
+}
+
+/// What the request looked like on the wire.
+pub struct Received<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub raw_query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+impl Auth {
+    pub fn new(
+        tokens: Vec<String>,
+        keys: Vec<(String, String)>,
+        security_token: Option<String>,
+        lockout: bool,
+    ) -> Self {
+        Auth {
+            tokens,
+            keys,
+            security_token,
+            lockout: AtomicBool::new(lockout),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn clear_lockouts(&self) {
+        if let Ok(mut f) = self.failures.lock() {
+            f.clear();
+        }
+    }
+
+    /// AK/SK when an `SDK-HMAC-SHA256` Authorization is present, else the
+    /// token, else nothing (401).
+    pub fn check(&self, r: &Received, now: i64) -> (AuthKind, Result<(), ApiError>) {
+        let authz = header(r.headers, "authorization");
+        if authz
+            .as_deref()
+            .is_some_and(|a| a.trim_start().starts_with(signer::ALGORITHM))
+        {
+            return (
+                AuthKind::Aksk,
+                self.check_aksk(r, authz.as_deref().unwrap_or(""), now),
+            );
+        }
+        match header(r.headers, "x-auth-token") {
+            Some(t)
+                if self
+                    .tokens
+                    .iter()
+                    .any(|k| ct_eq(k.as_bytes(), t.as_bytes())) =>
+            {
+                (AuthKind::Token, Ok(()))
+            }
+            Some(_) => (AuthKind::Token, Err(ApiError::bad_token())),
+            None => (AuthKind::None, Err(ApiError::bad_token())),
+        }
+    }
+
+    fn check_aksk(&self, r: &Received, authz: &str, now: i64) -> Result<(), ApiError> {
+        let fail = |m: &str| -> Result<(), ApiError> {
+            Err(ApiError::aksk(format!(
+                "Incorrect IAM authentication information: {m}"
+            )))
+        };
+        let Some(parsed) = signer::parse_authorization(authz) else {
+            return fail("the Authorization header is malformed");
+        };
+        let Some(sk) = self
+            .keys
+            .iter()
+            .find(|(ak, _)| *ak == parsed.access)
+            .map(|(_, sk)| sk.clone())
+        else {
+            return fail(&format!("access key {} does not exist", parsed.access));
+        };
+        if self.is_locked(&parsed.access, now) {
+            return fail(
+                "the access key is locked after repeated signature failures, retry in 5 minutes",
+            );
+        }
+        let signed: Vec<String> = parsed
+            .signed_headers
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        if !signed.iter().any(|h| h == "x-sdk-date") {
+            return fail("x-sdk-date is not signed");
+        }
+        let Some(date) = header(r.headers, "x-sdk-date") else {
+            return fail("the X-Sdk-Date header is missing");
+        };
+        let Some(t) = signer::parse_sdk_date(date.trim()) else {
+            return fail(&format!(
+                "X-Sdk-Date {date} is not in the form YYYYMMDDTHHMMSSZ"
+            ));
+        };
+        if (t - now).abs() > signer::MAX_CLOCK_SKEW_SECS {
+            return fail(&format!(
+                "X-Sdk-Date {date} is more than 15 minutes off the server time {}",
+                signer::sdk_date(now)
+            ));
+        }
+        if let Some(expected) = &self.security_token {
+            match header(r.headers, "x-security-token") {
+                Some(t) if ct_eq(t.as_bytes(), expected.as_bytes()) => {}
+                Some(_) => return fail("the security token is invalid or expired"),
+                None => return fail("the X-Security-Token header is required for this key"),
+            }
+            if !signed.iter().any(|h| h == "x-security-token") {
+                return fail("x-security-token is not signed");
+            }
+        }
+
+        // Each signed header with the values received (empty if absent).
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for name in &signed {
+            let mut values: Vec<String> = r
+                .headers
+                .get_all(name.as_str())
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect();
+            if values.is_empty() {
+                values.push(String::new());
+            }
+            headers.extend(values.into_iter().map(|v| (name.clone(), v)));
+        }
+        let query = parse_query(r.raw_query);
+        let input = signer::SigningInput {
+            method: r.method,
+            path: r.path,
+            query: &query,
+            headers: &headers,
+            body: r.body,
+        };
+        let ours = signer::sign(&parsed.access, &sk, &input);
+        if ct_eq(
+            ours.signature.as_bytes(),
+            parsed.signature.to_ascii_lowercase().as_bytes(),
+        ) {
+            self.record(&parsed.access, true, now);
+            Ok(())
+        } else {
+            self.record(&parsed.access, false, now);
+            Err(ApiError::aksk(format!(
+                "Verify aksk signature fail, canonicalRequest: {}",
+                ours.canonical_request.replace('\n', "|")
+            )))
+        }
+    }
+
+    fn is_locked(&self, ak: &str, now: i64) -> bool {
+        self.lockout.load(Ordering::Relaxed)
+            && self
+                .failures
+                .lock()
+                .map(|f| f.get(ak).is_some_and(|(_, until)| *until > now))
+                .unwrap_or(false)
+    }
+
+    fn record(&self, ak: &str, ok: bool, now: i64) {
+        let Ok(mut f) = self.failures.lock() else {
+            return;
+        };
+        if ok {
+            f.remove(ak);
+            return;
+        }
+        let e = f.entry(ak.to_string()).or_insert((0, 0));
+        e.0 += 1;
+        if self.lockout.load(Ordering::Relaxed) && e.0 >= LOCK_AFTER {
+            *e = (0, now + LOCK_SECS);
+        }
+    }
+}
+
+fn header(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+/// Constant-time comparison (length is not hidden).
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyper::header::{HeaderName, HeaderValue};
+
+    const AK: &str = "AK0001";
+    const SK: &str = "secret";
+
+    fn auth(st: Option<&str>) -> Auth {
+        Auth::new(
+            vec!["tok".into()],
+            vec![(AK.into(), SK.into())],
+            st.map(String::from),
+            true,
+        )
+    }
+
+    /// Signs like a client and returns the headers to send.
+    fn signed(
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &[u8],
+        date: i64,
+        extra: &[(&str, &str)],
+    ) -> (HeaderMap, String) {
+        let q: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut hs: Vec<(String, String)> = vec![
+            ("Host".into(), "127.0.0.1:8080".into()),
+            ("X-Sdk-Date".into(), signer::sdk_date(date)),
+        ];
+        hs.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let s = signer::sign(
+            AK,
+            SK,
+            &signer::SigningInput {
+                method,
+                path,
+                query: &q,
+                headers: &hs,
+                body,
+            },
+        );
+        let mut map = HeaderMap::new();
+        for (k, v) in &hs {
+            map.append(
+                HeaderName::from_bytes(k.to_ascii_lowercase().as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        map.insert(
+            "authorization",
+            HeaderValue::from_str(&s.authorization).unwrap(),
+        );
+        (map, signer::canonical_query(&q))
+    }
+
+    fn run(
+        a: &Auth,
+        method: &str,
+        path: &str,
+        raw_query: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: i64,
+    ) -> (AuthKind, Result<(), ApiError>) {
+        a.check(
+            &Received {
+                method,
+                path,
+                raw_query,
+                headers,
+                body,
+            },
+            now,
+        )
+    }
+
+    #[test]
+    fn tokens() {
+        let a = auth(None);
+        let mut h = HeaderMap::new();
+        assert_eq!(run(&a, "GET", "/", "", &h, b"", 0).0, AuthKind::None);
+        h.insert("x-auth-token", HeaderValue::from_static("bad"));
+        let (k, r) = run(&a, "GET", "/", "", &h, b"", 0);
+        assert_eq!(
+            (k, r.unwrap_err().code.as_str()),
+            (AuthKind::Token, "APIG.1002")
+        );
+        h.insert("x-auth-token", HeaderValue::from_static("tok"));
+        assert_eq!(
+            run(&a, "GET", "/", "", &h, b"", 0),
+            (AuthKind::Token, Ok(()))
+        );
+    }
+
+    #[test]
+    fn good_and_tampered_signatures() {
+        let a = auth(None);
+        let now = 1_700_000_000;
+        let body = br#"{"a":1}"#;
+        let (h, q) = signed(
+            "POST",
+            "/v2/p/x",
+            &[("limit", "10"), ("name", "a b")],
+            body,
+            now,
+            &[],
+        );
+        assert_eq!(run(&a, "POST", "/v2/p/x", &q, &h, body, now).1, Ok(()));
+        let err = run(&a, "POST", "/v2/p/x", &q, &h, br#"{"a":2}"#, now)
+            .1
+            .unwrap_err();
+        assert_eq!(err.code, "APIGW.0301");
+        assert!(
+            err.msg.starts_with(
+                "Verify aksk signature fail, canonicalRequest: POST|/v2/p/x/|limit=10&name=a%20b|"
+            ),
+            "{}",
+            err.msg
+        );
+        assert!(err.request_id.is_some());
+        // stale date
+        let (h, q) = signed("GET", "/v2/p/x", &[], b"", now - 16 * 60, &[]);
+        let err = run(&a, "GET", "/v2/p/x", &q, &h, b"", now).1.unwrap_err();
+        assert!(err.msg.contains("15 minutes"), "{}", err.msg);
+        // unknown key
+        let mut h2 = h.clone();
+        h2.insert(
+            "authorization",
+            HeaderValue::from_str(&h["authorization"].to_str().unwrap().replace(AK, "NOPE"))
+                .unwrap(),
+        );
+        assert!(run(&a, "GET", "/v2/p/x", &q, &h2, b"", now - 16 * 60)
+            .1
+            .unwrap_err()
+            .msg
+            .contains("NOPE"));
+    }
+
+    #[test]
+    fn lockout_after_five_failures() {
+        let a = auth(None);
+        let now = 1_700_000_000;
+        let (h, q) = signed("GET", "/x", &[], b"", now, &[]);
+        for _ in 0..5 {
+            assert!(run(&a, "GET", "/y", &q, &h, b"", now)
+                .1
+                .unwrap_err()
+                .msg
+                .contains("Verify aksk"));
+        }
+        assert!(run(&a, "GET", "/x", &q, &h, b"", now)
+            .1
+            .unwrap_err()
+            .msg
+            .contains("locked"));
+        assert_eq!(run(&a, "GET", "/x", &q, &h, b"", now + 301).1, Ok(()));
+    }
+
+    #[test]
+    fn security_token_must_match_and_be_signed() {
+        let a = auth(Some("STS"));
+        let now = 1_700_000_000;
+        let (h, q) = signed("GET", "/x", &[], b"", now, &[]);
+        assert!(run(&a, "GET", "/x", &q, &h, b"", now)
+            .1
+            .unwrap_err()
+            .msg
+            .contains("X-Security-Token"));
+        let (h, q) = signed("GET", "/x", &[], b"", now, &[("X-Security-Token", "WRONG")]);
+        assert!(run(&a, "GET", "/x", &q, &h, b"", now).1.is_err());
+        let (h, q) = signed("GET", "/x", &[], b"", now, &[("X-Security-Token", "STS")]);
+        assert_eq!(run(&a, "GET", "/x", &q, &h, b"", now).1, Ok(()));
+        // present but unsigned
+        let (mut h, q) = signed("GET", "/x", &[], b"", now, &[]);
+        h.insert("x-security-token", HeaderValue::from_static("STS"));
+        assert!(run(&a, "GET", "/x", &q, &h, b"", now)
+            .1
+            .unwrap_err()
+            .msg
+            .contains("not signed"));
+    }
+}

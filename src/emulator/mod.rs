@@ -1,0 +1,536 @@
+//! A local fake of the Huawei Cloud APIG v2 VPC channel API, faithful to
+//! the real service (including its habits), for end-to-end tests, demos and
+//! offline CI.
+//!
+//! # Library use
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use hwprovider::emulator::{start, Options};
+//! let emu = start(Options {
+//!     instances: vec!["my-gateway".into()],
+//!     ..Options::default()
+//! })
+//! .await?;
+//! println!("{}", emu.url); // http://127.0.0.1:PORT
+//! emu.emulator().set_quirks(false); // same as POST /_emulator/config
+//! emu.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! [`start`] binds (port 0 picks a free one), loads the state file, spawns
+//! the server on the current Tokio runtime and returns a [`Handle`]. The
+//! server stops on [`Handle::shutdown`] or when the handle is dropped.
+//! [`run_cli`] is the whole `apig-emulator` binary.
+//!
+//! # HTTP surface
+//!
+//! API: `/v2/{project_id}/apigw/instances/{instance_id}/vpc-channels`
+//! (`GET` list, `POST` create), `.../vpc-channels/{id}` (`GET`, `PUT`,
+//! `DELETE`), `.../vpc-channels/{id}/members` (`GET`). Every API request
+//! needs `X-Auth-Token` or an AK/SK signature.
+//!
+//! Admin (no auth, never faulted or recorded), under `/_emulator/`:
+//! `GET health`; `GET requests[?since=SEQ]`, `DELETE requests`;
+//! `GET channels`; `POST channels/{id}/bind-api`, `.../unbind-api`;
+//! `GET|POST|DELETE faults`; `GET|POST config` (`quirks`, `quota`,
+//! `aksk_lockout`); `GET|POST instances` (`{"instance_id": ..}`);
+//! `POST reset` (channels, requests, faults, key lockouts).
+
+mod admin;
+mod api;
+pub mod auth;
+pub mod error;
+pub mod faults;
+mod persist;
+pub mod render;
+mod server;
+pub mod store;
+pub mod util;
+pub mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use auth::AuthKind;
+pub use faults::FaultRule;
+pub use server::MAX_BODY;
+pub use store::StoredChannel;
+
+use persist::Persister;
+use store::{Policy, Store};
+
+pub const DEFAULT_INSTANCE: &str = "eddc4d25480b4cd6b512f270a1b8b341";
+pub const DEFAULT_TOKEN: &str = "emulator-token";
+pub const DEFAULT_AK: &str = "EMULATORACCESSKEY0001";
+pub const DEFAULT_SK: &str = "emulator-secret-key-0001";
+pub const DEFAULT_QUOTA: usize = 30;
+/// Recorded API requests kept (oldest dropped first).
+pub const DEFAULT_MAX_RECORDED: usize = 20_000;
+
+/// Everything the emulator can be told at start.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub host: String,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub state_file: Option<PathBuf>,
+    /// The server's habits (on by default); off: data comes back as stored.
+    pub quirks: bool,
+    /// Channels per gateway.
+    pub quota: usize,
+    /// Gateway instance IDs that exist.
+    pub instances: Vec<String>,
+    /// Accepted `X-Auth-Token` values.
+    pub tokens: Vec<String>,
+    pub ak: String,
+    pub sk: String,
+    /// When set, AK/SK requests must carry (and sign) this
+    /// `X-Security-Token`.
+    pub security_token: Option<String>,
+    /// Lock an access key for 5 minutes after 5 bad signatures in a row, as
+    /// the real gateway does.
+    pub aksk_lockout: bool,
+    /// Serve HTTPS with a fresh self-signed certificate.
+    pub tls: bool,
+    /// Where to write that certificate (PEM), for clients that verify.
+    pub tls_cert_out: Option<PathBuf>,
+    /// One line per API request on stderr.
+    pub verbose: bool,
+    pub max_recorded: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            host: "127.0.0.1".into(),
+            port: 0,
+            state_file: None,
+            quirks: true,
+            quota: DEFAULT_QUOTA,
+            instances: vec![DEFAULT_INSTANCE.into()],
+            tokens: vec![DEFAULT_TOKEN.into()],
+            ak: DEFAULT_AK.into(),
+            sk: DEFAULT_SK.into(),
+            security_token: None,
+            aksk_lockout: true,
+            tls: false,
+            tls_cert_out: None,
+            verbose: false,
+            max_recorded: DEFAULT_MAX_RECORDED,
+        }
+    }
+}
+
+pub const USAGE: &str = "\
+usage: apig-emulator [options]
+  --port N               port to listen on (0 = pick a free one; default 0)
+  --host ADDR            address to bind (default 127.0.0.1)
+  --state-file PATH      load channels from PATH and save them after every change
+  --no-quirks            turn off the real server's habits
+  --quota N              channels per gateway (default 30)
+  --instance ID          a gateway that exists (repeatable; default eddc4d25480b4cd6b512f270a1b8b341)
+  --token T              an accepted X-Auth-Token (repeatable; default emulator-token)
+  --ak AK --sk SK        the accepted key pair (default EMULATORACCESSKEY0001 / emulator-secret-key-0001)
+  --security-token T     AK/SK requests must carry and sign X-Security-Token: T
+  --no-aksk-lockout      do not lock a key after 5 bad signatures
+  --tls                  serve HTTPS with a fresh self-signed certificate
+  --tls-cert-out PATH    write that certificate (PEM) to PATH
+  --max-recorded N       API requests kept for /_emulator/requests (default 20000)
+  --verbose              log each API request to stderr
+Prints one line `listening on http://127.0.0.1:PORT` on stdout when ready.";
+
+impl Options {
+    /// Parses command-line arguments (without the program name). Both
+    /// `--opt value` and `--opt=value` work.
+    pub fn from_args<I, S>(args: I) -> Result<Options, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut o = Options::default();
+        let (mut instances, mut tokens) = (Vec::new(), Vec::new());
+        let mut it = args.into_iter().map(Into::into);
+        while let Some(arg) = it.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = |what: &str| -> Result<String, String> {
+                inline
+                    .clone()
+                    .or_else(|| it.next())
+                    .ok_or_else(|| format!("{name} needs {what}"))
+            };
+            let number = |s: String, name: &str| -> Result<u64, String> {
+                s.parse::<u64>()
+                    .map_err(|_| format!("{name}: not a number: {s}"))
+            };
+            match name.as_str() {
+                "--port" => {
+                    let p = number(value("a port")?, "--port")?;
+                    o.port = u16::try_from(p).map_err(|_| format!("--port: out of range: {p}"))?;
+                }
+                "--host" => o.host = value("an address")?,
+                "--state-file" => o.state_file = Some(PathBuf::from(value("a path")?)),
+                "--no-quirks" => o.quirks = false,
+                "--quota" => o.quota = number(value("a number")?, "--quota")? as usize,
+                "--instance" => instances.push(value("an instance ID")?),
+                "--token" => tokens.push(value("a token")?),
+                "--ak" => o.ak = value("an access key")?,
+                "--sk" => o.sk = value("a secret key")?,
+                "--security-token" => o.security_token = Some(value("a token")?),
+                "--no-aksk-lockout" => o.aksk_lockout = false,
+                "--tls" => o.tls = true,
+                "--tls-cert-out" => o.tls_cert_out = Some(PathBuf::from(value("a path")?)),
+                "--max-recorded" => {
+                    o.max_recorded = number(value("a number")?, "--max-recorded")? as usize
+                }
+                "--verbose" => o.verbose = true,
+                _ => return Err(format!("unknown argument: {arg}")),
+            }
+        }
+        if !instances.is_empty() {
+            o.instances = instances;
+        }
+        if !tokens.is_empty() {
+            o.tokens = tokens;
+        }
+        if o.ak.is_empty() || o.sk.is_empty() {
+            return Err("--ak and --sk must not be empty".into());
+        }
+        Ok(o)
+    }
+}
+
+/// One API request as received, for `/_emulator/requests`.
+#[derive(Serialize, Clone, Debug)]
+pub struct Recorded {
+    pub seq: u64,
+    /// Arrival, Unix milliseconds.
+    pub at_ms: i64,
+    pub duration_ms: u64,
+    pub method: String,
+    pub path: String,
+    /// Decoded query parameters (last value wins).
+    pub query: serde_json::Map<String, Value>,
+    pub raw_query: String,
+    /// Parsed JSON body, or null (none, not JSON, or over 64 KiB).
+    pub body: Value,
+    /// Status sent, or that would have been sent before a drop; 0 when the
+    /// request was dropped before being served.
+    pub status: u16,
+    pub auth: AuthKind,
+    /// An injected fault applied to it.
+    pub fault: bool,
+    /// The connection was closed without an answer.
+    pub dropped: bool,
+}
+
+struct RequestLog {
+    entries: VecDeque<Recorded>,
+    next_seq: u64,
+    cap: usize,
+}
+
+/// The emulator's shared state; reachable in-process through
+/// [`Handle::emulator`] for what the admin API does over HTTP.
+pub struct Emulator {
+    store: Mutex<Store>,
+    log: Mutex<RequestLog>,
+    faults: faults::Faults,
+    auth: auth::Auth,
+    quirks: AtomicBool,
+    quota: AtomicUsize,
+    persist: Option<Persister>,
+    verbose: bool,
+}
+
+impl Emulator {
+    fn new(o: &Options) -> std::io::Result<Self> {
+        let mut store = Store::new(o.instances.iter().cloned());
+        if let Some(path) = &o.state_file {
+            if let Some(state) = Persister::load(path)? {
+                store.load(state.instances, state.channels);
+            }
+        }
+        Ok(Emulator {
+            store: Mutex::new(store),
+            log: Mutex::new(RequestLog {
+                entries: VecDeque::new(),
+                next_seq: 1,
+                cap: o.max_recorded.max(1),
+            }),
+            faults: faults::Faults::default(),
+            auth: auth::Auth::new(
+                o.tokens.clone(),
+                vec![(o.ak.clone(), o.sk.clone())],
+                o.security_token.clone(),
+                o.aksk_lockout,
+            ),
+            quirks: AtomicBool::new(o.quirks),
+            quota: AtomicUsize::new(o.quota),
+            persist: o.state_file.clone().map(Persister::new),
+            verbose: o.verbose,
+        })
+    }
+
+    /// The store lock survives a panicking holder: the data is still usable.
+    fn lock_store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_log(&self) -> MutexGuard<'_, RequestLog> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn policy(&self) -> Policy {
+        Policy {
+            quirks: self.quirks(),
+            quota: self.quota.load(Ordering::Relaxed),
+        }
+    }
+
+    async fn persisted(&self, gen: u64) {
+        if let Some(p) = &self.persist {
+            p.wait(gen).await;
+        }
+    }
+
+    fn record(&self, mut r: Recorded) {
+        let mut log = self.lock_log();
+        r.seq = log.next_seq;
+        log.next_seq += 1;
+        if log.entries.len() >= log.cap {
+            log.entries.pop_front();
+        }
+        log.entries.push_back(r);
+    }
+
+    pub fn quirks(&self) -> bool {
+        self.quirks.load(Ordering::Relaxed)
+    }
+
+    pub fn set_quirks(&self, on: bool) {
+        self.quirks.store(on, Ordering::Relaxed);
+    }
+
+    pub fn set_quota(&self, n: usize) {
+        self.quota.store(n, Ordering::Relaxed);
+    }
+
+    pub fn set_aksk_lockout(&self, on: bool) {
+        self.auth.lockout.store(on, Ordering::Relaxed);
+        if !on {
+            self.auth.clear_lockouts();
+        }
+    }
+
+    pub fn config_json(&self) -> Value {
+        json!({
+            "quirks": self.quirks(),
+            "quota": self.quota.load(Ordering::Relaxed),
+            "aksk_lockout": self.auth.lockout.load(Ordering::Relaxed),
+        })
+    }
+
+    /// Recorded API requests, oldest first; only those after `since`.
+    pub fn requests(&self, since: Option<u64>) -> Vec<Recorded> {
+        let log = self.lock_log();
+        log.entries
+            .iter()
+            .filter(|r| since.is_none_or(|s| r.seq > s))
+            .cloned()
+            .collect()
+    }
+
+    pub fn clear_requests(&self) {
+        self.lock_log().entries.clear();
+    }
+
+    /// Every stored channel (all gateways), as stored, oldest first.
+    pub fn channels(&self) -> Vec<StoredChannel> {
+        self.lock_store()
+            .all()
+            .into_iter()
+            .map(|c| (*c).clone())
+            .collect()
+    }
+
+    fn channels_json(&self) -> Value {
+        let all = self.lock_store().all();
+        serde_json::to_value(store::ChannelsSer(&all)).unwrap_or_else(|_| json!([]))
+    }
+
+    pub fn instances(&self) -> Vec<String> {
+        self.lock_store().instances.iter().cloned().collect()
+    }
+
+    pub async fn add_instance(&self, id: &str) {
+        let gen = {
+            let mut st = self.lock_store();
+            st.instances.insert(id.to_string());
+            st.gen += 1;
+            st.gen
+        };
+        self.persisted(gen).await;
+    }
+
+    pub fn add_fault(&self, rule: FaultRule) -> Result<(), String> {
+        rule.check()?;
+        self.faults.add(rule);
+        Ok(())
+    }
+
+    pub fn clear_faults(&self) {
+        self.faults.clear();
+    }
+
+    /// Adds `delta` to the APIs using channel `id`; None if there is none.
+    pub async fn bind_api(&self, id: &str, delta: i32) -> Option<u32> {
+        let (n, gen) = {
+            let mut st = self.lock_store();
+            let n = st.bind(id, delta)?;
+            (n, st.gen)
+        };
+        self.persisted(gen).await;
+        Some(n)
+    }
+
+    /// Wipes channels, recorded requests, faults and key lockouts; keeps
+    /// gateways and settings.
+    pub async fn reset(&self) {
+        let gen = {
+            let mut st = self.lock_store();
+            st.clear_channels();
+            st.gen
+        };
+        self.clear_requests();
+        self.faults.clear();
+        self.auth.clear_lockouts();
+        self.persisted(gen).await;
+    }
+}
+
+/// A running emulator.
+pub struct Handle {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT` (https with TLS).
+    pub url: String,
+    /// The self-signed certificate in TLS mode.
+    pub cert_pem: Option<String>,
+    emulator: Arc<Emulator>,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Handle {
+    pub fn emulator(&self) -> &Arc<Emulator> {
+        &self.emulator
+    }
+
+    /// Stops accepting, lets open requests finish (at most 5 s) and writes
+    /// the state file.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// Starts the emulator on the current Tokio runtime.
+pub async fn start(opts: Options) -> std::io::Result<Handle> {
+    let emulator = Arc::new(Emulator::new(&opts)?);
+    let (tls, cert_pem) = if opts.tls {
+        let (acceptor, pem) = server::tls_acceptor()?;
+        if let Some(path) = &opts.tls_cert_out {
+            std::fs::write(path, &pem)?;
+        }
+        (Some(acceptor), Some(pem))
+    } else {
+        (None, None)
+    };
+    let listener = TcpListener::bind((opts.host.as_str(), opts.port)).await?;
+    let addr = listener.local_addr()?;
+    let url = format!("{}://{addr}", if opts.tls { "https" } else { "http" });
+    let (tx, rx) = watch::channel(false);
+    let task = tokio::spawn(server::run(listener, tls, emulator.clone(), rx));
+    Ok(Handle {
+        addr,
+        url,
+        cert_pem,
+        emulator,
+        shutdown: tx,
+        task: Some(task),
+    })
+}
+
+/// The `apig-emulator` program: parse `args` (without the program name),
+/// serve until Ctrl-C or SIGTERM. Returns the exit code.
+pub async fn run_cli<I, S>(args: I) -> i32
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let args: Vec<String> = args.into_iter().map(Into::into).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return 0;
+    }
+    let opts = match Options::from_args(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("apig-emulator: {e}\n{USAGE}");
+            return 2;
+        }
+    };
+    let handle = match start(opts).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("apig-emulator: {e}");
+            return 1;
+        }
+    };
+    // println! would panic if stdout is gone; a reader may close it early.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "listening on {}", handle.url);
+    let _ = out.flush();
+    wait_for_signal().await;
+    handle.shutdown().await;
+    0
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,546 @@
+//! The channel store: what the server keeps, not what it shows (rendering
+//! with the server's habits is in `render.rs`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::util::{fake_pod_ips, new_id, now_times};
+use crate::apig::models::{
+    ChannelRequest, HealthConfig, Member, MemberGroup, MemberInfo, MicroserviceInfo,
+};
+
+/// One channel as stored. Groups, members, health check and microservice
+/// info keep the fields exactly as sent plus the server-made ones (IDs,
+/// times); defaults are filled in only when rendering.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct StoredChannel {
+    pub instance_id: String,
+    pub id: String,
+    /// Creation order, for listing.
+    pub seq: u64,
+    /// 1 at creation, +1 per update; shown as the unknown field
+    /// `emulator_revision`.
+    pub revision: u64,
+    pub create_time: String,
+    pub name: String,
+    pub port: i64,
+    pub balance_strategy: i64,
+    pub member_type: String,
+    #[serde(rename = "type")]
+    pub channel_type: i64,
+    #[serde(default)]
+    pub dict_code: Option<String>,
+    #[serde(default)]
+    pub member_groups: Vec<MemberGroup>,
+    #[serde(default)]
+    pub members: Vec<Member>,
+    /// Members the server "found" in the microservice registry.
+    #[serde(default)]
+    pub discovered_members: Vec<Member>,
+    #[serde(default)]
+    pub vpc_health_config: Option<HealthConfig>,
+    #[serde(default)]
+    pub microservice_info: Option<MicroserviceInfo>,
+    /// APIs using this channel (admin `bind-api`): delete is refused while > 0.
+    #[serde(default)]
+    pub bound_apis: u32,
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub instances: BTreeSet<String>,
+    pub channels: HashMap<String, Arc<StoredChannel>>,
+    /// (instance, name) -> how many channels carry it (duplicates exist
+    /// when the name check is off).
+    names: HashMap<(String, String), u32>,
+    /// Channels per instance, for the quota.
+    counts: HashMap<String, usize>,
+    next_seq: u64,
+    /// Bumped on every mutation; the persister writes up to a generation.
+    pub gen: u64,
+}
+
+/// Behaviour switches read at mutation time.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    pub quirks: bool,
+    pub quota: usize,
+}
+
+impl Store {
+    pub fn new(instances: impl IntoIterator<Item = String>) -> Self {
+        Store {
+            instances: instances.into_iter().collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn has_instance(&self, id: &str) -> bool {
+        self.instances.contains(id)
+    }
+
+    fn name_taken(&self, instance: &str, name: &str) -> bool {
+        self.names
+            .get(&(instance.to_string(), name.to_string()))
+            .is_some_and(|n| *n > 0)
+    }
+
+    fn index(&mut self, ch: &StoredChannel) {
+        *self
+            .names
+            .entry((ch.instance_id.clone(), ch.name.clone()))
+            .or_default() += 1;
+        *self.counts.entry(ch.instance_id.clone()).or_default() += 1;
+    }
+
+    fn unindex(&mut self, ch: &StoredChannel) {
+        let key = (ch.instance_id.clone(), ch.name.clone());
+        if let Some(n) = self.names.get_mut(&key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.names.remove(&key);
+            }
+        }
+        if let Some(n) = self.counts.get_mut(&ch.instance_id) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    fn insert(&mut self, ch: StoredChannel) -> Arc<StoredChannel> {
+        self.index(&ch);
+        self.next_seq = self.next_seq.max(ch.seq + 1);
+        let ch = Arc::new(ch);
+        self.channels.insert(ch.id.clone(), ch.clone());
+        ch
+    }
+
+    pub fn get(&self, instance: &str, id: &str) -> Result<Arc<StoredChannel>, ApiError> {
+        self.channels
+            .get(id)
+            .filter(|c| c.instance_id == instance)
+            .cloned()
+            .ok_or_else(|| ApiError::channel_not_found(id))
+    }
+
+    /// Channels of one gateway, newest first.
+    pub fn list(&self, instance: &str) -> Vec<Arc<StoredChannel>> {
+        let mut v: Vec<_> = self
+            .channels
+            .values()
+            .filter(|c| c.instance_id == instance)
+            .cloned()
+            .collect();
+        v.sort_by_key(|c| std::cmp::Reverse(c.seq));
+        v
+    }
+
+    /// All channels in creation order (admin dump, state file).
+    pub fn all(&self) -> Vec<Arc<StoredChannel>> {
+        let mut v: Vec<_> = self.channels.values().cloned().collect();
+        v.sort_by_key(|c| c.seq);
+        v
+    }
+
+    pub fn create(
+        &mut self,
+        instance: &str,
+        req: ChannelRequest,
+        p: Policy,
+    ) -> Result<Arc<StoredChannel>, ApiError> {
+        if p.quirks && self.name_taken(instance, &req.name) {
+            return Err(ApiError::duplicate_name(&req.name));
+        }
+        if self.counts.get(instance).copied().unwrap_or(0) >= p.quota {
+            return Err(ApiError::quota_exceeded(p.quota));
+        }
+        let seq = self.next_seq;
+        let ch = build(instance, new_id(), seq, req, None, p.quirks);
+        self.gen += 1;
+        Ok(self.insert(ch))
+    }
+
+    pub fn update(
+        &mut self,
+        instance: &str,
+        id: &str,
+        req: ChannelRequest,
+        p: Policy,
+    ) -> Result<Arc<StoredChannel>, ApiError> {
+        let prev = self.get(instance, id)?;
+        if p.quirks && req.name != prev.name && self.name_taken(instance, &req.name) {
+            return Err(ApiError::duplicate_name(&req.name));
+        }
+        let ch = build(
+            instance,
+            prev.id.clone(),
+            prev.seq,
+            req,
+            Some(&prev),
+            p.quirks,
+        );
+        self.unindex(&prev);
+        self.gen += 1;
+        Ok(self.insert(ch))
+    }
+
+    pub fn delete(&mut self, instance: &str, id: &str) -> Result<(), ApiError> {
+        let ch = self.get(instance, id)?;
+        if ch.bound_apis > 0 {
+            return Err(ApiError::channel_in_use(id));
+        }
+        self.channels.remove(id);
+        self.unindex(&ch);
+        self.gen += 1;
+        Ok(())
+    }
+
+    /// Changes the API binding count of a channel in any gateway.
+    pub fn bind(&mut self, id: &str, delta: i32) -> Option<u32> {
+        let ch = self.channels.get_mut(id)?;
+        let c = Arc::make_mut(ch);
+        c.bound_apis = c.bound_apis.saturating_add_signed(delta);
+        self.gen += 1;
+        Some(c.bound_apis)
+    }
+
+    pub fn clear_channels(&mut self) {
+        self.channels.clear();
+        self.names.clear();
+        self.counts.clear();
+        self.gen += 1;
+    }
+
+    /// Replaces the channels with loaded ones (state file).
+    pub fn load(&mut self, instances: Vec<String>, channels: Vec<StoredChannel>) {
+        self.instances.extend(instances);
+        for ch in channels {
+            self.instances.insert(ch.instance_id.clone());
+            self.insert(ch);
+        }
+    }
+}
+
+/// Builds the stored form of a request. With `prev` (update) it keeps the
+/// IDs and creation times of what is still there: groups by name, members
+/// by address and group.
+fn build(
+    instance: &str,
+    id: String,
+    seq: u64,
+    req: ChannelRequest,
+    prev: Option<&StoredChannel>,
+    quirks: bool,
+) -> StoredChannel {
+    let (now, now_ns) = now_times();
+    // The server keeps a channel's type on update (habit 7).
+    let channel_type = match prev {
+        Some(p) if quirks => p.channel_type,
+        _ => req.channel_type.unwrap_or(2),
+    };
+
+    let member_groups: Vec<MemberGroup> = req
+        .member_groups
+        .unwrap_or_default()
+        .into_iter()
+        .map(|spec| {
+            let old = prev.and_then(|p| {
+                p.member_groups
+                    .iter()
+                    .find(|g| g.spec.member_group_name == spec.member_group_name)
+            });
+            MemberGroup {
+                member_group_id: old.map_or_else(new_id, |g| g.member_group_id.clone()),
+                create_time: Some(
+                    old.and_then(|g| g.create_time.clone())
+                        .unwrap_or_else(|| now_ns.clone()),
+                ),
+                update_time: Some(now_ns.clone()),
+                spec,
+            }
+        })
+        .collect();
+    let group_id = |name: &Option<String>| -> Option<String> {
+        let name = name.as_deref()?;
+        member_groups
+            .iter()
+            .find(|g| g.spec.member_group_name == name)
+            .map(|g| g.member_group_id.clone())
+    };
+
+    let member_key = |m: &MemberInfo| {
+        (
+            m.host.clone().or_else(|| m.ecs_id.clone()),
+            m.member_group_name.clone(),
+        )
+    };
+    let mut old_members: Vec<&Member> =
+        prev.map(|p| p.members.iter().collect()).unwrap_or_default();
+    let members: Vec<Member> = req
+        .members
+        .unwrap_or_default()
+        .into_iter()
+        .map(|spec| {
+            let key = member_key(&spec);
+            let old = old_members
+                .iter()
+                .position(|m| member_key(&m.spec) == key)
+                .map(|i| old_members.remove(i));
+            Member {
+                id: old.map_or_else(new_id, |m| m.id.clone()),
+                vpc_channel_id: Some(id.clone()),
+                create_time: Some(
+                    old.and_then(|m| m.create_time.clone())
+                        .unwrap_or_else(|| now_ns.clone()),
+                ),
+                member_group_id: group_id(&spec.member_group_name),
+                health_status: None,
+                spec,
+            }
+        })
+        .collect();
+
+    let vpc_health_config = req.vpc_health_config.map(|mut h| {
+        let old = prev.and_then(|p| p.vpc_health_config.as_ref());
+        h.id = Some(old.and_then(|o| o.id.clone()).unwrap_or_else(new_id));
+        h.vpc_channel_id = Some(id.clone());
+        h.create_time = Some(
+            old.and_then(|o| o.create_time.clone())
+                .unwrap_or_else(|| now.clone()),
+        );
+        h
+    });
+
+    let microservice_info = req.microservice_info.map(|spec| {
+        let old = prev.and_then(|p| p.microservice_info.as_ref());
+        MicroserviceInfo {
+            id: Some(old.and_then(|o| o.id.clone()).unwrap_or_else(new_id)),
+            instance_id: Some(instance.to_string()),
+            spec,
+            create_time: Some(
+                old.and_then(|o| o.create_time.clone())
+                    .unwrap_or_else(|| now_ns.clone()),
+            ),
+            update_time: Some(now_ns.clone()),
+        }
+    });
+
+    let mut ch = StoredChannel {
+        instance_id: instance.to_string(),
+        id: id.clone(),
+        seq,
+        revision: prev.map_or(1, |p| p.revision + 1),
+        create_time: prev.map_or(now, |p| p.create_time.clone()),
+        name: req.name,
+        port: req.port,
+        balance_strategy: req.balance_strategy,
+        member_type: req.member_type,
+        channel_type,
+        dict_code: req.dict_code,
+        member_groups,
+        members,
+        discovered_members: Vec::new(),
+        vpc_health_config,
+        microservice_info,
+        bound_apis: prev.map_or(0, |p| p.bound_apis),
+    };
+    if quirks {
+        ch.discovered_members = discover(&ch, &now_ns);
+    }
+    ch
+}
+
+/// Microservice channels get members from the registry: made-up pod
+/// addresses, stable per service.
+fn discover(ch: &StoredChannel, now_ns: &str) -> Vec<Member> {
+    if ch.channel_type != 3 {
+        return Vec::new();
+    }
+    let Some(ms) = &ch.microservice_info else {
+        return Vec::new();
+    };
+    let seed = match ms.spec.service_type.as_deref() {
+        Some("CSE") => ms
+            .spec
+            .cse_info
+            .as_ref()
+            .map(|c| format!("cse/{}/{}", c.engine_id, c.service_id)),
+        Some("CCE") => ms.spec.cce_info.as_ref().map(|c| {
+            format!(
+                "cce/{}/{}/{}/{}",
+                c.cluster_id,
+                c.namespace,
+                c.app_name.as_deref().unwrap_or(""),
+                c.label_value.as_deref().unwrap_or("")
+            )
+        }),
+        Some("CCE_SERVICE") => ms
+            .spec
+            .cce_service_info
+            .as_ref()
+            .map(|c| format!("svc/{}/{}/{}", c.cluster_id, c.namespace, c.service_name)),
+        _ => None,
+    };
+    let Some(seed) = seed else {
+        return Vec::new();
+    };
+    let group = ch.member_groups.first();
+    let port = group
+        .and_then(|g| g.spec.microservice_port)
+        .filter(|p| *p > 0)
+        .unwrap_or(ch.port);
+    fake_pod_ips(&seed)
+        .into_iter()
+        .map(|host| Member {
+            spec: MemberInfo {
+                host: Some(host.clone()),
+                weight: Some(1),
+                is_backup: Some(false),
+                member_group_name: group.map(|g| g.spec.member_group_name.clone()),
+                status: Some(1),
+                port: Some(port),
+                ecs_id: Some(host.clone()),
+                ecs_name: Some(host),
+            },
+            id: new_id(),
+            vpc_channel_id: Some(ch.id.clone()),
+            create_time: Some(now_ns.to_string()),
+            member_group_id: group.map(|g| g.member_group_id.clone()),
+            health_status: Some("healthy".into()),
+        })
+        .collect()
+}
+
+/// The state file: every channel, and the gateways known.
+#[derive(Serialize)]
+pub struct StateFileOut<'a> {
+    pub version: u32,
+    pub instances: Vec<&'a str>,
+    pub channels: ChannelsSer<'a>,
+}
+
+/// Serializes shared channels without serde's `rc` feature.
+pub struct ChannelsSer<'a>(pub &'a [Arc<StoredChannel>]);
+
+impl Serialize for ChannelsSer<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|c| &**c))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StateFileIn {
+    #[serde(default)]
+    pub instances: Vec<String>,
+    #[serde(default)]
+    pub channels: Vec<StoredChannel>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apig::models::{MemberGroupCreate, MemberInfo};
+
+    fn req(name: &str) -> ChannelRequest {
+        ChannelRequest {
+            name: name.into(),
+            port: 80,
+            balance_strategy: 1,
+            member_type: "ip".into(),
+            member_groups: Some(vec![MemberGroupCreate {
+                member_group_name: "g1".into(),
+                ..Default::default()
+            }]),
+            members: Some(vec![MemberInfo {
+                host: Some("10.0.0.1".into()),
+                member_group_name: Some("g1".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }
+    }
+
+    const Q: Policy = Policy {
+        quirks: true,
+        quota: 3,
+    };
+
+    #[test]
+    fn create_get_delete_and_indexes() {
+        let mut s = Store::new(["gw".to_string()]);
+        let a = s.create("gw", req("chan_a"), Q).unwrap();
+        assert_eq!(a.revision, 1);
+        assert_eq!(
+            a.members[0].member_group_id.as_deref(),
+            Some(a.member_groups[0].member_group_id.as_str())
+        );
+        assert_eq!(
+            s.create("gw", req("chan_a"), Q).unwrap_err().code,
+            "APIG.3208"
+        );
+        let off = Policy {
+            quirks: false,
+            quota: 3,
+        };
+        s.create("gw", req("chan_a"), off).unwrap();
+        s.create("gw", req("chan_b"), off).unwrap();
+        assert_eq!(
+            s.create("gw", req("chan_c"), off).unwrap_err().code,
+            "APIG.3109"
+        );
+        assert_eq!(s.get("other", &a.id).unwrap_err().code, "APIG.3023");
+        s.delete("gw", &a.id).unwrap();
+        // one "chan_a" remains, so the name is still taken
+        assert_eq!(
+            s.create("gw", req("chan_a"), Q).unwrap_err().code,
+            "APIG.3208"
+        );
+        assert_eq!(s.list("gw").len(), 2);
+    }
+
+    #[test]
+    fn update_keeps_ids_and_type_with_quirks() {
+        let mut s = Store::new(["gw".to_string()]);
+        let mut r = req("chan_a");
+        r.channel_type = Some(2);
+        let a = s.create("gw", r.clone(), Q).unwrap();
+        r.channel_type = Some(3);
+        r.name = "chan_b".into();
+        let b = s.update("gw", &a.id, r.clone(), Q).unwrap();
+        assert_eq!(b.channel_type, 2);
+        assert_eq!(b.revision, 2);
+        assert_eq!(b.create_time, a.create_time);
+        assert_eq!(
+            b.member_groups[0].member_group_id,
+            a.member_groups[0].member_group_id
+        );
+        assert_eq!(b.members[0].id, a.members[0].id);
+        // the old name is free again
+        s.create("gw", req("chan_a"), Q).unwrap();
+        let c = s
+            .update(
+                "gw",
+                &a.id,
+                r,
+                Policy {
+                    quirks: false,
+                    quota: 3,
+                },
+            )
+            .unwrap();
+        assert_eq!(c.channel_type, 3);
+    }
+
+    #[test]
+    fn bound_channel_cannot_be_deleted() {
+        let mut s = Store::new(["gw".to_string()]);
+        let a = s.create("gw", req("chan_a"), Q).unwrap();
+        assert_eq!(s.bind(&a.id, 1), Some(1));
+        assert_eq!(s.delete("gw", &a.id).unwrap_err().code, "APIG.3414");
+        assert_eq!(s.bind(&a.id, -1), Some(0));
+        s.delete("gw", &a.id).unwrap();
+        assert_eq!(s.bind(&a.id, 1), None);
+    }
+}

@@ -1,0 +1,882 @@
+//! Request validation as the server does it: Tables 3 to 11 of the
+//! reference, checked on the raw JSON so errors can name the parameter (a
+//! typed parse would only say "bad body"). The first failure wins; fields
+//! are checked in table order.
+
+use serde_json::{Map, Value};
+
+use super::error::ApiError;
+use crate::apig::models::ChannelRequest;
+
+type Obj = Map<String, Value>;
+type R<T> = Result<T, ApiError>;
+
+/// How an integer outside its bounds is reported. The reference shows
+/// `APIG.2004` for a member weight, `APIG.2003` for other maxima.
+#[derive(Clone, Copy)]
+enum Bounds {
+    /// below min -> 2002, above max -> 2003
+    MinMax,
+    /// either side -> 2004
+    Range,
+}
+
+/// A present, non-null field.
+fn field<'a>(o: &'a Obj, k: &str) -> Option<&'a Value> {
+    o.get(k).filter(|v| !v.is_null())
+}
+
+fn opt_str<'a>(o: &'a Obj, k: &str) -> R<Option<&'a str>> {
+    match field(o, k) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ApiError::invalid(k)),
+    }
+}
+
+/// Required string; an empty string counts as missing, as zero values do in
+/// the server's binding.
+fn req_str<'a>(o: &'a Obj, k: &str) -> R<&'a str> {
+    match opt_str(o, k)? {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(ApiError::missing(k)),
+    }
+}
+
+fn opt_int(o: &Obj, k: &str) -> R<Option<i64>> {
+    match field(o, k) {
+        None => Ok(None),
+        Some(v) => v.as_i64().map(Some).ok_or_else(|| ApiError::invalid(k)),
+    }
+}
+
+fn req_int(o: &Obj, k: &str) -> R<i64> {
+    opt_int(o, k)?.ok_or_else(|| ApiError::missing(k))
+}
+
+fn in_bounds(k: &str, v: i64, min: i64, max: i64, b: Bounds) -> R<i64> {
+    match b {
+        Bounds::Range if v < min || v > max => Err(ApiError::out_of_range(k)),
+        Bounds::MinMax if v < min => Err(ApiError::too_small(k)),
+        Bounds::MinMax if v > max => Err(ApiError::too_large(k)),
+        _ => Ok(v),
+    }
+}
+
+fn opt_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<Option<i64>> {
+    opt_int(o, k)?
+        .map(|v| in_bounds(k, v, min, max, b))
+        .transpose()
+}
+
+fn req_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<i64> {
+    in_bounds(k, req_int(o, k)?, min, max, b)
+}
+
+fn opt_enum_int(o: &Obj, k: &str, allowed: &[i64]) -> R<Option<i64>> {
+    match opt_int(o, k)? {
+        Some(v) if !allowed.contains(&v) => Err(ApiError::invalid(k)),
+        v => Ok(v),
+    }
+}
+
+fn opt_bool(o: &Obj, k: &str) -> R<Option<bool>> {
+    match field(o, k) {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(ApiError::invalid(k)),
+    }
+}
+
+fn opt_obj<'a>(o: &'a Obj, k: &str) -> R<Option<&'a Obj>> {
+    match field(o, k) {
+        None => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(ApiError::invalid(k)),
+    }
+}
+
+/// Array of objects; a non-object element is an invalid value of the array.
+fn opt_obj_array<'a>(o: &'a Obj, k: &str) -> R<Option<Vec<&'a Obj>>> {
+    match field(o, k) {
+        None => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_object().ok_or_else(|| ApiError::invalid(k)))
+            .collect::<R<Vec<_>>>()
+            .map(Some),
+        Some(_) => Err(ApiError::invalid(k)),
+    }
+}
+
+fn max_chars(k: &str, s: &str, max: usize) -> R<()> {
+    if s.chars().count() > max {
+        Err(ApiError::too_large(k))
+    } else {
+        Ok(())
+    }
+}
+
+/// `first` must hold for the first char, `rest` for all others, length in
+/// `min..=max`; `last` (if any) must hold for the last char.
+fn shaped(
+    s: &str,
+    min: usize,
+    max: usize,
+    first: fn(char) -> bool,
+    rest: fn(char) -> bool,
+    last: Option<fn(char) -> bool>,
+) -> bool {
+    let n = s.chars().count();
+    if n < min || n > max {
+        return false;
+    }
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if first(c) => {}
+        Some(_) => return false,
+        None => return true,
+    }
+    if !chars.all(rest) {
+        return false;
+    }
+    match (last, s.chars().last()) {
+        (Some(f), Some(c)) => f(c),
+        _ => true,
+    }
+}
+
+fn letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+fn alnum(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+fn word_dot_dash(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+fn word_dash(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-')
+}
+fn label_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '(' | ')')
+}
+fn lower_alnum(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+fn lower_alnum_dash(c: char) -> bool {
+    lower_alnum(c) || c == '-'
+}
+fn lower(c: char) -> bool {
+    c.is_ascii_lowercase()
+}
+
+/// Channel and member group names: 3-64, a letter first, then letters,
+/// digits, `-`, `_`, `.`.
+pub fn valid_name(s: &str) -> bool {
+    shaped(s, 3, 64, letter, word_dot_dash, None)
+}
+
+fn valid_dict_code(s: &str) -> bool {
+    shaped(s, 3, 64, word_dot_dash, word_dot_dash, None)
+}
+
+fn valid_ms_label(s: &str) -> bool {
+    shaped(s, 1, 63, alnum, word_dot_dash, Some(alnum))
+}
+
+/// IPv4/IPv6 address or a host name.
+fn valid_host(s: &str) -> bool {
+    if s.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    !s.is_empty()
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
+/// `200`, `200,201`, `200-299`, `201,210-299`: every code in 100..=599.
+pub fn valid_http_code(s: &str) -> bool {
+    let code = |t: &str| -> Option<u16> {
+        if t.is_empty() || t.len() > 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        t.parse::<u16>().ok().filter(|c| (100..=599).contains(c))
+    };
+    !s.is_empty()
+        && s.split(',').all(|item| match item.split_once('-') {
+            Some((a, b)) => matches!((code(a), code(b)), (Some(a), Some(b)) if a <= b),
+            None => code(item).is_some(),
+        })
+}
+
+/// Strings whose value must match a shape: a mismatch is APIG.2012.
+fn opt_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<Option<&'a str>> {
+    match opt_str(o, k)? {
+        Some(s) if !ok(s) => Err(ApiError::invalid(k)),
+        v => Ok(v),
+    }
+}
+
+fn req_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<&'a str> {
+    let s = req_str(o, k)?;
+    if ok(s) {
+        Ok(s)
+    } else {
+        Err(ApiError::invalid(k))
+    }
+}
+
+fn req_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<&'a str> {
+    let s = req_str(o, k)?;
+    max_chars(k, s, max)?;
+    Ok(s)
+}
+
+fn opt_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<Option<&'a str>> {
+    let s = opt_str(o, k)?;
+    if let Some(s) = s {
+        max_chars(k, s, max)?;
+    }
+    Ok(s)
+}
+
+/// Validates a create/update body and returns it typed.
+pub fn channel_request(body: &Value) -> R<ChannelRequest> {
+    let o = body.as_object().ok_or_else(ApiError::bad_body)?;
+
+    req_shaped(o, "name", valid_name)?;
+    req_ranged(o, "port", 1, 65535, Bounds::Range)?;
+    let bs = req_int(o, "balance_strategy")?;
+    if !(1..=4).contains(&bs) {
+        return Err(ApiError::invalid("balance_strategy"));
+    }
+    let member_type = req_str(o, "member_type")?;
+    if member_type != "ip" && member_type != "ecs" {
+        return Err(ApiError::invalid("member_type"));
+    }
+    let ty = opt_enum_int(o, "type", &[2, 3])?.unwrap_or(2);
+    opt_shaped(o, "dict_code", valid_dict_code)?;
+
+    let group_names = member_groups(o)?;
+    members(o, member_type, &group_names)?;
+    if let Some(h) = opt_obj(o, "vpc_health_config")? {
+        health_config(h)?;
+    }
+    microservice(o, ty)?;
+
+    serde_json::from_value(strip_nulls(body)).map_err(|_| ApiError::bad_body())
+}
+
+fn member_groups(o: &Obj) -> R<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for g in opt_obj_array(o, "member_groups")?.unwrap_or_default() {
+        let name = req_shaped(g, "member_group_name", valid_name)?;
+        if names.iter().any(|n| n == name) {
+            return Err(ApiError::invalid("member_group_name"));
+        }
+        names.push(name.to_string());
+        opt_max(g, "member_group_remark", 255)?;
+        opt_ranged(g, "member_group_weight", 0, 100, Bounds::MinMax)?;
+        opt_shaped(g, "dict_code", valid_dict_code)?;
+        opt_max(g, "microservice_version", 64)?;
+        opt_ranged(g, "microservice_port", 0, 65535, Bounds::MinMax)?;
+        for l in opt_obj_array(g, "microservice_labels")?.unwrap_or_default() {
+            req_shaped(l, "label_name", valid_ms_label)?;
+            req_shaped(l, "label_value", valid_ms_label)?;
+        }
+    }
+    Ok(names)
+}
+
+fn members(o: &Obj, member_type: &str, groups: &[String]) -> R<()> {
+    for m in opt_obj_array(o, "members")?.unwrap_or_default() {
+        let host = opt_str(m, "host")?.filter(|h| !h.is_empty());
+        match host {
+            Some(h) => {
+                max_chars("host", h, 64)?;
+                if !valid_host(h) {
+                    return Err(ApiError::invalid("host"));
+                }
+            }
+            None if member_type == "ip" => return Err(ApiError::missing("host")),
+            None => {}
+        }
+        opt_ranged(m, "weight", 0, 10000, Bounds::Range)?;
+        opt_bool(m, "is_backup")?;
+        if let Some(g) = opt_str(m, "member_group_name")? {
+            if !g.is_empty() && !groups.iter().any(|n| n == g) {
+                return Err(ApiError::invalid("member_group_name"));
+            }
+        }
+        opt_enum_int(m, "status", &[1, 2])?;
+        opt_ranged(m, "port", 0, 65535, Bounds::MinMax)?;
+        if member_type == "ecs" {
+            let id = req_str(m, "ecs_id")?;
+            max_chars("ecs_id", id, 255)?;
+            if !shaped(id, 1, 64, word_dash, word_dash, None) {
+                return Err(ApiError::invalid("ecs_id"));
+            }
+            let name = req_str(m, "ecs_name")?;
+            max_chars("ecs_name", name, 64)?;
+            if !shaped(name, 1, 64, word_dot_dash, word_dot_dash, None) {
+                return Err(ApiError::invalid("ecs_name"));
+            }
+        } else {
+            // An ip member's ECS fields are ignored by the server.
+            opt_str(m, "ecs_id")?;
+            opt_str(m, "ecs_name")?;
+        }
+    }
+    Ok(())
+}
+
+fn health_config(h: &Obj) -> R<()> {
+    let protocol = req_str(h, "protocol")?.to_ascii_uppercase();
+    if !matches!(protocol.as_str(), "TCP" | "HTTP" | "HTTPS") {
+        return Err(ApiError::invalid("protocol"));
+    }
+    let web = protocol != "TCP";
+    match opt_str(h, "path")?.filter(|p| !p.is_empty()) {
+        Some(p) if !p.starts_with('/') || p.chars().count() > 512 => {
+            return Err(ApiError::invalid("path"))
+        }
+        None if web => return Err(ApiError::missing("path")),
+        _ => {}
+    }
+    if let Some(m) = opt_str(h, "method")? {
+        if m != "GET" && m != "HEAD" {
+            return Err(ApiError::invalid("method"));
+        }
+    }
+    opt_ranged(h, "port", 0, 65535, Bounds::MinMax)?;
+    req_ranged(h, "threshold_normal", 1, 10, Bounds::MinMax)?;
+    req_ranged(h, "threshold_abnormal", 1, 10, Bounds::MinMax)?;
+    let interval = req_ranged(h, "time_interval", 1, 300, Bounds::MinMax)?;
+    match opt_str(h, "http_code")?.filter(|c| !c.is_empty()) {
+        Some(c) if !valid_http_code(c) => return Err(ApiError::invalid("http_code")),
+        None if web => return Err(ApiError::missing("http_code")),
+        _ => {}
+    }
+    opt_bool(h, "enable_client_ssl")?;
+    opt_enum_int(h, "status", &[1, 2])?;
+    let timeout = req_ranged(h, "timeout", 1, 30, Bounds::MinMax)?;
+    if interval <= timeout {
+        return Err(ApiError::invalid("time_interval"));
+    }
+    Ok(())
+}
+
+fn microservice(o: &Obj, ty: i64) -> R<()> {
+    let Some(ms) = opt_obj(o, "microservice_info")? else {
+        return if ty == 3 {
+            Err(ApiError::missing("microservice_info"))
+        } else {
+            Ok(())
+        };
+    };
+    let st = match opt_str(ms, "service_type")?.filter(|s| !s.is_empty()) {
+        Some(s) if matches!(s, "CSE" | "CCE" | "CCE_SERVICE") => Some(s),
+        Some(_) => return Err(ApiError::invalid("service_type")),
+        None if ty == 3 => return Err(ApiError::missing("service_type")),
+        None => None,
+    };
+
+    // Sub-objects are checked when present; required only for their type.
+    let cse = opt_obj(ms, "cse_info")?;
+    if st == Some("CSE") && cse.is_none() {
+        return Err(ApiError::missing("cse_info"));
+    }
+    if let Some(c) = cse {
+        req_max(c, "engine_id", 64)?;
+        req_max(c, "service_id", 64)?;
+        opt_max(c, "version", 64)?;
+    }
+
+    let cce = opt_obj(ms, "cce_info")?;
+    if st == Some("CCE") && cce.is_none() {
+        return Err(ApiError::missing("cce_info"));
+    }
+    if let Some(c) = cce {
+        req_max(c, "cluster_id", 64)?;
+        req_max(c, "namespace", 64)?;
+        let wt = req_str(c, "workload_type")?;
+        if !matches!(wt, "deployment" | "statefulset" | "daemonset") {
+            return Err(ApiError::invalid("workload_type"));
+        }
+        let app = opt_shaped(c, "app_name", |s| {
+            shaped(s, 1, 64, letter, word_dot_dash, None)
+        })?;
+        let key = opt_shaped(c, "label_key", |s| {
+            shaped(s, 1, 64, alnum, label_key_char, None)
+        })?;
+        let val = opt_shaped(c, "label_value", |s| {
+            shaped(s, 1, 64, letter, word_dot_dash, None)
+        })?;
+        if app.is_none() {
+            match (key, val) {
+                (None, None) => return Err(ApiError::missing("app_name")),
+                (None, Some(_)) => return Err(ApiError::missing("label_key")),
+                (Some(_), None) => return Err(ApiError::missing("label_value")),
+                _ => {}
+            }
+        }
+    }
+
+    let svc = opt_obj(ms, "cce_service_info")?;
+    if st == Some("CCE_SERVICE") && svc.is_none() {
+        return Err(ApiError::missing("cce_service_info"));
+    }
+    if let Some(c) = svc {
+        req_max(c, "cluster_id", 64)?;
+        req_shaped(c, "namespace", |s| {
+            shaped(s, 1, 63, lower, lower_alnum_dash, Some(lower_alnum))
+        })?;
+        req_shaped(c, "service_name", |s| {
+            shaped(s, 1, 64, letter, word_dot_dash, None)
+        })?;
+    }
+    Ok(())
+}
+
+/// Removes object entries whose value is null, recursively: null means
+/// "not set" to the server, while the typed models reject it.
+fn strip_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(strip_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Parameters of the list calls: `(offset, limit)` with the documented
+/// bounds (`limit` 1-500, default 20).
+pub fn paging(pairs: &[(String, String)]) -> R<(usize, usize)> {
+    let get = |k: &str, default: i64| -> R<i64> {
+        match super::util::query_get(pairs, k) {
+            None | Some("") => Ok(default),
+            Some(s) => s.trim().parse::<i64>().map_err(|_| ApiError::invalid(k)),
+        }
+    };
+    let offset = get("offset", 0)?;
+    if offset < 0 {
+        return Err(ApiError::too_small("offset"));
+    }
+    let limit = in_bounds("limit", get("limit", 20)?, 1, 500, Bounds::MinMax)?;
+    Ok((offset as usize, limit as usize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn base() -> Value {
+        json!({"name": "VPC_demo", "port": 22, "balance_strategy": 2, "member_type": "ip"})
+    }
+
+    fn with(mut v: Value, k: &str, val: Value) -> Value {
+        v[k] = val;
+        v
+    }
+
+    fn code(v: &Value) -> (String, String) {
+        match channel_request(v) {
+            Ok(_) => ("ok".into(), String::new()),
+            Err(e) => (e.code, e.msg),
+        }
+    }
+
+    fn expect(v: Value, c: &str, param: &str) {
+        let (got, msg) = code(&v);
+        assert_eq!(got, c, "{v} -> {msg}");
+        assert!(
+            msg.ends_with(&format!(":{param}")) || msg.contains(&format!(":{param}.")),
+            "{msg}"
+        );
+    }
+
+    fn health() -> Value {
+        json!({"protocol": "http", "path": "/h", "http_code": "200", "threshold_normal": 2,
+               "threshold_abnormal": 5, "time_interval": 10, "timeout": 5})
+    }
+
+    #[test]
+    fn doc_examples_pass() {
+        let ex = json!({
+          "balance_strategy": 2, "member_type": "ip", "name": "VPC_demo", "port": 22, "type": 2,
+          "vpc_health_config": {"http_code": "200", "path": "/vpc/demo", "port": 22, "protocol": "http",
+            "threshold_abnormal": 5, "threshold_normal": 2, "time_interval": 10, "timeout": 5, "enable_client_ssl": false},
+          "member_groups": [{"member_group_name": "test", "member_group_weight": 1, "member_group_remark": "remark"},
+                            {"member_group_name": "default", "member_group_weight": 2, "member_group_remark": "remark"}],
+          "members": [{"host": "192.168.0.5", "weight": 1, "member_group_name": "test"},
+                      {"host": "192.168.1.124", "weight": 2, "member_group_name": "default"}],
+          "unknown_field": {"ignored": true}
+        });
+        let r = channel_request(&ex).unwrap();
+        assert_eq!(r.name, "VPC_demo");
+        assert_eq!(r.members.unwrap().len(), 2);
+        let ms = json!({"balance_strategy": 1, "member_type": "ip", "name": "VPC_demo", "port": 22, "type": 3,
+          "microservice_info": {"service_type": "CCE", "cce_info": {"cluster_id": "ab14", "namespace": "default",
+            "workload_type": "deployment", "app_name": "testapp"}}});
+        assert!(channel_request(&ms).is_ok());
+    }
+
+    #[test]
+    fn required_fields() {
+        for k in ["name", "port", "balance_strategy", "member_type"] {
+            let mut v = base();
+            v.as_object_mut().unwrap().remove(k);
+            expect(v, "APIG.2001", k);
+        }
+        expect(with(base(), "name", json!("")), "APIG.2001", "name");
+        expect(with(base(), "name", Value::Null), "APIG.2001", "name");
+    }
+
+    #[test]
+    fn wrong_types_and_bodies() {
+        expect(with(base(), "port", json!("22")), "APIG.2012", "port");
+        expect(with(base(), "port", json!(22.5)), "APIG.2012", "port");
+        expect(with(base(), "name", json!(5)), "APIG.2012", "name");
+        expect(with(base(), "members", json!({})), "APIG.2012", "members");
+        expect(with(base(), "members", json!([1])), "APIG.2012", "members");
+        expect(
+            with(base(), "vpc_health_config", json!([])),
+            "APIG.2012",
+            "vpc_health_config",
+        );
+        assert_eq!(
+            channel_request(&json!([1])).unwrap_err().msg,
+            "Invalid request body"
+        );
+    }
+
+    #[test]
+    fn names_and_enums() {
+        for bad in ["ab", "1abc", "a b c", "abc$", &"a".repeat(65)] {
+            expect(with(base(), "name", json!(bad)), "APIG.2012", "name");
+        }
+        for good in ["abc", "A.b-c_d", &"a".repeat(64)] {
+            assert_eq!(code(&with(base(), "name", json!(good))).0, "ok");
+        }
+        expect(
+            with(base(), "balance_strategy", json!(5)),
+            "APIG.2012",
+            "balance_strategy",
+        );
+        expect(
+            with(base(), "member_type", json!("IP")),
+            "APIG.2012",
+            "member_type",
+        );
+        expect(with(base(), "type", json!(1)), "APIG.2012", "type");
+        expect(
+            with(base(), "dict_code", json!("ab")),
+            "APIG.2012",
+            "dict_code",
+        );
+    }
+
+    #[test]
+    fn ranges() {
+        expect(with(base(), "port", json!(0)), "APIG.2004", "port");
+        expect(with(base(), "port", json!(65536)), "APIG.2004", "port");
+        expect(
+            with(
+                base(),
+                "members",
+                json!([{"host": "1.2.3.4", "weight": 10001}]),
+            ),
+            "APIG.2004",
+            "weight",
+        );
+        expect(
+            with(
+                base(),
+                "members",
+                json!([{"host": "1.2.3.4", "weight": -1}]),
+            ),
+            "APIG.2004",
+            "weight",
+        );
+        expect(
+            with(
+                base(),
+                "members",
+                json!([{"host": "1.2.3.4", "port": 70000}]),
+            ),
+            "APIG.2003",
+            "port",
+        );
+        expect(
+            with(base(), "members", json!([{"host": "1.2.3.4", "port": -1}])),
+            "APIG.2002",
+            "port",
+        );
+        expect(
+            with(base(), "members", json!([{"host": "1.2.3.4", "status": 3}])),
+            "APIG.2012",
+            "status",
+        );
+        expect(
+            with(
+                base(),
+                "member_groups",
+                json!([{"member_group_name": "grp", "member_group_weight": 101}]),
+            ),
+            "APIG.2003",
+            "member_group_weight",
+        );
+        expect(
+            with(
+                base(),
+                "member_groups",
+                json!([{"member_group_name": "grp", "member_group_remark": "r".repeat(256)}]),
+            ),
+            "APIG.2003",
+            "member_group_remark",
+        );
+        expect(
+            with(base(), "members", json!([{"host": "h".repeat(65)}])),
+            "APIG.2003",
+            "host",
+        );
+    }
+
+    #[test]
+    fn members_and_groups() {
+        expect(
+            with(base(), "members", json!([{"weight": 1}])),
+            "APIG.2001",
+            "host",
+        );
+        expect(
+            with(base(), "members", json!([{"host": "not a host"}])),
+            "APIG.2012",
+            "host",
+        );
+        expect(
+            with(
+                base(),
+                "members",
+                json!([{"host": "1.2.3.4", "member_group_name": "nope"}]),
+            ),
+            "APIG.2012",
+            "member_group_name",
+        );
+        let ecs = with(base(), "member_type", json!("ecs"));
+        expect(
+            with(ecs.clone(), "members", json!([{"ecs_name": "vm1"}])),
+            "APIG.2001",
+            "ecs_id",
+        );
+        expect(
+            with(ecs.clone(), "members", json!([{"ecs_id": "i-1"}])),
+            "APIG.2001",
+            "ecs_name",
+        );
+        expect(
+            with(
+                ecs.clone(),
+                "members",
+                json!([{"ecs_id": "i.1", "ecs_name": "vm"}]),
+            ),
+            "APIG.2012",
+            "ecs_id",
+        );
+        assert_eq!(
+            code(&with(
+                ecs,
+                "members",
+                json!([{"ecs_id": "i-1", "ecs_name": "vm.1"}])
+            ))
+            .0,
+            "ok"
+        );
+        expect(
+            with(
+                base(),
+                "member_groups",
+                json!([{"member_group_name": "grp"}, {"member_group_name": "grp"}]),
+            ),
+            "APIG.2012",
+            "member_group_name",
+        );
+        expect(
+            with(base(), "member_groups", json!([{"member_group_weight": 1}])),
+            "APIG.2001",
+            "member_group_name",
+        );
+        expect(
+            with(
+                base(),
+                "member_groups",
+                json!([{"member_group_name": "grp", "microservice_labels": [{"label_name": "-x", "label_value": "v"}]}]),
+            ),
+            "APIG.2012",
+            "label_name",
+        );
+    }
+
+    #[test]
+    fn health_rules() {
+        let h = |k: &str, val: Value| with(base(), "vpc_health_config", with(health(), k, val));
+        assert_eq!(code(&with(base(), "vpc_health_config", health())).0, "ok");
+        assert_eq!(code(&h("protocol", json!("HtTpS"))).0, "ok");
+        expect(h("protocol", json!("UDP")), "APIG.2012", "protocol");
+        expect(h("protocol", Value::Null), "APIG.2001", "protocol");
+        expect(h("path", Value::Null), "APIG.2001", "path");
+        expect(h("http_code", Value::Null), "APIG.2001", "http_code");
+        let mut tcp = health();
+        tcp["protocol"] = json!("TCP");
+        tcp.as_object_mut().unwrap().remove("path");
+        tcp.as_object_mut().unwrap().remove("http_code");
+        assert_eq!(code(&with(base(), "vpc_health_config", tcp)).0, "ok");
+        expect(h("method", json!("POST")), "APIG.2012", "method");
+        expect(
+            h("threshold_normal", json!(0)),
+            "APIG.2002",
+            "threshold_normal",
+        );
+        expect(
+            h("threshold_abnormal", json!(11)),
+            "APIG.2003",
+            "threshold_abnormal",
+        );
+        expect(h("time_interval", json!(301)), "APIG.2003", "time_interval");
+        expect(h("timeout", json!(31)), "APIG.2003", "timeout");
+        expect(h("timeout", json!(10)), "APIG.2012", "time_interval");
+        expect(h("timeout", Value::Null), "APIG.2001", "timeout");
+        for bad in ["99", "600", "200-", "300-200", "abc", "200,,201", "2000"] {
+            expect(h("http_code", json!(bad)), "APIG.2012", "http_code");
+        }
+        for good in [
+            "200",
+            "200,201,202",
+            "200-299",
+            "201,202,210-299",
+            "100-599",
+        ] {
+            assert_eq!(code(&h("http_code", json!(good))).0, "ok", "{good}");
+        }
+    }
+
+    #[test]
+    fn microservice_rules() {
+        let t3 = with(base(), "type", json!(3));
+        expect(t3.clone(), "APIG.2001", "microservice_info");
+        expect(
+            with(t3.clone(), "microservice_info", json!({})),
+            "APIG.2001",
+            "service_type",
+        );
+        expect(
+            with(
+                t3.clone(),
+                "microservice_info",
+                json!({"service_type": "X"}),
+            ),
+            "APIG.2012",
+            "service_type",
+        );
+        expect(
+            with(
+                t3.clone(),
+                "microservice_info",
+                json!({"service_type": "CSE"}),
+            ),
+            "APIG.2001",
+            "cse_info",
+        );
+        expect(
+            with(
+                t3.clone(),
+                "microservice_info",
+                json!({"service_type": "CSE", "cse_info": {"engine_id": "e"}}),
+            ),
+            "APIG.2001",
+            "service_id",
+        );
+        let cce = |info: Value| {
+            with(
+                t3.clone(),
+                "microservice_info",
+                json!({"service_type": "CCE", "cce_info": info}),
+            )
+        };
+        expect(
+            cce(json!({"cluster_id": "c", "namespace": "n", "workload_type": "deployment"})),
+            "APIG.2001",
+            "app_name",
+        );
+        expect(
+            cce(
+                json!({"cluster_id": "c", "namespace": "n", "workload_type": "deployment", "label_key": "k"}),
+            ),
+            "APIG.2001",
+            "label_value",
+        );
+        assert_eq!(
+            code(&cce(json!({"cluster_id": "c", "namespace": "n", "workload_type": "deployment", "label_key": "k", "label_value": "v"}))).0,
+            "ok"
+        );
+        expect(
+            cce(
+                json!({"cluster_id": "c", "namespace": "n", "workload_type": "job", "app_name": "a"}),
+            ),
+            "APIG.2012",
+            "workload_type",
+        );
+        expect(
+            cce(
+                json!({"cluster_id": "c", "namespace": "n", "workload_type": "deployment", "app_name": "1a"}),
+            ),
+            "APIG.2012",
+            "app_name",
+        );
+        let svc = |info: Value| {
+            with(
+                t3.clone(),
+                "microservice_info",
+                json!({"service_type": "CCE_SERVICE", "cce_service_info": info}),
+            )
+        };
+        expect(
+            svc(json!({"cluster_id": "c", "namespace": "Bad", "service_name": "s"})),
+            "APIG.2012",
+            "namespace",
+        );
+        assert_eq!(
+            code(&svc(
+                json!({"cluster_id": "c", "namespace": "ns-1", "service_name": "s"})
+            ))
+            .0,
+            "ok"
+        );
+        expect(
+            svc(json!({"cluster_id": "c".repeat(65), "namespace": "ns", "service_name": "s"})),
+            "APIG.2003",
+            "cluster_id",
+        );
+    }
+
+    #[test]
+    fn paging_rules() {
+        let q = |s: &str| super::super::util::parse_query(s);
+        assert_eq!(paging(&q("")).unwrap(), (0, 20));
+        assert_eq!(paging(&q("offset=5&limit=500")).unwrap(), (5, 500));
+        assert_eq!(paging(&q("limit=0")).unwrap_err().code, "APIG.2002");
+        assert_eq!(paging(&q("limit=501")).unwrap_err().code, "APIG.2003");
+        assert_eq!(paging(&q("limit=x")).unwrap_err().code, "APIG.2012");
+        assert_eq!(paging(&q("offset=-1")).unwrap_err().code, "APIG.2002");
+    }
+}

@@ -1,0 +1,451 @@
+//! The provider's own configuration: schema, and resolution from the
+//! `provider` block with `HW_*` environment fallbacks (config wins).
+
+use crate::apig::client::Credentials;
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::schema::{Attribute, Check, Schema};
+use crate::tfplugin::value::{AttrPath, Type, Value};
+
+pub const DEFAULT_CLOUD: &str = "myhuaweicloud.com";
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+
+pub fn schema() -> Schema {
+    Schema {
+        version: 0,
+        description: "The Huawei Cloud provider manages API Gateway (APIG) resources. Every argument is optional and falls back to its environment variable; a value in the configuration wins over the environment.",
+        attributes: vec![
+            Attribute::optional("region", Type::String, "Region of the API Gateway, e.g. `cn-north-4`. Used to build the default endpoint `https://apig.{region}.{cloud}` and as the default `region` of resources.")
+                .env("HW_REGION_NAME"),
+            Attribute::optional("project_id", Type::String, "Project ID the gateways belong to; sent in every request path and as `X-Project-Id`. The default `project_id` of resources.")
+                .env("HW_PROJECT_ID"),
+            Attribute::optional("access_key", Type::String, "Access key (AK) of an access key pair. With `secret_key`, every request is signed with SDK-HMAC-SHA256.")
+                .sensitive()
+                .env("HW_ACCESS_KEY"),
+            Attribute::optional("secret_key", Type::String, "Secret key (SK) of the access key pair. Never logged or stored in state.")
+                .sensitive()
+                .env("HW_SECRET_KEY"),
+            Attribute::optional("security_token", Type::String, "Security token of temporary access key credentials; requires `access_key` and `secret_key` and is sent as `X-Security-Token`.")
+                .sensitive()
+                .env("HW_SECURITY_TOKEN"),
+            Attribute::optional("token", Type::String, "IAM user token, sent as `X-Auth-Token` instead of signing requests. Use either `token` or `access_key` + `secret_key`.")
+                .sensitive()
+                .env("HW_AUTH_TOKEN"),
+            Attribute::optional("cloud", Type::String, "Domain of the cloud used in default endpoints. Defaults to `myhuaweicloud.com` (`myhuaweicloud.eu` for regions starting with `eu-west-1`).")
+                .env("HW_CLOUD")
+                .check(Check::Length(1, 253)),
+            Attribute::optional("endpoints", Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`."),
+            Attribute::optional("insecure", Type::Bool, "Skip verification of the API's TLS certificate. Only for test endpoints with self-signed certificates. Defaults to `false`.")
+                .env("HW_INSECURE"),
+            Attribute::optional("max_retries", Type::Number, "How many times a request is retried after throttling (429), a server error (500, 502, 503, 504) or a connection failure, with capped exponential backoff. Defaults to `5`. 401 and other client errors are never retried.")
+                .env("HW_MAX_RETRIES")
+                .check(Check::Range(0, 100)),
+        ],
+    }
+}
+
+/// The resolved configuration.
+#[derive(Debug)]
+pub struct ProviderConfig {
+    pub region: Option<String>,
+    pub project_id: Option<String>,
+    pub credentials: Credentials,
+    pub cloud: String,
+    pub apig_endpoint: Option<String>,
+    pub insecure: bool,
+    pub max_retries: u32,
+}
+
+impl ProviderConfig {
+    /// `endpoints.apig`, or `https://apig.{region}.{cloud}`.
+    pub fn base_url(&self, region: Option<&str>) -> Option<String> {
+        if let Some(e) = &self.apig_endpoint {
+            return Some(e.clone());
+        }
+        let region = region.or(self.region.as_deref())?;
+        let cloud = if self.cloud == DEFAULT_CLOUD && region.starts_with("eu-west-1") {
+            "myhuaweicloud.eu"
+        } else {
+            self.cloud.as_str()
+        };
+        Some(format!("https://apig.{region}.{cloud}"))
+    }
+}
+
+/// Adds `https://` when no scheme is given and drops trailing slashes.
+pub fn normalize_endpoint(e: &str) -> String {
+    let e = e.trim();
+    let with_scheme = if e.contains("://") {
+        e.to_string()
+    } else {
+        format!("https://{e}")
+    };
+    with_scheme.trim_end_matches('/').to_string()
+}
+
+fn path(name: &str) -> AttrPath {
+    AttrPath::root().attr(name)
+}
+
+/// Errors only for what is wrong in the configuration itself; unknown
+/// values are skipped (they may be fine once known).
+pub fn validate(config: &Value) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    crate::tfplugin::schema::validate(&schema().attributes, config, &AttrPath::root(), &mut diags);
+    if let Value::Map(m) = config.get("endpoints") {
+        for (k, v) in m {
+            if k != "apig" {
+                diags.push(Diagnostic::warning(
+                    "Unknown endpoint key",
+                    format!(
+                        "endpoints[{k:?}] is ignored: this provider only calls the `apig` service."
+                    ),
+                ));
+            }
+            if let Some(s) = v.as_str() {
+                if s.trim().is_empty() {
+                    diags.push(Diagnostic::error_at(
+                        path("endpoints").key(k),
+                        "Empty endpoint",
+                        "An endpoint override must be a URL such as `https://apig.example.com`.",
+                    ));
+                }
+            }
+        }
+    }
+    diags
+}
+
+/// Resolves config + environment; `env` is injectable for tests.
+pub fn resolve(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ProviderConfig, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    for a in schema().attributes {
+        if config.get(a.name).is_unknown() || !config.get(a.name).is_wholly_known() {
+            diags.push(Diagnostic::error_at(
+                path(a.name),
+                "Provider configuration not yet known",
+                format!("`{}` depends on a value known only after apply; the provider must be configured from known values.", a.name),
+            ));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let get = |name: &str, var: &str| -> Option<String> {
+        config
+            .get(name)
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| env(var))
+            .filter(|s| !s.is_empty())
+    };
+    let cfg_str = |name: &str| {
+        config
+            .get(name)
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+
+    // Credentials come from the configuration when it sets any, else from the environment.
+    let cred_names = ["access_key", "secret_key", "security_token", "token"];
+    let from_config = cred_names.iter().any(|n| cfg_str(n).is_some());
+    let pick = |name: &str, var: &str| {
+        if from_config {
+            cfg_str(name)
+        } else {
+            env(var).filter(|s| !s.is_empty())
+        }
+    };
+    let ak = pick("access_key", "HW_ACCESS_KEY");
+    let sk = pick("secret_key", "HW_SECRET_KEY");
+    let st = pick("security_token", "HW_SECURITY_TOKEN");
+    let token = pick("token", "HW_AUTH_TOKEN");
+    let source = if from_config {
+        "the provider configuration"
+    } else {
+        "the environment"
+    };
+
+    let credentials = match (token, ak, sk) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            diags.push(Diagnostic::error(
+                "Conflicting credentials",
+                format!("Both `token` and `access_key`/`secret_key` are set in {source}. Use one way of authenticating: `token` (HW_AUTH_TOKEN) or `access_key` + `secret_key` (HW_ACCESS_KEY + HW_SECRET_KEY)."),
+            ));
+            None
+        }
+        (Some(t), None, None) => {
+            if st.is_some() {
+                diags.push(Diagnostic::error_at(
+                    path("security_token"),
+                    "security_token without an access key",
+                    "`security_token` belongs to temporary access key credentials and needs `access_key` and `secret_key`; it cannot be combined with `token`.",
+                ));
+            }
+            Some(Credentials::Token(t))
+        }
+        (None, Some(ak), Some(sk)) => Some(Credentials::AkSk {
+            ak,
+            sk,
+            security_token: st,
+        }),
+        (None, Some(_), None) => {
+            diags.push(Diagnostic::error_at(
+                path("secret_key"),
+                "Missing secret_key",
+                format!("`access_key` is set in {source} but `secret_key` (HW_SECRET_KEY) is not; both are needed to sign requests."),
+            ));
+            None
+        }
+        (None, None, Some(_)) => {
+            diags.push(Diagnostic::error_at(
+                path("access_key"),
+                "Missing access_key",
+                format!("`secret_key` is set in {source} but `access_key` (HW_ACCESS_KEY) is not; both are needed to sign requests."),
+            ));
+            None
+        }
+        (None, None, None) => {
+            diags.push(Diagnostic::error(
+                "No credentials for Huawei Cloud",
+                "The provider found no credentials. Either set `access_key` and `secret_key` (environment: HW_ACCESS_KEY and HW_SECRET_KEY, plus HW_SECURITY_TOKEN for temporary keys) to sign requests, or set `token` (environment: HW_AUTH_TOKEN) to send an IAM token.",
+            ));
+            None
+        }
+    };
+
+    let insecure = match config.get("insecure") {
+        Value::Bool(b) => *b,
+        _ => match env("HW_INSECURE").as_deref().map(str::trim) {
+            None | Some("") => false,
+            Some(s) if s.eq_ignore_ascii_case("true") || s == "1" => true,
+            Some(s) if s.eq_ignore_ascii_case("false") || s == "0" => false,
+            Some(s) => {
+                diags.push(Diagnostic::error(
+                    "Invalid HW_INSECURE",
+                    format!("HW_INSECURE must be true or false, got {s:?}."),
+                ));
+                false
+            }
+        },
+    };
+    let max_retries = match config.get("max_retries").as_i64() {
+        Some(n) => n.clamp(0, 100) as u32,
+        None => {
+            match env("HW_MAX_RETRIES") {
+                None => DEFAULT_MAX_RETRIES,
+                Some(s) => match s.trim().parse::<u32>() {
+                    Ok(n) if n <= 100 => n,
+                    _ => {
+                        diags.push(Diagnostic::error(
+                        "Invalid HW_MAX_RETRIES",
+                        format!("HW_MAX_RETRIES must be a whole number between 0 and 100, got {s:?}."),
+                    ));
+                        DEFAULT_MAX_RETRIES
+                    }
+                },
+            }
+        }
+    };
+    let apig_endpoint = config
+        .get("endpoints")
+        .get("apig")
+        .as_str()
+        .map(normalize_endpoint);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(ProviderConfig {
+        region: get("region", "HW_REGION_NAME"),
+        project_id: get("project_id", "HW_PROJECT_ID"),
+        credentials: credentials.expect("set when no diagnostics"),
+        cloud: get("cloud", "HW_CLOUD").unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
+        apig_endpoint,
+        insecure,
+        max_retries,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, Value)]) -> Value {
+        let mut all: Vec<(&str, Value)> = schema()
+            .attributes
+            .iter()
+            .map(|a| (a.name, Value::Null))
+            .collect();
+        for (k, v) in pairs {
+            all.retain(|(n, _)| n != k);
+            all.push((k, v.clone()));
+        }
+        Value::object(all)
+    }
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn no_credentials_is_a_clear_error() {
+        let err = resolve(&cfg(&[]), &env_of(&[])).unwrap_err();
+        assert_eq!(err.len(), 1);
+        let d = &err[0].detail;
+        for needle in [
+            "access_key",
+            "secret_key",
+            "token",
+            "HW_ACCESS_KEY",
+            "HW_SECRET_KEY",
+            "HW_AUTH_TOKEN",
+        ] {
+            assert!(d.contains(needle), "{needle} missing from {d}");
+        }
+    }
+
+    #[test]
+    fn environment_fallbacks_apply() {
+        let c = resolve(
+            &cfg(&[]),
+            &env_of(&[
+                ("HW_ACCESS_KEY", "AK"),
+                ("HW_SECRET_KEY", "SK"),
+                ("HW_SECURITY_TOKEN", "ST"),
+                ("HW_REGION_NAME", "eu-west-101"),
+                ("HW_PROJECT_ID", "p1"),
+                ("HW_MAX_RETRIES", "2"),
+                ("HW_INSECURE", "true"),
+            ]),
+        )
+        .unwrap();
+        assert!(
+            matches!(c.credentials, Credentials::AkSk { ref security_token, .. } if security_token.as_deref() == Some("ST"))
+        );
+        assert_eq!(c.project_id.as_deref(), Some("p1"));
+        assert_eq!(c.max_retries, 2);
+        assert!(c.insecure);
+        assert_eq!(
+            c.base_url(None).unwrap(),
+            "https://apig.eu-west-101.myhuaweicloud.eu"
+        );
+    }
+
+    #[test]
+    fn config_wins_over_environment() {
+        let c = resolve(
+            &cfg(&[
+                ("token", Value::string("cfg-token")),
+                ("region", Value::string("cn-north-4")),
+                ("max_retries", Value::int(0)),
+                ("insecure", Value::Bool(false)),
+            ]),
+            &env_of(&[
+                ("HW_ACCESS_KEY", "AK"),
+                ("HW_SECRET_KEY", "SK"),
+                ("HW_REGION_NAME", "ap-southeast-1"),
+                ("HW_MAX_RETRIES", "9"),
+                ("HW_INSECURE", "true"),
+            ]),
+        )
+        .unwrap();
+        assert!(matches!(c.credentials, Credentials::Token(ref t) if t == "cfg-token"));
+        assert_eq!(c.region.as_deref(), Some("cn-north-4"));
+        assert_eq!(c.max_retries, 0);
+        assert!(!c.insecure);
+        assert_eq!(
+            c.base_url(None).unwrap(),
+            "https://apig.cn-north-4.myhuaweicloud.com"
+        );
+    }
+
+    #[test]
+    fn conflicting_and_partial_credentials() {
+        let e = resolve(
+            &cfg(&[
+                ("token", Value::string("t")),
+                ("access_key", Value::string("a")),
+            ]),
+            &env_of(&[]),
+        )
+        .unwrap_err();
+        assert!(e[0].summary.contains("Conflicting"));
+        let e = resolve(&cfg(&[("access_key", Value::string("a"))]), &env_of(&[])).unwrap_err();
+        assert_eq!(e[0].path, Some(path("secret_key")));
+        let e = resolve(&cfg(&[]), &env_of(&[("HW_SECRET_KEY", "s")])).unwrap_err();
+        assert_eq!(e[0].path, Some(path("access_key")));
+        let e = resolve(
+            &cfg(&[
+                ("token", Value::string("t")),
+                ("security_token", Value::string("s")),
+            ]),
+            &env_of(&[]),
+        )
+        .unwrap_err();
+        assert_eq!(e[0].path, Some(path("security_token")));
+        let e = resolve(
+            &cfg(&[]),
+            &env_of(&[("HW_AUTH_TOKEN", "t"), ("HW_MAX_RETRIES", "lots")]),
+        )
+        .unwrap_err();
+        assert!(e[0].summary.contains("HW_MAX_RETRIES"));
+    }
+
+    #[test]
+    fn endpoint_override_is_normalised() {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("apig".to_string(), Value::string("127.0.0.1:8080/"));
+        let c = resolve(
+            &cfg(&[("token", Value::string("t")), ("endpoints", Value::Map(m))]),
+            &env_of(&[]),
+        )
+        .unwrap();
+        assert_eq!(c.base_url(Some("x")).unwrap(), "https://127.0.0.1:8080");
+        assert_eq!(normalize_endpoint("http://h:1//"), "http://h:1");
+        let c = resolve(
+            &cfg(&[
+                ("token", Value::string("t")),
+                ("cloud", Value::string("example.org")),
+            ]),
+            &env_of(&[]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.base_url(Some("eu-west-101")).unwrap(),
+            "https://apig.eu-west-101.example.org"
+        );
+        assert_eq!(c.base_url(None), None);
+    }
+
+    #[test]
+    fn unknown_config_is_refused_at_configure() {
+        let e = resolve(&cfg(&[("token", Value::Unknown)]), &env_of(&[])).unwrap_err();
+        assert_eq!(e[0].path, Some(path("token")));
+    }
+
+    #[test]
+    fn secrets_never_in_debug_output() {
+        let c = resolve(
+            &cfg(&[
+                ("access_key", Value::string("AKIDEXAMPLE")),
+                ("secret_key", Value::string("TOPSECRETSK")),
+                ("security_token", Value::string("SECTOKEN")),
+            ]),
+            &env_of(&[]),
+        )
+        .unwrap();
+        let dbg = format!("{c:?}");
+        assert!(
+            !dbg.contains("TOPSECRETSK") && !dbg.contains("SECTOKEN"),
+            "{dbg}"
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! The Huawei Cloud provider: configuration, and the resources that map
+//! Terraform values to APIG calls.
+
+pub mod config;
+pub mod vpc_channel;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::apig::client::{Client, ClientOptions};
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::logging::{self, Level};
+use crate::tfplugin::server::{
+    ApplyRequest, Imported, PlanRequest, PlanResponse, Provider, Schemas, StateResponse,
+};
+use crate::tfplugin::value::Value;
+
+use config::ProviderConfig;
+
+struct Configured {
+    config: ProviderConfig,
+    client: Client,
+}
+
+pub struct HuaweiCloud {
+    schemas: Schemas,
+    configured: OnceLock<Arc<Configured>>,
+    cancel: CancellationToken,
+}
+
+impl Default for HuaweiCloud {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HuaweiCloud {
+    pub fn new() -> Self {
+        HuaweiCloud {
+            schemas: Schemas {
+                provider: config::schema(),
+                resources: vec![(
+                    vpc_channel::schema::TYPE_NAME,
+                    vpc_channel::schema::schema().clone(),
+                )],
+            },
+            configured: OnceLock::new(),
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    fn configured(&self) -> Result<Arc<Configured>, Diagnostic> {
+        self.configured.get().cloned().ok_or_else(|| {
+            Diagnostic::error(
+                "Provider not configured",
+                "Terraform called the provider before configuring it. This is a bug in Terraform or the provider.",
+            )
+        })
+    }
+
+    fn unknown_type(type_name: &str) -> Diagnostic {
+        Diagnostic::error(
+            "Unknown resource type",
+            format!("This provider has no resource type {type_name:?}."),
+        )
+    }
+}
+
+pub fn user_agent() -> String {
+    format!(
+        "terraform-provider-huaweicloud/{}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+#[tonic::async_trait]
+impl Provider for HuaweiCloud {
+    fn schemas(&self) -> &Schemas {
+        &self.schemas
+    }
+
+    fn validate_provider_config(&self, cfg: &Value) -> Vec<Diagnostic> {
+        config::validate(cfg)
+    }
+
+    async fn configure(&self, cfg: &Value, terraform_version: &str) -> Vec<Diagnostic> {
+        let resolved = match config::resolve(cfg, &|k| std::env::var(k).ok()) {
+            Ok(c) => c,
+            Err(d) => return d,
+        };
+        let mut opts = ClientOptions::new(resolved.credentials.clone());
+        opts.max_retries = resolved.max_retries;
+        opts.insecure = resolved.insecure;
+        opts.user_agent = format!("{} terraform/{terraform_version}", user_agent());
+        if let Some(ms) = std::env::var("HW_REQUEST_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            opts.request_timeout = Duration::from_millis(ms.max(1));
+        }
+        if let Some(ms) = std::env::var("HW_RETRY_BASE_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            opts.backoff_base = Duration::from_millis(ms);
+        }
+        let client = match Client::new(opts, self.cancel.clone()) {
+            Ok(c) => c,
+            Err(e) => return vec![Diagnostic::error("Cannot create the HTTP client", e)],
+        };
+        logging::log(
+            Level::Debug,
+            "Configured provider",
+            &[
+                ("region", &resolved.region.clone().unwrap_or_default()),
+                ("endpoint", &resolved.base_url(None).unwrap_or_default()),
+                ("max_retries", &resolved.max_retries),
+            ],
+        );
+        let _ = self.configured.set(Arc::new(Configured {
+            config: resolved,
+            client,
+        }));
+        Vec::new()
+    }
+
+    fn validate_resource_config(&self, type_name: &str, cfg: &Value) -> Vec<Diagnostic> {
+        match type_name {
+            vpc_channel::schema::TYPE_NAME => vpc_channel::validate(cfg),
+            _ => vec![Self::unknown_type(type_name)],
+        }
+    }
+
+    async fn read(&self, type_name: &str, state: Value, private: Vec<u8>) -> StateResponse {
+        if type_name != vpc_channel::schema::TYPE_NAME {
+            return StateResponse {
+                state,
+                private,
+                diags: vec![Self::unknown_type(type_name)],
+            };
+        }
+        match self.configured() {
+            Ok(c) => vpc_channel::read(&c.config, &c.client, state, private).await,
+            Err(d) => StateResponse {
+                state,
+                private,
+                diags: vec![d],
+            },
+        }
+    }
+
+    async fn plan(&self, req: PlanRequest) -> PlanResponse {
+        if req.type_name != vpc_channel::schema::TYPE_NAME {
+            return PlanResponse {
+                diags: vec![Self::unknown_type(&req.type_name)],
+                ..Default::default()
+            };
+        }
+        let c = self.configured.get();
+        let mut r = vpc_channel::plan(c.map(|c| &c.config), &req.prior, &req.config);
+        r.private = req.prior_private;
+        r
+    }
+
+    async fn apply(&self, req: ApplyRequest) -> StateResponse {
+        if req.type_name != vpc_channel::schema::TYPE_NAME {
+            return StateResponse {
+                state: req.prior,
+                private: req.private,
+                diags: vec![Self::unknown_type(&req.type_name)],
+            };
+        }
+        match self.configured() {
+            Ok(c) => {
+                vpc_channel::apply(
+                    &c.config,
+                    &c.client,
+                    req.prior,
+                    req.planned,
+                    req.config,
+                    req.private,
+                )
+                .await
+            }
+            Err(d) => StateResponse {
+                state: req.prior,
+                private: req.private,
+                diags: vec![d],
+            },
+        }
+    }
+
+    async fn import(&self, type_name: &str, id: &str) -> (Vec<Imported>, Vec<Diagnostic>) {
+        if type_name != vpc_channel::schema::TYPE_NAME {
+            return (Vec::new(), vec![Self::unknown_type(type_name)]);
+        }
+        match vpc_channel::import(self.configured.get().map(|c| &c.config), id) {
+            Ok(state) => (
+                vec![Imported {
+                    type_name: type_name.to_string(),
+                    state,
+                    private: Vec::new(),
+                }],
+                Vec::new(),
+            ),
+            Err(d) => (Vec::new(), vec![d]),
+        }
+    }
+
+    fn stop(&self) {
+        self.cancel.cancel();
+    }
+}

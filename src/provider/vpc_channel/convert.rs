@@ -1,0 +1,506 @@
+//! Mapping between Terraform values and the API models, both ways.
+//!
+//! API → state is guided by the previous state (or the plan): lists follow
+//! the guide's order whatever order the API uses, and what the server fills
+//! in on its own (empty strings, zero ports, lower-case protocol) is read
+//! back the way the user wrote it.
+
+use std::collections::BTreeMap;
+
+use crate::apig::models::*;
+use crate::tfplugin::value::Value;
+
+/// Where a channel lives, as recorded in state.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub instance_id: String,
+    pub project_id: String,
+    pub region: Option<String>,
+}
+
+fn s(v: &Option<String>) -> Value {
+    match v {
+        Some(x) if !x.is_empty() => Value::String(x.clone()),
+        _ => Value::Null,
+    }
+}
+/// Computed strings keep what the API said, empty included.
+fn s_raw(v: &Option<String>) -> Value {
+    v.as_ref()
+        .map(|x| Value::String(x.clone()))
+        .unwrap_or(Value::Null)
+}
+fn n(v: Option<i64>) -> Value {
+    v.map(Value::int).unwrap_or(Value::Null)
+}
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+fn opt_str(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+fn opt_int(v: &Value) -> Option<i64> {
+    v.as_i64()
+}
+
+/// A matching rule between two list elements.
+pub type Matcher<'a> = Box<dyn Fn(&Value, &Value) -> bool + 'a>;
+
+/// Pairs each `left` element with a distinct `right` element, trying the
+/// passes in order (strictest first). Returns, per left element, the index
+/// of its partner.
+pub fn pair(left: &[Value], right: &[Value], passes: &[Matcher<'_>]) -> Vec<Option<usize>> {
+    let mut taken = vec![false; right.len()];
+    let mut out = vec![None; left.len()];
+    for pass in passes {
+        for (i, l) in left.iter().enumerate() {
+            if out[i].is_some() {
+                continue;
+            }
+            if let Some(j) = (0..right.len()).find(|&j| !taken[j] && pass(l, &right[j])) {
+                taken[j] = true;
+                out[i] = Some(j);
+            }
+        }
+    }
+    out
+}
+
+/// Orders `items` like `guide`: partners first in guide order, then the
+/// rest in the API's order (unless `keep_unmatched` is false).
+fn align(
+    items: Vec<Value>,
+    guide: &[Value],
+    passes: &[Matcher<'_>],
+    keep_unmatched: bool,
+) -> Vec<Value> {
+    let pairs = pair(guide, &items, passes);
+    let mut slots: Vec<Option<Value>> = items.into_iter().map(Some).collect();
+    let mut out: Vec<Value> = pairs
+        .iter()
+        .flatten()
+        .filter_map(|&j| slots[j].take())
+        .collect();
+    if keep_unmatched {
+        out.extend(slots.into_iter().flatten());
+    }
+    out
+}
+
+fn list_or_null(items: Vec<Value>, guide: &Value) -> Value {
+    if items.is_empty() && guide.as_list().is_none() {
+        Value::Null
+    } else {
+        Value::List(items)
+    }
+}
+
+/// The address a member is known by: `host` for ip, `ecs_id` (or name) for ecs.
+pub fn member_addr<'a>(m: &'a Value, member_type: &str) -> Option<&'a str> {
+    if member_type == "ip" {
+        m.get("host").as_str()
+    } else {
+        m.get("ecs_id")
+            .as_str()
+            .or_else(|| m.get("ecs_name").as_str())
+    }
+}
+
+/// Member matching: same address, port and group first; then same address.
+pub fn member_passes(member_type: &str) -> Vec<Matcher<'_>> {
+    vec![
+        Box::new(move |a: &Value, b: &Value| {
+            member_addr(a, member_type).is_some()
+                && member_addr(a, member_type) == member_addr(b, member_type)
+                && (a.get("port").is_null() || a.get("port") == b.get("port"))
+                && a.get("member_group_name") == b.get("member_group_name")
+        }),
+        Box::new(move |a: &Value, b: &Value| {
+            member_addr(a, member_type).is_some()
+                && member_addr(a, member_type) == member_addr(b, member_type)
+        }),
+    ]
+}
+
+pub fn group_passes() -> Vec<Matcher<'static>> {
+    vec![Box::new(group_pass)]
+}
+
+fn group_pass(a: &Value, b: &Value) -> bool {
+    a.get("member_group_name").as_str().is_some()
+        && a.get("member_group_name") == b.get("member_group_name")
+}
+
+fn label_pass(a: &Value, b: &Value) -> bool {
+    a.get("label_name") == b.get("label_name") && a.get("label_value") == b.get("label_value")
+}
+
+fn labels_to_value(l: &Option<Vec<MicroserviceLabel>>, guide: &Value) -> Value {
+    let items: Vec<Value> = l
+        .iter()
+        .flatten()
+        .map(|x| {
+            obj(vec![
+                ("label_name", Value::string(&x.label_name)),
+                ("label_value", Value::string(&x.label_value)),
+            ])
+        })
+        .collect();
+    let items = align(
+        items,
+        guide.as_list().unwrap_or_default(),
+        &[Box::new(label_pass) as Matcher],
+        true,
+    );
+    list_or_null(items, guide)
+}
+
+fn group_to_value(g: &MemberGroup, guide: &Value) -> Value {
+    let port = match (
+        g.spec.microservice_port,
+        guide.get("microservice_port").as_i64(),
+    ) {
+        (Some(0), None) | (None, _) => Value::Null,
+        (Some(p), _) => Value::int(p),
+    };
+    obj(vec![
+        (
+            "member_group_name",
+            Value::string(&g.spec.member_group_name),
+        ),
+        ("member_group_remark", s(&g.spec.member_group_remark)),
+        ("member_group_weight", n(g.spec.member_group_weight)),
+        ("dict_code", s(&g.spec.dict_code)),
+        ("microservice_version", s(&g.spec.microservice_version)),
+        ("microservice_port", port),
+        (
+            "microservice_labels",
+            labels_to_value(
+                &g.spec.microservice_labels,
+                guide.get("microservice_labels"),
+            ),
+        ),
+        ("member_group_id", Value::string(&g.member_group_id)),
+        ("create_time", s_raw(&g.create_time)),
+        ("update_time", s_raw(&g.update_time)),
+    ])
+}
+
+fn member_to_value(m: &Member) -> Value {
+    let spec = &m.spec;
+    obj(vec![
+        ("host", s(&spec.host)),
+        ("weight", n(spec.weight)),
+        ("is_backup", Value::Bool(spec.is_backup.unwrap_or(false))),
+        ("member_group_name", s(&spec.member_group_name)),
+        ("status", n(spec.status)),
+        ("port", n(spec.port)),
+        ("ecs_id", s(&spec.ecs_id)),
+        ("ecs_name", s(&spec.ecs_name)),
+    ])
+}
+
+fn health_to_value(h: &HealthConfig, guide: &Value) -> Value {
+    let protocol = match guide.get("protocol").as_str() {
+        Some(g) if g.eq_ignore_ascii_case(&h.protocol) => Value::string(g),
+        _ => Value::string(&h.protocol),
+    };
+    let port = match (h.port, guide.get("port").as_i64()) {
+        (Some(0), Some(0)) => Value::int(0),
+        (Some(0), _) | (None, _) => Value::Null,
+        (Some(p), _) => Value::int(p),
+    };
+    let method = match h.method.as_deref() {
+        None | Some("") => Value::string("GET"),
+        Some(m) => Value::string(m),
+    };
+    obj(vec![
+        ("protocol", protocol),
+        ("path", s(&h.path)),
+        ("method", method),
+        ("port", port),
+        ("threshold_normal", Value::int(h.threshold_normal)),
+        ("threshold_abnormal", Value::int(h.threshold_abnormal)),
+        ("time_interval", Value::int(h.time_interval)),
+        ("http_code", s(&h.http_code)),
+        (
+            "enable_client_ssl",
+            Value::Bool(h.enable_client_ssl.unwrap_or(false)),
+        ),
+        ("status", n(h.status)),
+        ("timeout", Value::int(h.timeout)),
+    ])
+}
+
+fn microservice_to_value(m: &MicroserviceInfo, guide: &Value) -> Value {
+    let st = m.spec.service_type.clone().unwrap_or_default();
+    if st.is_empty() && guide.is_null() {
+        // Server channels return an object of empty strings: not a setting.
+        return Value::Null;
+    }
+    let wanted =
+        |attr: &str, kind: &str| !guide.get(attr).is_null() || (guide.is_null() && st == kind);
+    let cse = match (&m.spec.cse_info, wanted("cse_info", "CSE")) {
+        (Some(c), true) => obj(vec![
+            ("engine_id", Value::string(&c.engine_id)),
+            ("service_id", Value::string(&c.service_id)),
+            ("engine_name", s_raw(&c.engine_name)),
+            ("service_name", s_raw(&c.service_name)),
+            ("register_address", s_raw(&c.register_address)),
+            ("cse_app_id", s_raw(&c.cse_app_id)),
+            ("version", s_raw(&c.version)),
+        ]),
+        _ => Value::Null,
+    };
+    let cce = match (&m.spec.cce_info, wanted("cce_info", "CCE")) {
+        (Some(c), true) => obj(vec![
+            ("cluster_id", Value::string(&c.cluster_id)),
+            ("namespace", Value::string(&c.namespace)),
+            ("workload_type", Value::string(&c.workload_type)),
+            ("app_name", s(&c.app_name)),
+            ("label_key", s(&c.label_key)),
+            ("label_value", s(&c.label_value)),
+            ("cluster_name", s_raw(&c.cluster_name)),
+        ]),
+        _ => Value::Null,
+    };
+    let svc = match (
+        &m.spec.cce_service_info,
+        wanted("cce_service_info", "CCE_SERVICE"),
+    ) {
+        (Some(c), true) => obj(vec![
+            ("cluster_id", Value::string(&c.cluster_id)),
+            ("namespace", Value::string(&c.namespace)),
+            ("service_name", Value::string(&c.service_name)),
+            ("cluster_name", s_raw(&c.cluster_name)),
+        ]),
+        _ => Value::Null,
+    };
+    obj(vec![
+        ("id", s_raw(&m.id)),
+        ("instance_id", s_raw(&m.instance_id)),
+        (
+            "service_type",
+            if st.is_empty() {
+                Value::Null
+            } else {
+                Value::String(st.clone())
+            },
+        ),
+        ("cse_info", cse),
+        ("cce_info", cce),
+        ("cce_service_info", svc),
+        ("create_time", s_raw(&m.create_time)),
+        ("update_time", s_raw(&m.update_time)),
+    ])
+}
+
+/// The state of a channel as shown by the API (show details), guided by
+/// the previous state or the plan.
+pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
+    let member_type = ch.member_type.as_str();
+
+    let groups_guide = guide.get("member_groups");
+    let groups: Vec<Value> = ch
+        .member_groups
+        .iter()
+        .flatten()
+        .map(|g| {
+            let gg = groups_guide
+                .as_list()
+                .unwrap_or_default()
+                .iter()
+                .find(|x| {
+                    x.get("member_group_name").as_str() == Some(g.spec.member_group_name.as_str())
+                })
+                .unwrap_or(&Value::Null);
+            group_to_value(g, gg)
+        })
+        .collect();
+    let groups = align(
+        groups,
+        groups_guide.as_list().unwrap_or_default(),
+        &group_passes(),
+        true,
+    );
+
+    let members_guide = guide.get("members");
+    let members: Vec<Value> = ch.members.iter().flatten().map(member_to_value).collect();
+    let passes = member_passes(member_type);
+    // Members of a microservice channel are discovered by the service: only
+    // those the configuration declares are tracked.
+    let keep_unmatched = ch.channel_type != 3;
+    let members = align(
+        members,
+        members_guide.as_list().unwrap_or_default(),
+        &passes,
+        keep_unmatched,
+    );
+
+    obj(vec![
+        ("id", Value::string(&ch.id)),
+        ("instance_id", Value::string(&loc.instance_id)),
+        ("project_id", Value::string(&loc.project_id)),
+        (
+            "region",
+            loc.region.clone().map(Value::String).unwrap_or(Value::Null),
+        ),
+        ("name", Value::string(&ch.name)),
+        ("port", Value::int(ch.port)),
+        ("balance_strategy", Value::int(ch.balance_strategy)),
+        ("member_type", Value::string(&ch.member_type)),
+        ("type", Value::int(ch.channel_type)),
+        ("dict_code", s(&ch.dict_code)),
+        ("member_groups", list_or_null(groups, groups_guide)),
+        ("members", list_or_null(members, members_guide)),
+        (
+            "vpc_health_config",
+            ch.vpc_health_config
+                .as_ref()
+                .map(|h| health_to_value(h, guide.get("vpc_health_config")))
+                .unwrap_or(Value::Null),
+        ),
+        (
+            "microservice_info",
+            ch.microservice_info
+                .as_ref()
+                .map(|m| microservice_to_value(m, guide.get("microservice_info")))
+                .unwrap_or(Value::Null),
+        ),
+        ("create_time", s_raw(&ch.create_time)),
+        ("status", n(ch.status)),
+    ])
+}
+
+/// The full desired body for create and update, from the plan. Values the
+/// server derives (an ip member's ecs_id/ecs_name, an ecs member's host)
+/// are sent only when the configuration sets them.
+pub fn request_from_plan(planned: &Value, config: &Value) -> ChannelRequest {
+    let member_type = planned
+        .get("member_type")
+        .as_str()
+        .unwrap_or("ecs")
+        .to_string();
+    let groups = planned
+        .get("member_groups")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .map(|g| MemberGroupCreate {
+            member_group_name: opt_str(g.get("member_group_name")).unwrap_or_default(),
+            member_group_remark: opt_str(g.get("member_group_remark")),
+            member_group_weight: opt_int(g.get("member_group_weight")),
+            dict_code: opt_str(g.get("dict_code")),
+            microservice_version: opt_str(g.get("microservice_version")),
+            microservice_port: opt_int(g.get("microservice_port")),
+            microservice_labels: g.get("microservice_labels").as_list().map(|ls| {
+                ls.iter()
+                    .map(|l| MicroserviceLabel {
+                        label_name: opt_str(l.get("label_name")).unwrap_or_default(),
+                        label_value: opt_str(l.get("label_value")).unwrap_or_default(),
+                    })
+                    .collect()
+            }),
+        })
+        .collect();
+    let cfg_members = config.get("members").as_list().unwrap_or_default();
+    let members = planned
+        .get("members")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let c = cfg_members.get(i).unwrap_or(&Value::Null);
+            let derived = |attr: &str| opt_str(c.get(attr));
+            let ip = member_type == "ip";
+            MemberInfo {
+                host: if ip {
+                    opt_str(m.get("host"))
+                } else {
+                    derived("host")
+                },
+                weight: opt_int(m.get("weight")),
+                is_backup: m.get("is_backup").as_bool(),
+                member_group_name: opt_str(m.get("member_group_name")),
+                status: opt_int(m.get("status")),
+                port: opt_int(m.get("port")),
+                ecs_id: if ip {
+                    derived("ecs_id")
+                } else {
+                    opt_str(m.get("ecs_id"))
+                },
+                ecs_name: if ip {
+                    derived("ecs_name")
+                } else {
+                    opt_str(m.get("ecs_name"))
+                },
+            }
+        })
+        .collect();
+    let h = planned.get("vpc_health_config");
+    let health = (!h.is_null()).then(|| HealthConfig {
+        protocol: h
+            .get("protocol")
+            .as_str()
+            .unwrap_or_default()
+            .to_ascii_uppercase(),
+        path: opt_str(h.get("path")),
+        method: opt_str(h.get("method")),
+        port: opt_int(h.get("port")),
+        threshold_normal: opt_int(h.get("threshold_normal")).unwrap_or_default(),
+        threshold_abnormal: opt_int(h.get("threshold_abnormal")).unwrap_or_default(),
+        time_interval: opt_int(h.get("time_interval")).unwrap_or_default(),
+        http_code: opt_str(h.get("http_code")),
+        enable_client_ssl: h.get("enable_client_ssl").as_bool(),
+        status: opt_int(h.get("status")),
+        timeout: opt_int(h.get("timeout")).unwrap_or_default(),
+        ..Default::default()
+    });
+    let ms = planned.get("microservice_info");
+    let microservice = (!ms.is_null()).then(|| {
+        let cse = ms.get("cse_info");
+        let cce = ms.get("cce_info");
+        let svc = ms.get("cce_service_info");
+        MicroserviceCreate {
+            service_type: opt_str(ms.get("service_type")),
+            cse_info: (!cse.is_null()).then(|| CseInfo {
+                engine_id: opt_str(cse.get("engine_id")).unwrap_or_default(),
+                service_id: opt_str(cse.get("service_id")).unwrap_or_default(),
+                ..Default::default()
+            }),
+            cce_info: (!cce.is_null()).then(|| CceInfo {
+                cluster_id: opt_str(cce.get("cluster_id")).unwrap_or_default(),
+                namespace: opt_str(cce.get("namespace")).unwrap_or_default(),
+                workload_type: opt_str(cce.get("workload_type")).unwrap_or_default(),
+                app_name: opt_str(cce.get("app_name")),
+                label_key: opt_str(cce.get("label_key")),
+                label_value: opt_str(cce.get("label_value")),
+                cluster_name: None,
+            }),
+            cce_service_info: (!svc.is_null()).then(|| CceServiceInfo {
+                cluster_id: opt_str(svc.get("cluster_id")).unwrap_or_default(),
+                namespace: opt_str(svc.get("namespace")).unwrap_or_default(),
+                service_name: opt_str(svc.get("service_name")).unwrap_or_default(),
+                cluster_name: None,
+            }),
+        }
+    });
+    ChannelRequest {
+        name: opt_str(planned.get("name")).unwrap_or_default(),
+        port: opt_int(planned.get("port")).unwrap_or_default(),
+        balance_strategy: opt_int(planned.get("balance_strategy")).unwrap_or(1),
+        member_type,
+        channel_type: opt_int(planned.get("type")),
+        dict_code: opt_str(planned.get("dict_code")),
+        member_groups: Some(groups),
+        members: Some(members),
+        vpc_health_config: health,
+        microservice_info: microservice,
+    }
+}

@@ -1,0 +1,424 @@
+//! `huaweicloud_apig_vpc_channel`: validation, plan and the lifecycle
+//! (create, read, update with the full body, delete, import).
+
+pub mod convert;
+pub mod plan;
+pub mod rules;
+pub mod schema;
+
+use std::time::Duration;
+
+use crate::apig::client::{ApiError, Client, Target};
+use crate::apig::models::{Channel, ChannelRequest};
+use crate::provider::config::ProviderConfig;
+use crate::tfplugin::diag::{has_errors, Diagnostic};
+use crate::tfplugin::logging::{self, Level};
+use crate::tfplugin::server::{PlanResponse, StateResponse};
+use crate::tfplugin::value::{AttrPath, Value};
+
+use convert::Location;
+
+/// ValidateResourceConfig: every documented constraint, before any call.
+pub fn validate(config: &Value) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    crate::tfplugin::schema::validate(
+        &schema::schema().attributes,
+        config,
+        &AttrPath::root(),
+        &mut diags,
+    );
+    rules::cross_field(config, &mut diags);
+    diags
+}
+
+/// Resolves the API target of a channel from its state or plan.
+fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnostic> {
+    let instance_id = v
+        .get("instance_id")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let project_id = v
+        .get("project_id")
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| cfg.project_id.clone())
+        .ok_or_else(|| {
+            Diagnostic::error_at(
+                AttrPath::root().attr("project_id"),
+                "No project ID",
+                "Set `project_id` on the resource or on the provider (environment: HW_PROJECT_ID).",
+            )
+        })?;
+    let region = v
+        .get("region")
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| cfg.region.clone());
+    let base_url = cfg.base_url(region.as_deref()).ok_or_else(|| {
+        Diagnostic::error_at(
+            AttrPath::root().attr("region"),
+            "No region or endpoint",
+            "Set `region` on the resource or the provider (environment: HW_REGION_NAME), or set `endpoints = { apig = \"...\" }` on the provider.",
+        )
+    })?;
+    Ok((
+        Target {
+            base_url,
+            project_id: project_id.clone(),
+            instance_id: instance_id.clone(),
+        },
+        Location {
+            instance_id,
+            project_id,
+            region,
+        },
+    ))
+}
+
+/// Why an API error happened, in the user's terms.
+fn explain(code: &str, name: &str, loc: &Location) -> Option<String> {
+    let gw = &loc.instance_id;
+    Some(match code {
+        "APIG.3208" => format!("a VPC channel named {name:?} already exists in gateway {gw}. Choose another name, or import the existing one with `terraform import <address> {gw}/<channel id>`."),
+        "APIG.3109" => format!("the VPC channel quota is used up (30 per gateway by default) in gateway {gw}. Delete unused channels or ask for a higher quota."),
+        "APIG.3414" => format!("VPC channel {name:?} is used by an API as its backend and cannot be deleted. Point the API at another backend (or delete the API) first."),
+        "APIG.3719" => format!("VPC channel {name:?} is referenced by another VPC channel and cannot be deleted. Remove that reference first."),
+        "APIG.3030" => format!("the gateway {gw} does not exist in project {} (check `instance_id`, `project_id` and the region or endpoint).", loc.project_id),
+        "APIG.3023" => format!("the VPC channel {name:?} no longer exists in gateway {gw}."),
+        "APIG.1002" => "the token was refused: it is wrong or expired (tokens last 24 hours). Check `token` / HW_AUTH_TOKEN.".to_string(),
+        "APIGW.0301" => "the request signature was refused: check `access_key` / `secret_key` (and `security_token` for temporary keys) and this machine's clock. The request was not retried, because repeated signature failures lock the access key.".to_string(),
+        "APIG.1005" => "the credentials lack permission for this operation on API Gateway.".to_string(),
+        "APIG.2001" | "APIG.2002" | "APIG.2003" | "APIG.2004" | "APIG.2011" | "APIG.2012" => "the API rejected a parameter of the request.".to_string(),
+        "APIG.9999" => "the API reported a system error; this also happens when members of one channel are changed concurrently. Run the command again.".to_string(),
+        _ => return None,
+    })
+}
+
+fn api_diag(op: &str, name: &str, loc: &Location, e: &ApiError) -> Diagnostic {
+    let summary = format!("Failed to {op} VPC channel {name:?}");
+    let context = format!(
+        "Operation: {op} VPC channel {name:?} in gateway {} (project {}).",
+        loc.instance_id, loc.project_id
+    );
+    let detail = match e {
+        ApiError::Api {
+            status,
+            code,
+            message,
+            request_id,
+        } => {
+            let why = explain(code, name, loc)
+                .map(|w| format!("{code}: {w}\n\n"))
+                .unwrap_or_default();
+            let rid = request_id
+                .as_ref()
+                .map(|r| format!(" (request {r})"))
+                .unwrap_or_default();
+            let code = if code.is_empty() {
+                "(no error code)"
+            } else {
+                code
+            };
+            format!("{why}The API answered HTTP {status} {code}: {message}{rid}\n{context}")
+        }
+        ApiError::Cancelled => {
+            format!("Cancelled (Terraform was interrupted) before the API answered.\n{context}")
+        }
+        other => format!("{other}\n{context}"),
+    };
+    Diagnostic::error(summary, detail)
+}
+
+/// Replaces unknowns by null: what apply returns when it could not learn them.
+fn unknowns_to_null(v: &Value) -> Value {
+    match v {
+        Value::Unknown => Value::Null,
+        Value::List(l) => Value::List(l.iter().map(unknowns_to_null).collect()),
+        Value::Set(l) => Value::Set(l.iter().map(unknowns_to_null).collect()),
+        Value::Tuple(l) => Value::Tuple(l.iter().map(unknowns_to_null).collect()),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), unknowns_to_null(v)))
+                .collect(),
+        ),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), unknowns_to_null(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn with_attr(v: &Value, k: &str, x: Value) -> Value {
+    let mut v = v.clone();
+    if let Value::Object(o) = &mut v {
+        o.insert(k.to_string(), x);
+    }
+    v
+}
+
+pub fn plan(cfg: Option<&ProviderConfig>, prior: &Value, config: &Value) -> PlanResponse {
+    let mut diags = if config.is_null() {
+        Vec::new()
+    } else {
+        validate(config)
+    };
+    if has_errors(&diags) {
+        return PlanResponse {
+            diags,
+            ..Default::default()
+        };
+    }
+    let defaults = plan::Defaults {
+        project_id: cfg.and_then(|c| c.project_id.as_deref()),
+        region: cfg.and_then(|c| c.region.as_deref()),
+    };
+    let (planned, requires_replace) = plan::plan(prior, config, &defaults);
+    if !planned.is_null() && planned.get("project_id").is_null() {
+        diags.push(Diagnostic::error_at(
+            AttrPath::root().attr("project_id"),
+            "No project ID",
+            "Set `project_id` on the resource or on the provider (environment: HW_PROJECT_ID).",
+        ));
+    }
+    PlanResponse {
+        planned,
+        requires_replace,
+        private: Vec::new(),
+        diags,
+    }
+}
+
+pub async fn read(
+    cfg: &ProviderConfig,
+    client: &Client,
+    state: Value,
+    private: Vec<u8>,
+) -> StateResponse {
+    let (target, loc) = match locate(&state, cfg) {
+        Ok(x) => x,
+        Err(d) => {
+            return StateResponse {
+                state,
+                private,
+                diags: vec![d],
+            }
+        }
+    };
+    let id = state.get("id").as_str().unwrap_or_default().to_string();
+    let name = state.get("name").as_str().unwrap_or(&id).to_string();
+    match client.show_channel(&target, &id).await {
+        Ok(ch) => StateResponse {
+            state: convert::state_from_api(&ch, &state, &loc),
+            private,
+            diags: Vec::new(),
+        },
+        // Gone (or its gateway is): Terraform will plan to create it again.
+        Err(e) if e.is_not_found() => {
+            logging::log(
+                Level::Info,
+                "VPC channel not found; removing it from state",
+                &[("id", &id)],
+            );
+            StateResponse {
+                state: Value::Null,
+                private,
+                diags: Vec::new(),
+            }
+        }
+        Err(e) => StateResponse {
+            diags: vec![api_diag("read", &name, &loc, &e)],
+            state,
+            private,
+        },
+    }
+}
+
+/// Transport failures and 5xx on a create may have been committed.
+fn ambiguous(e: &ApiError) -> bool {
+    match e {
+        ApiError::Transport {
+            maybe_committed, ..
+        } => *maybe_committed,
+        ApiError::Api { status, .. } => *status >= 500,
+        _ => false,
+    }
+}
+
+fn same_channel(found: &Channel, body: &ChannelRequest) -> bool {
+    found.name == body.name
+        && found.port == body.port
+        && found.balance_strategy == body.balance_strategy
+        && found.member_type == body.member_type
+        && body.channel_type.is_none_or(|t| t == found.channel_type)
+}
+
+/// POST, guarding against duplicates: when the answer is lost the channel
+/// may exist, so look it up by exact name before trying again.
+async fn create(
+    client: &Client,
+    target: &Target,
+    loc: &Location,
+    body: &ChannelRequest,
+    attempts: u32,
+) -> Result<String, Diagnostic> {
+    let mut last: Option<ApiError> = None;
+    for attempt in 0..=attempts {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt.min(10)))).await;
+        }
+        match client.create_channel(target, body).await {
+            Ok(ch) => return Ok(ch.id),
+            Err(e) if ambiguous(&e) => {
+                logging::log(
+                    Level::Warn,
+                    "Create of a VPC channel got no clear answer; looking it up by name",
+                    &[("name", &body.name), ("error", &e)],
+                );
+                match client.find_channel_by_name(target, &body.name).await {
+                    Ok(Some(found)) if same_channel(&found, body) => {
+                        logging::log(Level::Info, "Adopted the VPC channel the lost create made", &[("id", &found.id)]);
+                        return Ok(found.id);
+                    }
+                    Ok(Some(found)) => {
+                        return Err(Diagnostic::error(
+                            format!("Failed to create VPC channel {:?}", body.name),
+                            format!(
+                                "The create request got no clear answer ({e}), and gateway {} now has a channel with this name (id {}) that differs from the configuration (port {}, balance_strategy {}, member_type {:?}, type {}). It was not adopted. Import it with `terraform import <address> {}/{}` or delete it, then apply again.",
+                                loc.instance_id, found.id, found.port, found.balance_strategy, found.member_type, found.channel_type, loc.instance_id, found.id
+                            ),
+                        ));
+                    }
+                    Ok(None) => last = Some(e),
+                    Err(e2) => {
+                        return Err(Diagnostic::error(
+                            format!("Failed to create VPC channel {:?}", body.name),
+                            format!(
+                                "The create request got no clear answer ({e}) and the channel could not be looked up afterwards ({e2}). It may exist in gateway {}: check before applying again.",
+                                loc.instance_id
+                            ),
+                        ))
+                    }
+                }
+            }
+            Err(e) => return Err(api_diag("create", &body.name, loc, &e)),
+        }
+    }
+    Err(api_diag(
+        "create",
+        &body.name,
+        loc,
+        &last.unwrap_or(ApiError::Transport {
+            message: "no attempt made".into(),
+            maybe_committed: false,
+        }),
+    ))
+}
+
+pub async fn apply(
+    cfg: &ProviderConfig,
+    client: &Client,
+    prior: Value,
+    planned: Value,
+    config: Value,
+    private: Vec<u8>,
+) -> StateResponse {
+    let guide = if planned.is_null() { &prior } else { &planned };
+    let (target, loc) = match locate(guide, cfg) {
+        Ok(x) => x,
+        Err(d) => {
+            return StateResponse {
+                state: prior,
+                private,
+                diags: vec![d],
+            }
+        }
+    };
+    let name = guide.get("name").as_str().unwrap_or_default().to_string();
+
+    // Delete.
+    if planned.is_null() {
+        let id = prior.get("id").as_str().unwrap_or_default().to_string();
+        return match client.delete_channel(&target, &id).await {
+            Ok(()) => StateResponse::default(),
+            Err(e) if e.is_not_found() => StateResponse::default(),
+            Err(e) => StateResponse {
+                diags: vec![api_diag("delete", &name, &loc, &e)],
+                state: prior,
+                private,
+            },
+        };
+    }
+
+    let body = convert::request_from_plan(&planned, &config);
+    let id = if prior.is_null() {
+        match create(client, &target, &loc, &body, cfg.max_retries).await {
+            Ok(id) => id,
+            Err(d) => {
+                return StateResponse {
+                    state: Value::Null,
+                    private,
+                    diags: vec![d],
+                }
+            }
+        }
+    } else {
+        let id = prior.get("id").as_str().unwrap_or_default().to_string();
+        if let Err(e) = client.update_channel(&target, &id, &body).await {
+            return StateResponse {
+                diags: vec![api_diag("update", &name, &loc, &e)],
+                state: prior,
+                private,
+            };
+        }
+        id
+    };
+
+    // Create and update answers carry no members or health check: read back.
+    match client.show_channel(&target, &id).await {
+        Ok(ch) => StateResponse {
+            state: convert::state_from_api(&ch, &planned, &loc),
+            private,
+            diags: Vec::new(),
+        },
+        Err(e) => {
+            // Keep the ID so the channel is never orphaned; Terraform
+            // refreshes it on the next run.
+            let partial = with_attr(&unknowns_to_null(&planned), "id", Value::String(id));
+            StateResponse {
+                state: partial,
+                private,
+                diags: vec![api_diag("read back", &name, &loc, &e)],
+            }
+        }
+    }
+}
+
+pub const IMPORT_FORMAT: &str = "<instance_id>/<id>";
+
+/// `<instance_id>/<id>` into the minimal state ReadResource completes.
+pub fn import(cfg: Option<&ProviderConfig>, id: &str) -> Result<Value, Diagnostic> {
+    let bad = || {
+        Diagnostic::error(
+            "Invalid import ID",
+            format!("Expected an ID of the form {IMPORT_FORMAT}, e.g. `eddc4d25480b4cd6b512f270a1b8b341/18174f5f4f1a4dc29f33aeadd9788e5f`; got {id:?}."),
+        )
+    };
+    let (instance, channel) = id.trim().split_once('/').ok_or_else(bad)?;
+    let ok = |s: &str| !s.is_empty() && s.len() <= 64 && rules::is_plain_id(s);
+    if !ok(instance) || !ok(channel) {
+        return Err(bad());
+    }
+    let s = |v: Option<&String>| v.map(Value::string).unwrap_or(Value::Null);
+    Ok(Value::object([
+        ("id", Value::string(channel)),
+        ("instance_id", Value::string(instance)),
+        ("project_id", s(cfg.and_then(|c| c.project_id.as_ref()))),
+        ("region", s(cfg.and_then(|c| c.region.as_ref()))),
+    ]))
+}
+
+#[cfg(test)]
+mod tests;

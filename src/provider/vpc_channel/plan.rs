@@ -1,0 +1,324 @@
+//! Plan logic: decided from the configuration and the prior state alone
+//! (Terraform's proposed state differs between versions and pairs list
+//! elements by position, which is wrong when members move).
+
+use std::collections::BTreeMap;
+
+use crate::tfplugin::value::{AttrPath, Value};
+
+use super::convert::{group_passes, member_passes, pair};
+use super::schema::schema;
+
+/// Provider-level defaults for `project_id` and `region`.
+pub struct Defaults<'a> {
+    pub project_id: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
+fn set(o: &mut BTreeMap<String, Value>, k: &str, v: Value) {
+    o.insert(k.to_string(), v);
+}
+
+/// Config value, else the documented default, else `fallback`.
+fn or_else(cfg: &Value, fallback: impl FnOnce() -> Value) -> Value {
+    if cfg.is_null() {
+        fallback()
+    } else {
+        cfg.clone()
+    }
+}
+
+fn prior_or_unknown(prior: Option<&Value>, attr: &str) -> Value {
+    // A matched prior value is kept even when null: the API said so.
+    match prior {
+        Some(p) => p.get(attr).clone(),
+        None => Value::Unknown,
+    }
+}
+
+/// Fills documented defaults of one attribute list (generic, from schema).
+fn with_defaults(
+    attrs: &[crate::tfplugin::schema::Attribute],
+    cfg: &Value,
+) -> BTreeMap<String, Value> {
+    let mut o = BTreeMap::new();
+    for a in attrs {
+        let v = cfg.get(a.name);
+        let v = match (&a.default, v) {
+            (Some(d), Value::Null) => d.clone(),
+            _ => v.clone(),
+        };
+        o.insert(a.name.to_string(), v);
+    }
+    o
+}
+
+fn nested<'a>(
+    attrs: &'a [crate::tfplugin::schema::Attribute],
+    name: &str,
+) -> &'a [crate::tfplugin::schema::Attribute] {
+    attrs
+        .iter()
+        .find(|a| a.name == name)
+        .and_then(|a| a.children())
+        .unwrap_or_default()
+}
+
+fn plan_group(cfg: &Value, prior: Option<&Value>) -> Value {
+    if !cfg.is_known() {
+        return cfg.clone();
+    }
+    let attrs = nested(&schema().attributes, "member_groups");
+    let mut o = with_defaults(attrs, cfg);
+    set(
+        &mut o,
+        "member_group_weight",
+        or_else(cfg.get("member_group_weight"), || {
+            prior_or_unknown(prior, "member_group_weight")
+        }),
+    );
+    for c in ["member_group_id", "create_time", "update_time"] {
+        set(&mut o, c, prior_or_unknown(prior, c));
+    }
+    Value::Object(o)
+}
+
+fn plan_member(
+    cfg: &Value,
+    prior: Option<&Value>,
+    member_type: &str,
+    port: &Value,
+    prior_port: &Value,
+) -> Value {
+    if !cfg.is_known() {
+        return cfg.clone();
+    }
+    let attrs = nested(&schema().attributes, "members");
+    let mut o = with_defaults(attrs, cfg);
+    for a in ["weight", "status"] {
+        set(
+            &mut o,
+            a,
+            or_else(cfg.get(a), || prior_or_unknown(prior, a)),
+        );
+    }
+    // Unset port: the API uses the channel's port, so follow it when the
+    // member had it implicitly; keep an explicit one.
+    let member_port = or_else(cfg.get("port"), || match prior.map(|p| p.get("port")) {
+        Some(p) if !p.is_null() && p != prior_port => p.clone(),
+        _ => port.clone(),
+    });
+    set(&mut o, "port", member_port);
+    if member_type == "ip" {
+        let host = cfg.get("host").clone();
+        for a in ["ecs_id", "ecs_name"] {
+            set(&mut o, a, or_else(cfg.get(a), || host.clone()));
+        }
+    } else {
+        set(
+            &mut o,
+            "host",
+            or_else(cfg.get("host"), || prior_or_unknown(prior, "host")),
+        );
+    }
+    Value::Object(o)
+}
+
+fn plan_health(cfg: &Value, prior: &Value) -> Value {
+    if cfg.is_null() || !cfg.is_known() {
+        return cfg.clone();
+    }
+    let attrs = nested(&schema().attributes, "vpc_health_config");
+    let mut o = with_defaults(attrs, cfg);
+    let prior = (!prior.is_null()).then_some(prior);
+    // The API may answer in another case: keep the prior spelling when only case differs.
+    if let (Some(c), Some(p)) = (
+        cfg.get("protocol").as_str(),
+        prior.and_then(|p| p.get("protocol").as_str()),
+    ) {
+        if c.eq_ignore_ascii_case(p) {
+            set(&mut o, "protocol", Value::string(p));
+        }
+    }
+    set(
+        &mut o,
+        "status",
+        or_else(cfg.get("status"), || prior_or_unknown(prior, "status")),
+    );
+    Value::Object(o)
+}
+
+fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
+    if cfg.is_null() || !cfg.is_known() {
+        return cfg.clone();
+    }
+    let prior = (!prior.is_null()).then_some(prior);
+    let mut o: BTreeMap<String, Value> = cfg.as_map().cloned().unwrap_or_default();
+    for c in ["id", "instance_id", "create_time", "update_time"] {
+        set(&mut o, c, prior_or_unknown(prior, c));
+    }
+    let computed: [(&str, &[&str]); 3] = [
+        (
+            "cse_info",
+            &[
+                "engine_name",
+                "service_name",
+                "register_address",
+                "cse_app_id",
+                "version",
+            ],
+        ),
+        ("cce_info", &["cluster_name"]),
+        ("cce_service_info", &["cluster_name"]),
+    ];
+    for (sub, attrs) in computed {
+        let c = cfg.get(sub);
+        if c.is_null() || !c.is_known() {
+            continue;
+        }
+        let p = prior.map(|p| p.get(sub)).filter(|p| !p.is_null());
+        let mut so: BTreeMap<String, Value> = c.as_map().cloned().unwrap_or_default();
+        for a in attrs {
+            set(&mut so, a, prior_or_unknown(p, a));
+        }
+        if sub == "cce_info" {
+            // Documented: with only app_name, label_key = "app" and label_value = app_name.
+            let app = c.get("app_name");
+            let (key, val) = if app.is_null() {
+                (
+                    prior_or_unknown(p, "label_key"),
+                    prior_or_unknown(p, "label_value"),
+                )
+            } else {
+                (Value::string("app"), app.clone())
+            };
+            set(&mut so, "label_key", or_else(c.get("label_key"), || key));
+            set(
+                &mut so,
+                "label_value",
+                or_else(c.get("label_value"), || val),
+            );
+        }
+        set(&mut o, sub, Value::Object(so));
+    }
+    Value::Object(o)
+}
+
+/// The planned state and the paths that force replacement.
+pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath>) {
+    if config.is_null() {
+        return (Value::Null, Vec::new());
+    }
+    let has_prior = !prior.is_null();
+    let prior_opt = has_prior.then_some(prior);
+    let mut o = with_defaults(&schema().attributes, config);
+
+    let provider_default = |v: Option<&str>| v.map(Value::string).unwrap_or(Value::Null);
+    set(
+        &mut o,
+        "project_id",
+        or_else(config.get("project_id"), || provider_default(d.project_id)),
+    );
+    set(
+        &mut o,
+        "region",
+        or_else(config.get("region"), || provider_default(d.region)),
+    );
+    for c in ["id", "create_time", "status"] {
+        set(&mut o, c, prior_or_unknown(prior_opt, c));
+    }
+
+    let member_type = o
+        .get("member_type")
+        .and_then(Value::as_str)
+        .unwrap_or("ecs")
+        .to_string();
+
+    let groups = match config.get("member_groups") {
+        Value::List(cfg) => {
+            let pg = prior.get("member_groups").as_list().unwrap_or_default();
+            let pairs = pair(cfg, pg, &group_passes());
+            Value::List(
+                cfg.iter()
+                    .zip(&pairs)
+                    .map(|(g, j)| plan_group(g, j.map(|j| &pg[j])))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    };
+    set(&mut o, "member_groups", groups);
+
+    let port = config.get("port").clone();
+    let members = match config.get("members") {
+        Value::List(cfg) => {
+            let pm = prior.get("members").as_list().unwrap_or_default();
+            let passes = member_passes(&member_type);
+            let pairs = pair(cfg, pm, &passes);
+            Value::List(
+                cfg.iter()
+                    .zip(&pairs)
+                    .map(|(m, j)| {
+                        plan_member(m, j.map(|j| &pm[j]), &member_type, &port, prior.get("port"))
+                    })
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    };
+    set(&mut o, "members", members);
+    set(
+        &mut o,
+        "vpc_health_config",
+        plan_health(
+            config.get("vpc_health_config"),
+            prior.get("vpc_health_config"),
+        ),
+    );
+    set(
+        &mut o,
+        "microservice_info",
+        plan_microservice(
+            config.get("microservice_info"),
+            prior.get("microservice_info"),
+        ),
+    );
+
+    let planned = Value::Object(o);
+    if !has_prior {
+        return (planned, Vec::new());
+    }
+    if &planned == prior {
+        return (prior.clone(), Vec::new());
+    }
+
+    let mut replace = Vec::new();
+    for a in schema().attributes.iter().filter(|a| a.force_new) {
+        let (pv, nv) = (prior.get(a.name), planned.get(a.name));
+        if nv.is_known() && pv != nv {
+            replace.push(AttrPath::root().attr(a.name));
+        }
+    }
+    (mark_update_unknowns(planned), replace)
+}
+
+/// On a real change, what the API may recompute becomes unknown; the ID
+/// and creation time stay.
+fn mark_update_unknowns(mut planned: Value) -> Value {
+    if let Value::Object(o) = &mut planned {
+        set(o, "status", Value::Unknown);
+        if let Some(Value::List(groups)) = o.get_mut("member_groups") {
+            for g in groups {
+                if let Value::Object(go) = g {
+                    for c in ["member_group_id", "create_time", "update_time"] {
+                        set(go, c, Value::Unknown);
+                    }
+                }
+            }
+        }
+        if let Some(Value::Object(ms)) = o.get_mut("microservice_info") {
+            set(ms, "update_time", Value::Unknown);
+        }
+    }
+    planned
+}

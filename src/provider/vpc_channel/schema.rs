@@ -1,0 +1,194 @@
+//! `huaweicloud_apig_vpc_channel`, declared once from the API tables
+//! (Tables 3 to 18 of "Updating a VPC Channel"). This drives the Terraform
+//! schema, the generic validation and the generated documentation.
+
+use std::sync::OnceLock;
+
+use crate::tfplugin::schema::{Attribute as A, Check, Nesting, Presence, Schema};
+use crate::tfplugin::value::{Type, Value};
+
+use super::rules;
+
+pub const TYPE_NAME: &str = "huaweicloud_apig_vpc_channel";
+
+/// Built once per process.
+pub fn schema() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(build)
+}
+
+fn build() -> Schema {
+    Schema {
+        version: 0,
+        description: "Manages an API Gateway (APIG) VPC channel: a load balancing channel to backend members (IP addresses or ECS servers), optionally grouped, with an optional health check and optional microservice discovery (CSE or CCE).\n\nThe whole channel is written with the API's update call (`PUT`), which overwrites every member and member group: the provider always sends the full desired channel.",
+        attributes: vec![
+            A::computed("id", Type::String, "VPC channel ID."),
+            A::required("instance_id", Type::String, "ID of the dedicated gateway the channel belongs to, shown in the gateway information on the APIG console.")
+                .force_new()
+                .check(Check::Length(1, 64))
+                .check(Check::Pattern(rules::is_plain_id, "letters, digits, hyphens (-) and underscores (_)")),
+            A::optional_computed("project_id", Type::String, "Project ID. Defaults to the provider's `project_id`.")
+                .force_new()
+                .check(Check::Length(1, 64)),
+            A::optional_computed("region", Type::String, "Region of the gateway. Defaults to the provider's `region`.")
+                .force_new()
+                .check(Check::Length(1, 64)),
+            A::required("name", Type::String, "VPC channel name: 3 to 64 characters, starting with a letter; only letters, digits, hyphens (-), underscores (_) and periods (.). Unique within the gateway.")
+                .check(Check::Length(3, 64))
+                .check(Check::Pattern(rules::is_name, "a letter followed by letters, digits, hyphens (-), underscores (_) or periods (.)")),
+            A::required("port", Type::Number, "Host port of the VPC channel: the port backend members listen on unless a member sets its own.")
+                .check(Check::Range(1, 65535)),
+            A::optional("balance_strategy", Type::Number, "Distribution algorithm: `1` weighted round robin (WRR), `2` weighted least connections (WLC), `3` source hashing, `4` URI hashing.")
+                .default(Value::int(1))
+                .check(Check::OneOfInt(&[1, 2, 3, 4])),
+            A::optional("member_type", Type::String, "Member type of the channel: `ip` (members are addresses) or `ecs` (members are ECS servers).")
+                .default(Value::string("ecs"))
+                .check(Check::OneOf(&["ip", "ecs"], false)),
+            A::optional("type", Type::Number, "Channel type: `2` server type, `3` microservice type. The API never changes the type of an existing channel, so changing it replaces the channel.")
+                .default(Value::int(2))
+                .force_new()
+                .check(Check::OneOfInt(&[2, 3])),
+            A::optional("dict_code", Type::String, "Dictionary code of the channel: letters, digits, hyphens (-), underscores (_) and periods (.), 3 to 64 characters. **Not supported by the API yet**: accepted and sent, but the service ignores it.")
+                .check(Check::Length(3, 64))
+                .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
+            A::nested("member_groups", Nesting::List, Presence::Optional, member_groups(), "Backend server groups of the channel, matched by name. Leaving this out means the channel has no groups (the API's update overwrites them)."),
+            A::nested("members", Nesting::List, Presence::Optional, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here."),
+            A::nested("vpc_health_config", Nesting::Single, Presence::Optional, health(), "Health check of the backend members."),
+            A::nested("microservice_info", Nesting::Single, Presence::Optional, microservice(), "Microservice details; only for microservice channels (`type = 3`)."),
+            A::computed("create_time", Type::String, "Time when the VPC channel was created."),
+            A::computed("status", Type::Number, "VPC channel status: `1` normal, `2` abnormal."),
+        ],
+    }
+}
+
+fn member_groups() -> Vec<A> {
+    vec![
+        A::required("member_group_name", Type::String, "Name of the backend server group: 3 to 64 characters, starting with a letter; only letters, digits, underscores (_), hyphens (-) and periods (.).")
+            .check(Check::Length(3, 64))
+            .check(Check::Pattern(rules::is_name, "a letter followed by letters, digits, hyphens (-), underscores (_) or periods (.)")),
+        A::optional("member_group_remark", Type::String, "Description of the backend server group.")
+            .check(Check::Length(1, 255)),
+        A::optional_computed("member_group_weight", Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers. The API chooses it when unset.")
+            .check(Check::Range(0, 100)),
+        A::optional("dict_code", Type::String, "Dictionary code of the group: letters, digits, hyphens (-), underscores (_) and periods (.), 3 to 64 characters. **Not supported by the API yet.**")
+            .check(Check::Length(3, 64))
+            .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
+        A::optional("microservice_version", Type::String, "Version of the group; microservice channels only.")
+            .check(Check::Length(1, 64)),
+        A::optional("microservice_port", Type::Number, "Port of the group; microservice channels only. `0` makes every address of the group use the original load balancing port.")
+            .check(Check::Range(0, 65535)),
+        A::nested("microservice_labels", Nesting::List, Presence::Optional, labels(), "Tags of the group; microservice channels only."),
+        A::computed("member_group_id", Type::String, "ID of the backend server group."),
+        A::computed("create_time", Type::String, "Time when the group was created."),
+        A::computed("update_time", Type::String, "Time when the group was last updated."),
+    ]
+}
+
+fn labels() -> Vec<A> {
+    let rule = "starting and ending with a letter or digit; only letters, digits, hyphens (-), underscores (_) and periods (.)";
+    vec![
+        A::required("label_name", Type::String, "Tag name: 1 to 63 characters, starting and ending with a letter or digit; only letters, digits, hyphens (-), underscores (_) and periods (.).")
+            .check(Check::Length(1, 63))
+            .check(Check::Pattern(rules::is_label, rule)),
+        A::required("label_value", Type::String, "Tag value: 1 to 63 characters, starting and ending with a letter or digit; only letters, digits, hyphens (-), underscores (_) and periods (.).")
+            .check(Check::Length(1, 63))
+            .check(Check::Pattern(rules::is_label, rule)),
+    ]
+}
+
+fn members() -> Vec<A> {
+    vec![
+        A::optional_computed("host", Type::String, "Backend server address. Required when `member_type` is `ip`; for ECS members the API fills in the server's private address.")
+            .check(Check::Length(1, 64)),
+        A::optional_computed("weight", Type::Number, "Weight: the higher, the more requests the member receives. The API chooses it when unset.")
+            .check(Check::Range(0, 10000)),
+        A::optional("is_backup", Type::Bool, "Whether the member is a standby node, serving only when all other members are faulty. Needs a gateway version that supports it.")
+            .default(Value::Bool(false)),
+        A::optional("member_group_name", Type::String, "Name of the backend server group the member belongs to; must be one of `member_groups`.")
+            .check(Check::Length(3, 64)),
+        A::optional_computed("status", Type::Number, "Member status: `1` available, `2` unavailable. The API sets `1` when unset.")
+            .check(Check::OneOfInt(&[1, 2])),
+        A::optional_computed("port", Type::Number, "Backend server port. When unset the API uses the channel's `port`.")
+            .check(Check::Range(0, 65535)),
+        A::optional_computed("ecs_id", Type::String, "Backend server (ECS) ID: 1 to 64 letters, digits, hyphens (-) and underscores (_). Required when `member_type` is `ecs`; for IP members the API sets it to `host`.")
+            .check(Check::Length(1, 255))
+            .check(Check::Pattern(rules::is_ecs_id, "1 to 64 letters, digits, hyphens (-) and underscores (_)")),
+        A::optional_computed("ecs_name", Type::String, "Backend server (ECS) name: 1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.). Required when `member_type` is `ecs`; for IP members the API sets it to `host`.")
+            .check(Check::Length(1, 64))
+            .check(Check::Pattern(rules::is_ecs_name, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
+    ]
+}
+
+fn health() -> Vec<A> {
+    vec![
+        A::required("protocol", Type::String, "Protocol of the health check: `TCP`, `HTTP` or `HTTPS` (any case).")
+            .check(Check::OneOf(&["TCP", "HTTP", "HTTPS"], true)),
+        A::optional("path", Type::String, "Destination path of the health check. Required when `protocol` is HTTP or HTTPS.")
+            .check(Check::Length(1, 512)),
+        A::optional("method", Type::String, "Request method of the health check: `GET` or `HEAD`.")
+            .default(Value::string("GET"))
+            .check(Check::OneOf(&["GET", "HEAD"], false)),
+        A::optional("port", Type::Number, "Destination port of the health check. Unset or `0` uses the channel's `port`.")
+            .check(Check::Range(0, 65535)),
+        A::required("threshold_normal", Type::Number, "Healthy threshold: consecutive successful checks for a member to be considered healthy.")
+            .check(Check::Range(1, 10)),
+        A::required("threshold_abnormal", Type::Number, "Unhealthy threshold: consecutive failed checks for a member to be considered unhealthy.")
+            .check(Check::Range(1, 10)),
+        A::required("time_interval", Type::Number, "Interval between consecutive checks, in seconds; must be greater than `timeout`.")
+            .check(Check::Range(1, 300)),
+        A::optional("http_code", Type::String, "Response codes that mean success, each 100 to 599: values (`200,201,202`), ranges (`200-299`) or both (`201,202,210-299`). Required when `protocol` is HTTP or HTTPS.")
+            .check(Check::Pattern(rules::is_http_code, "comma-separated codes or ranges of codes between 100 and 599, e.g. `201,202,210-299`")),
+        A::optional("enable_client_ssl", Type::Bool, "Whether to enable two-way authentication, using the certificate in the gateway's `backend_client_certificate` configuration item.")
+            .default(Value::Bool(false)),
+        A::optional_computed("status", Type::Number, "Health check result: `1` available, `2` unavailable.")
+            .check(Check::OneOfInt(&[1, 2])),
+        A::required("timeout", Type::Number, "Timeout for a check, in seconds; must be less than `time_interval`.")
+            .check(Check::Range(1, 30)),
+    ]
+}
+
+fn microservice() -> Vec<A> {
+    vec![
+        A::computed("id", Type::String, "Microservice ID."),
+        A::computed("instance_id", Type::String, "Gateway ID."),
+        A::optional("service_type", Type::String, "Microservice type: `CSE` (CSE microservice registration center), `CCE` (CCE workload) or `CCE_SERVICE` (CCE Service).")
+            .check(Check::OneOf(&["CSE", "CCE", "CCE_SERVICE"], false)),
+        A::nested("cse_info", Nesting::Single, Presence::Optional, vec![
+            A::required("engine_id", Type::String, "Microservice engine ID.").check(Check::Length(1, 64)),
+            A::required("service_id", Type::String, "Microservice ID.").check(Check::Length(1, 64)),
+            A::computed("engine_name", Type::String, "Microservice engine name."),
+            A::computed("service_name", Type::String, "Microservice name."),
+            A::computed("register_address", Type::String, "Registration center address."),
+            A::computed("cse_app_id", Type::String, "App the microservice belongs to."),
+            A::computed("version", Type::String, "Microservice version (discarded by the API; see the group's `microservice_version`)."),
+        ], "CSE microservice details. Required when `service_type` is `CSE`."),
+        A::nested("cce_info", Nesting::Single, Presence::Optional, vec![
+            A::required("cluster_id", Type::String, "CCE cluster ID.").check(Check::Length(1, 64)),
+            A::required("namespace", Type::String, "Namespace.").check(Check::Length(1, 64)),
+            A::required("workload_type", Type::String, "Workload type: `deployment`, `statefulset` or `daemonset`.")
+                .check(Check::OneOf(&["deployment", "statefulset", "daemonset"], false)),
+            A::optional("app_name", Type::String, "App name: 1 to 64 characters, starting with a letter; letters, digits, periods (.), hyphens (-) and underscores (_). Set `app_name`, or `label_key` with `label_value`; with only `app_name`, the API uses `label_key = \"app\"` and `label_value = app_name`.")
+                .check(Check::Length(1, 64))
+                .check(Check::Pattern(rules::is_app_name, "a letter followed by letters, digits, periods (.), hyphens (-) or underscores (_)")),
+            A::optional_computed("label_key", Type::String, "Service label key: 1 to 64 characters, starting with a letter or digit; letters, digits and `-_./:()`.")
+                .check(Check::Length(1, 64))
+                .check(Check::Pattern(rules::is_label_key, "starting with a letter or digit; only letters, digits and -_./:()")),
+            A::optional_computed("label_value", Type::String, "Service label value: 1 to 64 characters, starting with a letter; letters, digits, periods (.), hyphens (-) and underscores (_).")
+                .check(Check::Length(1, 64))
+                .check(Check::Pattern(rules::is_app_name, "a letter followed by letters, digits, periods (.), hyphens (-) or underscores (_)")),
+            A::computed("cluster_name", Type::String, "CCE cluster name."),
+        ], "CCE workload details. Required when `service_type` is `CCE`."),
+        A::nested("cce_service_info", Nesting::Single, Presence::Optional, vec![
+            A::required("cluster_id", Type::String, "CCE cluster ID.").check(Check::Length(1, 64)),
+            A::required("namespace", Type::String, "Namespace: 1 to 63 lowercase letters, digits and hyphens (-), starting with a letter and ending with a letter or digit.")
+                .check(Check::Length(1, 63))
+                .check(Check::Pattern(rules::is_k8s_namespace, "lowercase letters, digits and hyphens (-), starting with a letter and ending with a letter or digit")),
+            A::required("service_name", Type::String, "Service name: 1 to 64 characters, starting with a letter; letters, digits, periods (.), hyphens (-) and underscores (_).")
+                .check(Check::Length(1, 64))
+                .check(Check::Pattern(rules::is_app_name, "a letter followed by letters, digits, periods (.), hyphens (-) or underscores (_)")),
+            A::computed("cluster_name", Type::String, "CCE cluster name."),
+        ], "CCE Service details. Required when `service_type` is `CCE_SERVICE`."),
+        A::computed("create_time", Type::String, "Time when the microservice was created."),
+        A::computed("update_time", Type::String, "Time when the microservice was last updated."),
+    ]
+}

@@ -1,0 +1,304 @@
+//! Unit tests of plan logic and the API mapping, both ways.
+
+use super::convert::{request_from_plan, state_from_api, Location};
+use super::plan::{plan, Defaults};
+use super::validate;
+use crate::apig::models::*;
+use crate::tfplugin::value::{AttrPath, Value};
+
+fn v(json: serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
+        serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(a) => Value::List(a.into_iter().map(v).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, x)| (k, v(x))).collect())
+        }
+    }
+}
+
+const D: Defaults = Defaults {
+    project_id: Some("proj"),
+    region: Some("cn-north-4"),
+};
+
+fn loc() -> Location {
+    Location {
+        instance_id: "gw".into(),
+        project_id: "proj".into(),
+        region: Some("cn-north-4".into()),
+    }
+}
+
+fn config() -> Value {
+    v(serde_json::json!({
+        "instance_id": "gw", "name": "chan", "port": 22, "member_type": "ip",
+        "member_groups": [{"member_group_name": "grp_a"}],
+        "members": [
+            {"host": "10.0.0.1", "weight": 3, "member_group_name": "grp_a"},
+            {"host": "10.0.0.2"}
+        ],
+        "vpc_health_config": {"protocol": "HTTP", "path": "/", "http_code": "200",
+            "threshold_normal": 2, "threshold_abnormal": 2, "time_interval": 10, "timeout": 5}
+    }))
+}
+
+/// What the emulator (quirks on) answers for `config()`.
+fn server_channel(first_weight: i64) -> Channel {
+    serde_json::from_value(serde_json::json!({
+        "id": "c1", "name": "chan", "port": 22, "balance_strategy": 1, "member_type": "ip", "type": 2,
+        "dict_code": "", "create_time": "2020-07-23T07:11:57Z", "status": 1,
+        "member_groups": [{"member_group_id": "g1", "member_group_name": "grp_a", "member_group_weight": 0,
+            "member_group_remark": "", "create_time": "t", "update_time": "t"}],
+        "members": [
+            {"id": "m2", "host": "10.0.0.2", "ecs_id": "10.0.0.2", "ecs_name": "10.0.0.2", "weight": 0,
+             "port": 22, "status": 1, "is_backup": false, "member_group_name": "", "health_status": "unknown"},
+            {"id": "m1", "host": "10.0.0.1", "ecs_id": "10.0.0.1", "ecs_name": "10.0.0.1", "weight": first_weight,
+             "port": 22, "status": 1, "is_backup": false, "member_group_name": "grp_a"}
+        ],
+        "vpc_health_config": {"protocol": "http", "path": "/", "method": "GET", "port": 0, "http_code": "200",
+            "threshold_normal": 2, "threshold_abnormal": 2, "time_interval": 10, "timeout": 5,
+            "enable_client_ssl": false, "status": 1},
+        "microservice_info": {"id": "", "instance_id": "", "service_type": "", "create_time": "", "update_time": "",
+            "cse_info": {"engine_id": "", "service_id": ""}, "cce_info": {"cluster_id": "", "namespace": "", "workload_type": ""}},
+        "some_future_field": 1
+    }))
+    .unwrap()
+}
+
+#[test]
+fn create_plan_fills_defaults_and_unknowns() {
+    let (p, replace) = plan(&Value::Null, &config(), &D);
+    assert!(replace.is_empty());
+    assert_eq!(p.get("balance_strategy"), &Value::int(1));
+    assert_eq!(p.get("type"), &Value::int(2));
+    assert_eq!(p.get("project_id"), &Value::string("proj"));
+    assert!(p.get("id").is_unknown() && p.get("status").is_unknown());
+    let m = &p.get("members").as_list().unwrap()[1];
+    assert_eq!(
+        m.get("port"),
+        &Value::int(22),
+        "unset port follows the channel"
+    );
+    assert_eq!(
+        m.get("ecs_id"),
+        &Value::string("10.0.0.2"),
+        "ip member ecs_id is its host"
+    );
+    assert!(
+        m.get("weight").is_unknown(),
+        "server-chosen weight is unknown"
+    );
+    assert_eq!(m.get("is_backup"), &Value::Bool(false));
+    assert_eq!(
+        p.get("vpc_health_config").get("method"),
+        &Value::string("GET")
+    );
+    assert!(p.get("member_groups").as_list().unwrap()[0]
+        .get("member_group_id")
+        .is_unknown());
+}
+
+#[test]
+fn server_order_and_defaults_give_no_diff() {
+    let (planned, _) = plan(&Value::Null, &config(), &D);
+    let state = state_from_api(&server_channel(3), &planned, &loc());
+    let members = state.get("members").as_list().unwrap();
+    assert_eq!(
+        members[0].get("host"),
+        &Value::string("10.0.0.1"),
+        "state follows config order"
+    );
+    assert_eq!(
+        state.get("vpc_health_config").get("protocol"),
+        &Value::string("HTTP")
+    );
+    assert_eq!(
+        state.get("vpc_health_config").get("port"),
+        &Value::Null,
+        "port 0 means unset"
+    );
+    assert_eq!(state.get("dict_code"), &Value::Null);
+    assert_eq!(
+        state.get("microservice_info"),
+        &Value::Null,
+        "empty microservice_info of a server channel"
+    );
+    assert_eq!(members[1].get("member_group_name"), &Value::Null);
+    // Every known planned value is what the API gave back.
+    for m in 0..2 {
+        for (k, pv) in planned.get("members").as_list().unwrap()[m]
+            .as_map()
+            .unwrap()
+        {
+            if pv.is_known() {
+                assert_eq!(members[m].get(k), pv, "member {m} {k}");
+            }
+        }
+    }
+    let (again, replace) = plan(&state, &config(), &D);
+    assert_eq!(again, state, "no change planned after apply");
+    assert!(replace.is_empty());
+}
+
+#[test]
+fn case_only_protocol_difference_is_not_a_change() {
+    let (planned, _) = plan(&Value::Null, &config(), &D);
+    let mut state = state_from_api(&server_channel(3), &Value::Null, &loc());
+    // Import: no guide, so the API's lower case is stored.
+    assert_eq!(
+        state.get("vpc_health_config").get("protocol"),
+        &Value::string("http")
+    );
+    state = state_from_api(&server_channel(3), &state, &loc());
+    let (again, _) = plan(&state, &config(), &D);
+    assert_eq!(
+        again.get("vpc_health_config").get("protocol"),
+        &Value::string("http")
+    );
+    let _ = planned;
+}
+
+#[test]
+fn member_field_change_is_planned_and_sent_in_full() {
+    let (planned, _) = plan(&Value::Null, &config(), &D);
+    let state = state_from_api(&server_channel(3), &planned, &loc());
+    let mut cfg = config();
+    if let Value::Object(o) = &mut cfg {
+        if let Some(Value::List(ms)) = o.get_mut("members") {
+            if let Value::Object(m) = &mut ms[0] {
+                m.insert("weight".into(), Value::int(9));
+            }
+        }
+    }
+    let (p, replace) = plan(&state, &cfg, &D);
+    assert_ne!(p, state);
+    assert!(replace.is_empty(), "member changes are in place");
+    assert_eq!(p.get("id"), &Value::string("c1"), "id is kept");
+    let body = request_from_plan(&p, &cfg);
+    let members = body.members.unwrap();
+    assert_eq!(members.len(), 2, "full member list");
+    assert_eq!(members[0].weight, Some(9));
+    assert_eq!(
+        members[1].weight,
+        Some(0),
+        "kept members carry their known values"
+    );
+    assert_eq!(
+        members[1].ecs_id, None,
+        "derived ecs_id of ip members is not sent"
+    );
+    assert_eq!(body.vpc_health_config.unwrap().protocol, "HTTP");
+    assert_eq!(body.member_groups.unwrap().len(), 1);
+}
+
+#[test]
+fn drift_shows_as_change() {
+    let (planned, _) = plan(&Value::Null, &config(), &D);
+    let state = state_from_api(&server_channel(50), &planned, &loc());
+    let (p, _) = plan(&state, &config(), &D);
+    assert_ne!(p, state, "weight 50 on the server vs 3 in config");
+    assert_eq!(
+        p.get("members").as_list().unwrap()[0].get("weight"),
+        &Value::int(3)
+    );
+}
+
+#[test]
+fn type_and_gateway_changes_force_replacement() {
+    let (planned, _) = plan(&Value::Null, &config(), &D);
+    let state = state_from_api(&server_channel(3), &planned, &loc());
+    let mut cfg = config();
+    if let Value::Object(o) = &mut cfg {
+        o.insert("instance_id".into(), Value::string("gw2"));
+    }
+    let (_, replace) = plan(&state, &cfg, &D);
+    assert_eq!(replace, vec![AttrPath::root().attr("instance_id")]);
+    let (p, _) = plan(&state, &Value::Null, &D);
+    assert_eq!(p, Value::Null, "destroy plans null");
+}
+
+#[test]
+fn microservice_discovered_members_are_not_tracked() {
+    let mut ch = server_channel(3);
+    ch.channel_type = 3;
+    ch.microservice_info = Some(MicroserviceInfo {
+        id: Some("ms".into()),
+        spec: MicroserviceCreate {
+            service_type: Some("CCE".into()),
+            cce_info: Some(CceInfo {
+                cluster_id: "c".into(),
+                namespace: "default".into(),
+                workload_type: "deployment".into(),
+                app_name: Some("app1".into()),
+                label_key: Some("app".into()),
+                label_value: Some("app1".into()),
+                cluster_name: Some("cce-test".into()),
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let state = state_from_api(&ch, &Value::Null, &loc());
+    assert_eq!(
+        state.get("members"),
+        &Value::Null,
+        "discovered members are not drift"
+    );
+    let ms = state.get("microservice_info");
+    assert_eq!(ms.get("cce_info").get("label_key"), &Value::string("app"));
+    assert_eq!(
+        ms.get("cse_info"),
+        &Value::Null,
+        "empty cse_info of a CCE channel"
+    );
+}
+
+#[test]
+fn cce_labels_follow_app_name() {
+    let cfg = v(serde_json::json!({
+        "instance_id": "gw", "name": "chan", "port": 22, "member_type": "ip", "type": 3,
+        "microservice_info": {"service_type": "CCE", "cce_info": {"cluster_id": "c", "namespace": "default",
+            "workload_type": "deployment", "app_name": "newapp"}}
+    }));
+    assert!(validate(&cfg).is_empty(), "{:?}", validate(&cfg));
+    let (p, _) = plan(&Value::Null, &cfg, &D);
+    let cce = p.get("microservice_info").get("cce_info");
+    assert_eq!(cce.get("label_key"), &Value::string("app"));
+    assert_eq!(cce.get("label_value"), &Value::string("newapp"));
+    assert!(cce.get("cluster_name").is_unknown());
+}
+
+#[test]
+fn unknown_values_are_not_rejected() {
+    let mut cfg = config();
+    if let Value::Object(o) = &mut cfg {
+        o.insert("port".into(), Value::Unknown);
+        o.insert("members".into(), Value::Unknown);
+    }
+    assert!(validate(&cfg).is_empty(), "{:?}", validate(&cfg));
+    let (p, _) = plan(&Value::Null, &cfg, &D);
+    assert!(p.get("members").is_unknown());
+}
+
+#[test]
+fn validation_names_the_attribute_path() {
+    let mut cfg = config();
+    if let Value::Object(o) = &mut cfg {
+        if let Some(Value::List(ms)) = o.get_mut("members") {
+            if let Value::Object(m) = &mut ms[1] {
+                m.insert("weight".into(), Value::int(20000));
+            }
+        }
+    }
+    let d = validate(&cfg);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].path.as_ref().unwrap().to_string(), "members[1].weight");
+    assert!(
+        d[0].detail.contains("between 0 and 10000"),
+        "{}",
+        d[0].detail
+    );
+}

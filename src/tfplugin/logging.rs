@@ -1,0 +1,184 @@
+//! hclog-style JSON lines on stderr, which Terraform re-logs under
+//! `TF_LOG` / `TF_LOG_PROVIDER`. Off unless asked for, so it costs nothing.
+//! Callers never pass secrets; values are escaped as JSON strings.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Level {
+    Trace = 1,
+    Debug = 2,
+    Info = 3,
+    Warn = 4,
+    Error = 5,
+    Off = 6,
+}
+
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Trace => "trace",
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+            Level::Off => "off",
+        }
+    }
+
+    /// Terraform's level names; `JSON` means trace.
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "TRACE" | "JSON" => Some(Level::Trace),
+            "DEBUG" => Some(Level::Debug),
+            "INFO" => Some(Level::Info),
+            "WARN" => Some(Level::Warn),
+            "ERROR" => Some(Level::Error),
+            "OFF" | "" => Some(Level::Off),
+            _ => None,
+        }
+    }
+}
+
+static LEVEL: AtomicU8 = AtomicU8::new(Level::Off as u8);
+
+/// Reads `TF_LOG_PROVIDER`, falling back to `TF_LOG`.
+pub fn init_from_env() {
+    let lvl = std::env::var("TF_LOG_PROVIDER")
+        .ok()
+        .and_then(|v| Level::parse(&v))
+        .or_else(|| std::env::var("TF_LOG").ok().and_then(|v| Level::parse(&v)))
+        .unwrap_or(Level::Off);
+    set_level(lvl);
+}
+
+pub fn set_level(l: Level) {
+    LEVEL.store(l as u8, Ordering::Relaxed);
+}
+
+pub fn enabled(l: Level) -> bool {
+    l != Level::Off && l as u8 >= LEVEL.load(Ordering::Relaxed)
+}
+
+/// Writes one line; `fields` are extra key/value pairs.
+pub fn log(l: Level, msg: &str, fields: &[(&str, &dyn std::fmt::Display)]) {
+    if !enabled(l) {
+        return;
+    }
+    let line = format_line(l, msg, fields, SystemTime::now());
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(line.as_bytes());
+}
+
+pub fn format_line(
+    l: Level,
+    msg: &str,
+    fields: &[(&str, &dyn std::fmt::Display)],
+    now: SystemTime,
+) -> String {
+    let mut s = String::with_capacity(128);
+    s.push_str("{\"@level\":\"");
+    s.push_str(l.as_str());
+    s.push_str("\",\"@message\":");
+    push_json_str(&mut s, msg);
+    s.push_str(",\"@module\":\"provider.terraform-provider-huaweicloud\",\"@timestamp\":\"");
+    s.push_str(&timestamp(now));
+    s.push('"');
+    for (k, v) in fields {
+        s.push(',');
+        push_json_str(&mut s, k);
+        s.push(':');
+        push_json_str(&mut s, &v.to_string());
+    }
+    s.push_str("}\n");
+    s
+}
+
+fn push_json_str(out: &mut String, v: &str) {
+    out.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `2006-01-02T15:04:05.000000Z`: exactly six fractional digits.
+pub fn timestamp(t: SystemTime) -> String {
+    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs() as i64;
+    let (y, mo, da) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{mo:02}-{da:02}T{:02}:{:02}:{:02}.{:06}Z",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60,
+        d.subsec_micros()
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamp_has_six_fraction_digits() {
+        let t = UNIX_EPOCH + Duration::new(1_573_788_615, 1_234_000);
+        assert_eq!(timestamp(t), "2019-11-15T03:30:15.001234Z");
+    }
+
+    #[test]
+    fn line_is_valid_hclog_json() {
+        let t = UNIX_EPOCH + Duration::from_secs(0);
+        let n = 42;
+        let line = format_line(
+            Level::Debug,
+            "a \"quoted\"\nmsg",
+            &[("tf_rpc", &"Plan"), ("n", &n)],
+            t,
+        );
+        let v: serde_json::Value = serde_json::from_str(line.trim_end()).unwrap();
+        assert_eq!(v["@level"], "debug");
+        assert_eq!(v["@message"], "a \"quoted\"\nmsg");
+        assert_eq!(v["@timestamp"], "1970-01-01T00:00:00.000000Z");
+        assert_eq!(v["tf_rpc"], "Plan");
+        assert_eq!(v["n"], "42");
+    }
+
+    #[test]
+    fn levels_parse_and_filter() {
+        assert_eq!(Level::parse("json"), Some(Level::Trace));
+        assert_eq!(Level::parse("bogus"), None);
+        set_level(Level::Info);
+        assert!(enabled(Level::Warn));
+        assert!(!enabled(Level::Debug));
+        set_level(Level::Off);
+        assert!(!enabled(Level::Error));
+    }
+}

@@ -1,0 +1,296 @@
+//! Declared schemas: one description of each attribute drives the protocol
+//! schema, generic validation and the generated documentation.
+
+use super::diag::Diagnostic;
+use super::value::{AttrPath, Type, Value};
+
+/// How a nested attribute holds its objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+}
+
+/// What an attribute holds: a plain value type or nested attributes.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    Plain(Type),
+    Nested(Nesting, Vec<Attribute>),
+}
+
+/// Optional, required and computed as Terraform understands them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    Optional,
+    /// Optional and filled in by the provider when unset.
+    OptionalComputed,
+    Computed,
+}
+
+/// A constraint on a single value; checked generically by [`validate`].
+#[derive(Clone, Copy, Debug)]
+pub enum Check {
+    /// String length in characters, inclusive.
+    Length(usize, usize),
+    /// Integer range, inclusive.
+    Range(i64, i64),
+    /// One of these strings; `ignore_case` accepts any case.
+    OneOf(&'static [&'static str], bool),
+    /// One of these integers.
+    OneOfInt(&'static [i64]),
+    /// A character-level rule with its human statement.
+    Pattern(fn(&str) -> bool, &'static str),
+}
+
+impl Check {
+    /// The rule in words, used in diagnostics and documentation.
+    pub fn describe(&self) -> String {
+        match self {
+            Check::Length(min, max) if min == max => format!("exactly {min} characters"),
+            Check::Length(0, max) => format!("at most {max} characters"),
+            Check::Length(min, max) => format!("{min} to {max} characters"),
+            Check::Range(min, max) => format!("between {min} and {max}"),
+            Check::OneOf(opts, ci) => {
+                let list = opts.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>();
+                if *ci {
+                    format!("one of {} (any case)", list.join(", "))
+                } else {
+                    format!("one of {}", list.join(", "))
+                }
+            }
+            Check::OneOfInt(opts) => {
+                let list = opts.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>();
+                format!("one of {}", list.join(", "))
+            }
+            Check::Pattern(_, rule) => (*rule).to_string(),
+        }
+    }
+
+    /// `None` when the value passes (or is null/unknown), else the failure.
+    pub fn check(&self, v: &Value) -> Option<String> {
+        match (self, v) {
+            (Check::Length(min, max), Value::String(s)) => {
+                let n = s.chars().count();
+                (n < *min || n > *max).then(|| format!("must be {}, got {n}", self.describe()))
+            }
+            (Check::Range(min, max), Value::Number(_)) => match v.as_i64() {
+                Some(n) if n >= *min && n <= *max => None,
+                Some(n) => Some(format!("must be {}, got {n}", self.describe())),
+                None => Some(format!("must be a whole number {}", self.describe())),
+            },
+            (Check::OneOf(opts, ci), Value::String(s)) => {
+                let ok = opts.iter().any(|o| {
+                    if *ci {
+                        o.eq_ignore_ascii_case(s)
+                    } else {
+                        o == s
+                    }
+                });
+                (!ok).then(|| format!("must be {}, got {s:?}", self.describe()))
+            }
+            (Check::OneOfInt(opts), Value::Number(_)) => match v.as_i64() {
+                Some(n) if opts.contains(&n) => None,
+                _ => Some(format!(
+                    "must be {}, got {}",
+                    self.describe(),
+                    v.as_f64().unwrap_or_default()
+                )),
+            },
+            (Check::Pattern(f, _), Value::String(s)) => {
+                (!f(s)).then(|| format!("must be {}, got {s:?}", self.describe()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One attribute, declared once.
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub presence: Presence,
+    /// Markdown, written for Terraform users.
+    pub description: &'static str,
+    pub sensitive: bool,
+    /// Changing it replaces the object.
+    pub force_new: bool,
+    /// Filled in at plan time when the config leaves it null.
+    pub default: Option<Value>,
+    pub checks: Vec<Check>,
+    /// Environment variable the provider falls back to (documentation only).
+    pub env: Option<&'static str>,
+}
+
+impl Attribute {
+    fn new(name: &'static str, kind: Kind, presence: Presence, description: &'static str) -> Self {
+        Attribute {
+            name,
+            kind,
+            presence,
+            description,
+            sensitive: false,
+            force_new: false,
+            default: None,
+            checks: Vec::new(),
+            env: None,
+        }
+    }
+    pub fn required(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Self::new(name, Kind::Plain(ty), Presence::Required, description)
+    }
+    pub fn optional(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Self::new(name, Kind::Plain(ty), Presence::Optional, description)
+    }
+    pub fn optional_computed(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Self::new(
+            name,
+            Kind::Plain(ty),
+            Presence::OptionalComputed,
+            description,
+        )
+    }
+    pub fn computed(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Self::new(name, Kind::Plain(ty), Presence::Computed, description)
+    }
+    pub fn nested(
+        name: &'static str,
+        nesting: Nesting,
+        presence: Presence,
+        attrs: Vec<Attribute>,
+        description: &'static str,
+    ) -> Self {
+        Self::new(name, Kind::Nested(nesting, attrs), presence, description)
+    }
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+    pub fn force_new(mut self) -> Self {
+        self.force_new = true;
+        self
+    }
+    /// A documented default; the attribute becomes optional+computed.
+    pub fn default(mut self, v: Value) -> Self {
+        self.default = Some(v);
+        if self.presence == Presence::Optional {
+            self.presence = Presence::OptionalComputed;
+        }
+        self
+    }
+    pub fn check(mut self, c: Check) -> Self {
+        self.checks.push(c);
+        self
+    }
+    pub fn env(mut self, var: &'static str) -> Self {
+        self.env = Some(var);
+        self
+    }
+
+    pub fn is_computed(&self) -> bool {
+        matches!(
+            self.presence,
+            Presence::Computed | Presence::OptionalComputed
+        )
+    }
+    pub fn is_computed_only(&self) -> bool {
+        self.presence == Presence::Computed
+    }
+
+    /// The value type Terraform uses for this attribute.
+    pub fn value_type(&self) -> Type {
+        match &self.kind {
+            Kind::Plain(t) => t.clone(),
+            Kind::Nested(n, attrs) => {
+                let obj = object_type(attrs);
+                match n {
+                    Nesting::Single => obj,
+                    Nesting::List => Type::List(Box::new(obj)),
+                    Nesting::Set => Type::Set(Box::new(obj)),
+                }
+            }
+        }
+    }
+
+    /// Nested attributes, if any.
+    pub fn children(&self) -> Option<&[Attribute]> {
+        match &self.kind {
+            Kind::Nested(_, a) => Some(a),
+            Kind::Plain(_) => None,
+        }
+    }
+}
+
+/// The object type of a list of attributes.
+pub fn object_type(attrs: &[Attribute]) -> Type {
+    let mut fields: Vec<(String, Type)> = attrs
+        .iter()
+        .map(|a| (a.name.to_string(), a.value_type()))
+        .collect();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    Type::Object(fields)
+}
+
+/// A top-level schema (provider configuration or a resource).
+#[derive(Clone, Debug)]
+pub struct Schema {
+    pub version: i64,
+    pub description: &'static str,
+    pub attributes: Vec<Attribute>,
+}
+
+impl Schema {
+    pub fn value_type(&self) -> Type {
+        object_type(&self.attributes)
+    }
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// Generic checks of a configuration against its declaration: the per-value
+/// constraints and values set on computed-only attributes. Unknown values
+/// are skipped: they are checked again once known.
+pub fn validate(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mut Vec<Diagnostic>) {
+    for a in attrs {
+        let v = config.get(a.name);
+        let p = path.clone().attr(a.name);
+        if v.is_null() || v.is_unknown() {
+            continue;
+        }
+        if a.is_computed_only() {
+            diags.push(Diagnostic::error_at(
+                p,
+                "Value for read-only attribute",
+                format!(
+                    "`{}` is set by the API and cannot be configured; remove it.",
+                    a.name
+                ),
+            ));
+            continue;
+        }
+        for c in &a.checks {
+            if let Some(msg) = c.check(v) {
+                diags.push(Diagnostic::error_at(
+                    p.clone(),
+                    format!("Invalid value for {}", a.name),
+                    format!("`{p}` {msg}."),
+                ));
+            }
+        }
+        if let Kind::Nested(n, children) = &a.kind {
+            match n {
+                Nesting::Single => validate(children, v, &p, diags),
+                Nesting::List | Nesting::Set => {
+                    for (i, item) in v.as_list().unwrap_or_default().iter().enumerate() {
+                        if item.is_known() && !item.is_null() {
+                            validate(children, item, &p.clone().index(i as i64), diags);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

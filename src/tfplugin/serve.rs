@@ -1,0 +1,268 @@
+//! go-plugin launch: magic cookie, private unix socket, AutoMTLS, the
+//! handshake line, the controller's Shutdown, and debug (reattach) mode.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::UnixListener;
+use tokio::sync::{mpsc, watch};
+use tonic::transport::server::Connected;
+
+use super::logging::{self, Level};
+use super::proto;
+use super::server::{Provider, Server};
+use super::tls;
+
+pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+const MAX_MESSAGE: usize = 256 * 1024 * 1024;
+
+/// A plugin connection, plain or TLS.
+pub struct Conn(Pin<Box<dyn Io>>);
+trait Io: AsyncRead + AsyncWrite + Send {}
+impl<T: AsyncRead + AsyncWrite + Send> Io for T {}
+
+impl Connected for Conn {
+    type ConnectInfo = ();
+    fn connect_info(&self) {}
+}
+impl AsyncRead for Conn {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        self.0.as_mut().poll_read(cx, buf)
+    }
+}
+impl AsyncWrite for Conn {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        self.0.as_mut().poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.0.as_mut().poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.0.as_mut().poll_shutdown(cx)
+    }
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        self.0.as_mut().poll_write_vectored(cx, bufs)
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.0.is_write_vectored()
+    }
+}
+
+struct Controller {
+    shutdown: watch::Sender<bool>,
+}
+
+#[tonic::async_trait]
+impl proto::controller::grpc_controller_server::GrpcController for Controller {
+    async fn shutdown(
+        &self,
+        _: tonic::Request<proto::controller::Empty>,
+    ) -> Result<tonic::Response<proto::controller::Empty>, tonic::Status> {
+        let _ = self.shutdown.send(true);
+        Ok(tonic::Response::new(proto::controller::Empty {}))
+    }
+}
+
+/// A private directory (mode 0700) holding the socket; removed on drop.
+struct SocketDir(PathBuf);
+impl SocketDir {
+    fn create() -> std::io::Result<Self> {
+        use std::os::unix::fs::DirBuilderExt;
+        let base = std::env::temp_dir();
+        for _ in 0..16 {
+            let p = base.join(format!("plugin{:016x}", rand::random::<u64>()));
+            match std::fs::DirBuilder::new().mode(0o700).create(&p) {
+                Ok(()) => return Ok(SocketDir(p)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::other(
+            "could not create a private socket directory",
+        ))
+    }
+}
+impl Drop for SocketDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn ignore_sigint() {
+    // Terraform forwards Ctrl-C as StopProvider; the signal itself must not kill us.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+    }
+}
+
+/// Entry point of the provider binary. Returns the process exit code.
+pub fn main<P: Provider>(make: impl FnOnce() -> P, name: &str, address: &str) -> i32 {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--version" || a == "-v") {
+        println!("{name} {}", env!("CARGO_PKG_VERSION"));
+        return 0;
+    }
+    let debug = args.iter().any(|a| a == "--debug" || a == "-debug");
+    if !debug && std::env::var(MAGIC_COOKIE_KEY).as_deref() != Ok(MAGIC_COOKIE_VALUE) {
+        eprintln!(
+            "This binary is a plugin. These are not meant to be executed directly.\n\
+             Please execute the program that consumes these plugins, which will\n\
+             load any plugins automatically.\n\n\
+             {name} is a Terraform provider: configure it in Terraform ({address}).\n\
+             Run it with --debug to start it for a debugger (TF_REATTACH_PROVIDERS)."
+        );
+        return 1;
+    }
+    if !debug {
+        if let Ok(v) = std::env::var("PLUGIN_PROTOCOL_VERSIONS") {
+            if !v.split(',').any(|x| x.trim() == "6") {
+                eprintln!("{name} speaks plugin protocol 6 only; this Terraform offers {v:?}. Use Terraform 1.0 or later.");
+                return 1;
+            }
+        }
+        ignore_sigint();
+    }
+    logging::init_from_env();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    match rt.block_on(run(make(), debug, address)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            1
+        }
+    }
+}
+
+async fn run<P: Provider>(provider: P, debug: bool, address: &str) -> std::io::Result<()> {
+    let dir = SocketDir::create()?;
+    let sock = dir.0.join("plugin.sock");
+    let listener = UnixListener::bind(&sock)?;
+
+    let tls_config = if !debug
+        && std::env::var("TF_DISABLE_PLUGIN_TLS").as_deref() != Ok("1")
+        && std::env::var("PLUGIN_CLIENT_CERT")
+            .map(|c| !c.is_empty())
+            .unwrap_or(false)
+    {
+        let pem = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
+        Some(tls::server_config(&pem).map_err(std::io::Error::other)?)
+    } else {
+        None
+    };
+
+    let (stop_tx, mut stop_rx) = watch::channel(false);
+    let (conn_tx, conn_rx) = mpsc::channel::<std::io::Result<Conn>>(16);
+    let acceptor = tls_config
+        .as_ref()
+        .map(|(cfg, _)| tokio_rustls::TlsAcceptor::from(cfg.clone()));
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                break;
+            };
+            let tx = conn_tx.clone();
+            match &acceptor {
+                None => {
+                    if tx.send(Ok(Conn(Box::pin(stream)))).await.is_err() {
+                        break;
+                    }
+                }
+                Some(acc) => {
+                    let acc = acc.clone();
+                    tokio::spawn(async move {
+                        match acc.accept(stream).await {
+                            Ok(tls) => {
+                                let _ = tx.send(Ok(Conn(Box::pin(tls)))).await;
+                            }
+                            Err(e) => logging::log(
+                                Level::Warn,
+                                "Refused a plugin connection",
+                                &[("error", &e)],
+                            ),
+                        }
+                    });
+                }
+            }
+        }
+    });
+
+    let svc = proto::provider_server::ProviderServer::new(Server::new(Arc::new(provider)))
+        .max_decoding_message_size(MAX_MESSAGE)
+        .max_encoding_message_size(MAX_MESSAGE);
+    let ctl = proto::controller::grpc_controller_server::GrpcControllerServer::new(Controller {
+        shutdown: stop_tx,
+    });
+
+    let sock_str = sock.to_string_lossy().to_string();
+    if debug {
+        let reattach = format!(
+            "{{\"registry.terraform.io/{address}\":{{\"Protocol\":\"grpc\",\"ProtocolVersion\":6,\"Pid\":{},\"Test\":true,\"Addr\":{{\"Network\":\"unix\",\"String\":\"{}\"}}}}}}",
+            std::process::id(),
+            sock_str.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        println!(
+            "Provider started in debug mode. To attach Terraform, set this in the shell\n\
+             where you run it:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
+             Press Ctrl-C to stop."
+        );
+    } else {
+        let cert = tls_config
+            .as_ref()
+            .map(|(_, der)| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD_NO_PAD.encode(der)
+            })
+            .unwrap_or_default();
+        println!("1|6|unix|{sock_str}|grpc|{cert}");
+    }
+    std::io::stdout().flush()?;
+
+    let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
+    let shutdown = async move {
+        if debug {
+            let _ = tokio::signal::ctrl_c().await;
+        } else {
+            while !*stop_rx.borrow() {
+                if stop_rx.changed().await.is_err() {
+                    break;
+                }
+            }
+        }
+    };
+    tonic::transport::Server::builder()
+        .add_service(svc)
+        .add_service(ctl)
+        .serve_with_incoming_shutdown(incoming, shutdown)
+        .await
+        .map_err(std::io::Error::other)?;
+    drop(dir);
+    Ok(())
+}

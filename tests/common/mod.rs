@@ -1,0 +1,342 @@
+//! End-to-end harness: the real `terraform` (TF_ACC_TERRAFORM_PATH or the
+//! one on PATH) against the built provider (dev_overrides) and the emulator.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+pub const GATEWAY: &str = "eddc4d25480b4cd6b512f270a1b8b341";
+pub const TOKEN: &str = "emulator-token";
+
+pub fn terraform_path() -> PathBuf {
+    std::env::var_os("TF_ACC_TERRAFORM_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("terraform"))
+}
+
+/// (major, minor, patch) of the Terraform under test.
+pub fn terraform_version() -> (u32, u32, u32) {
+    static V: std::sync::OnceLock<(u32, u32, u32)> = std::sync::OnceLock::new();
+    *V.get_or_init(|| {
+        let out = Command::new(terraform_path())
+            .arg("version")
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .expect("terraform must be installed (set TF_ACC_TERRAFORM_PATH)");
+        let s = String::from_utf8_lossy(&out.stdout);
+        let v = s
+            .split_whitespace()
+            .find(|w| w.starts_with('v'))
+            .expect("version line")
+            .trim_start_matches('v');
+        let mut it = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
+        (
+            it.next().unwrap_or(0),
+            it.next().unwrap_or(0),
+            it.next().unwrap_or(0),
+        )
+    })
+}
+
+/// Import blocks arrived in Terraform 1.5.
+pub fn supports_import_blocks() -> bool {
+    terraform_version() >= (1, 5, 0)
+}
+
+pub fn provider_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-huaweicloud"))
+}
+
+fn unique_dir(tag: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "hwtf-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A running `apig-emulator` process.
+pub struct Emulator {
+    child: Child,
+    pub addr: String,
+    pub url: String,
+}
+
+impl Emulator {
+    pub fn start(args: &[&str]) -> Emulator {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_apig-emulator"))
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start apig-emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("emulator banner");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected emulator banner {line:?}"))
+            .to_string();
+        let addr = url.split("://").nth(1).unwrap().to_string();
+        Emulator { child, addr, url }
+    }
+
+    /// Plain HTTP/1.1 request; returns (status, body).
+    pub fn http(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        let body = body.unwrap_or("");
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        if !body.is_empty() {
+            req.push_str("Content-Type: application/json\r\n");
+        }
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        s.write_all(req.as_bytes()).unwrap();
+        let mut resp = Vec::new();
+        s.read_to_end(&mut resp).unwrap();
+        let resp = String::from_utf8_lossy(&resp).to_string();
+        let status = resp
+            .split_whitespace()
+            .nth(1)
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0);
+        let (head, rest) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(rest)
+        } else {
+            rest.to_string()
+        };
+        (status, body)
+    }
+
+    pub fn admin(&self, method: &str, path: &str, body: Option<&str>) -> serde_json::Value {
+        let (st, b) = self.http(method, &format!("/_emulator/{path}"), &[], body);
+        assert!(st < 300, "admin {method} {path}: {st} {b}");
+        serde_json::from_str(&b).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Calls the APIG API with the test token.
+    pub fn api(&self, method: &str, rest: &str, body: Option<&str>) -> (u16, serde_json::Value) {
+        let path = format!("/v2/{PROJECT}/apigw/instances/{GATEWAY}/vpc-channels{rest}");
+        let (st, b) = self.http(method, &path, &[("X-Auth-Token", TOKEN)], body);
+        (
+            st,
+            serde_json::from_str(&b).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        match self.admin("GET", "requests", None) {
+            serde_json::Value::Array(a) => a,
+            other => panic!("requests: {other}"),
+        }
+    }
+
+    pub fn clear_requests(&self) {
+        self.admin("DELETE", "requests", None);
+    }
+
+    pub fn channels(&self) -> Vec<serde_json::Value> {
+        match self.admin("GET", "channels", None) {
+            serde_json::Value::Array(a) => a,
+            serde_json::Value::Object(o) => o
+                .get("channels")
+                .and_then(|c| c.as_array().cloned())
+                .unwrap_or_default(),
+            other => panic!("channels: {other}"),
+        }
+    }
+}
+
+fn dechunk(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = after[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "terraform failed:\n{}", self.all());
+        self
+    }
+}
+
+/// A Terraform working directory with its own CLI config.
+pub struct Tf {
+    pub dir: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl Tf {
+    pub fn new(tag: &str) -> Tf {
+        let dir = unique_dir(tag);
+        let cli = dir.join("terraformrc");
+        let bin_dir = provider_bin().parent().unwrap().to_path_buf();
+        std::fs::write(
+            &cli,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"huaweicloud/huaweicloud\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                bin_dir.display()
+            ),
+        )
+        .unwrap();
+        let env = vec![
+            ("TF_CLI_CONFIG_FILE".into(), cli.display().to_string()),
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("HW_RETRY_BASE_MS".into(), "20".into()),
+        ];
+        Tf { dir, env }
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.dir.join(name), content).unwrap();
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(terraform_path());
+        cmd.current_dir(&self.dir).args(args);
+        for k in [
+            "TF_LOG",
+            "TF_LOG_PROVIDER",
+            "TF_LOG_PATH",
+            "HW_ACCESS_KEY",
+            "HW_SECRET_KEY",
+            "HW_AUTH_TOKEN",
+            "HW_SECURITY_TOKEN",
+            "HW_REGION_NAME",
+            "HW_PROJECT_ID",
+        ] {
+            cmd.env_remove(k);
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run terraform");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        }
+    }
+
+    pub fn apply(&self) -> Output {
+        self.run(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+    pub fn destroy(&self) -> Output {
+        self.run(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+    }
+    pub fn validate(&self) -> Output {
+        self.run(&["validate", "-no-color"])
+    }
+    /// `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error.
+    pub fn plan(&self) -> Output {
+        self.run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"])
+    }
+    #[track_caller]
+    pub fn assert_no_changes(&self) {
+        let p = self.plan();
+        assert_eq!(p.code, 0, "expected an empty plan:\n{}", p.all());
+    }
+    pub fn state_json(&self) -> serde_json::Value {
+        let o = self.run(&["show", "-json", "-no-color"]).ok();
+        serde_json::from_str(&o.stdout).unwrap()
+    }
+    /// Attribute values of the first resource in state.
+    pub fn resource_values(&self, address: &str) -> serde_json::Value {
+        let s = self.state_json();
+        let rs = s["values"]["root_module"]["resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        rs.into_iter()
+            .find(|r| r["address"] == address)
+            .map(|r| r["values"].clone())
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Drop for Tf {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+pub fn terraform_block() -> &'static str {
+    "terraform {\n  required_providers {\n    huaweicloud = {\n      source = \"huaweicloud/huaweicloud\"\n    }\n  }\n}\n"
+}
+
+/// A provider block pointing at the emulator with token auth.
+pub fn provider_block(e: &Emulator) -> String {
+    format!(
+        "provider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  token      = \"{TOKEN}\"\n  endpoints  = {{ apig = \"{}\" }}\n}}\n",
+        e.url
+    )
+}
+
+pub fn config(e: &Emulator, resources: &str) -> String {
+    format!("{}{}{}", terraform_block(), provider_block(e), resources)
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}

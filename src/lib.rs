@@ -6,5 +6,6 @@
 //! - [`emulator`]: the local APIG emulator, a binary of its own.
 
 pub mod apig;
+pub mod emulator;
 pub mod provider;
 pub mod tfplugin;

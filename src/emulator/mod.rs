@@ -36,18 +36,27 @@
 //! `GET|POST|DELETE faults`; `GET|POST config` (`quirks`, `quota`,
 //! `aksk_lockout`); `GET|POST instances` (`{"instance_id": ..}`);
 //! `POST reset` (channels, requests, faults, key lockouts).
+//!
+//! # Habits
+//!
+//! With `quirks` on (the default) the server's habits from the API notes
+//! apply: its own member/group order, filled-in defaults, lower-case health
+//! protocol, `type` kept on `PUT`, unique names, CCE label derivation and
+//! "discovered" members of microservice channels. Off, data comes back as
+//! stored and names may repeat; the API shape (no members or health check in
+//! create/update/list, `PUT` as full overwrite) is the same either way.
 
 mod admin;
 mod api;
-pub mod auth;
+mod auth;
 pub mod error;
 pub mod faults;
 mod persist;
-pub mod render;
+mod render;
 mod server;
 pub mod store;
-pub mod util;
-pub mod validate;
+mod util;
+mod validate;
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! Terraform values to APIG calls.
 
 pub mod config;
+pub mod docs;
 pub mod vpc_channel;
 
 use std::sync::{Arc, OnceLock};

@@ -3,6 +3,7 @@
 
 pub mod codec;
 pub mod diag;
+pub mod docs;
 pub mod logging;
 pub mod schema;
 pub mod serve;

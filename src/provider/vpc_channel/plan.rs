@@ -204,6 +204,26 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
     Value::Object(o)
 }
 
+/// When the planned list holds exactly the prior elements in another order,
+/// keep the prior order: the API does not care, and Terraform accepts a
+/// prior value as equivalent to the configuration.
+fn keep_prior_order(planned: Value, prior: &Value) -> Value {
+    let (Value::List(p), Some(q)) = (&planned, prior.as_list()) else {
+        return planned;
+    };
+    if p.len() != q.len() || p == q {
+        return planned;
+    }
+    let mut used = vec![false; q.len()];
+    for x in p {
+        match (0..q.len()).find(|&j| !used[j] && &q[j] == x) {
+            Some(j) => used[j] = true,
+            None => return planned,
+        }
+    }
+    prior.clone()
+}
+
 /// The planned state and the paths that force replacement.
 pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath>) {
     if config.is_null() {
@@ -247,7 +267,11 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
         }
         other => other.clone(),
     };
-    set(&mut o, "member_groups", groups);
+    set(
+        &mut o,
+        "member_groups",
+        keep_prior_order(groups, prior.get("member_groups")),
+    );
 
     let port = config.get("port").clone();
     let members = match config.get("members") {
@@ -266,7 +290,11 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
         }
         other => other.clone(),
     };
-    set(&mut o, "members", members);
+    set(
+        &mut o,
+        "members",
+        keep_prior_order(members, prior.get("members")),
+    );
     set(
         &mut o,
         "vpc_health_config",

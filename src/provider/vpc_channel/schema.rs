@@ -12,6 +12,9 @@ use super::rules;
 pub const TYPE_NAME: &str = "huaweicloud_apig_vpc_channel";
 
 /// Built once per process.
+/// The four top-level nested attributes are optional+computed although the
+/// plan decides them from the configuration alone: Terraform 1.0.x crashes
+/// proposing a new state for a null non-computed nested attribute.
 pub fn schema() -> &'static Schema {
     static S: OnceLock<Schema> = OnceLock::new();
     S.get_or_init(build)
@@ -51,10 +54,10 @@ fn build() -> Schema {
             A::optional("dict_code", Type::String, "Dictionary code of the channel: letters, digits, hyphens (-), underscores (_) and periods (.), 3 to 64 characters. **Not supported by the API yet**: accepted and sent, but the service ignores it.")
                 .check(Check::Length(3, 64))
                 .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
-            A::nested("member_groups", Nesting::List, Presence::Optional, member_groups(), "Backend server groups of the channel, matched by name. Leaving this out means the channel has no groups (the API's update overwrites them)."),
-            A::nested("members", Nesting::List, Presence::Optional, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here."),
-            A::nested("vpc_health_config", Nesting::Single, Presence::Optional, health(), "Health check of the backend members."),
-            A::nested("microservice_info", Nesting::Single, Presence::Optional, microservice(), "Microservice details; only for microservice channels (`type = 3`)."),
+            A::nested("member_groups", Nesting::List, Presence::OptionalComputed, member_groups(), "Backend server groups of the channel, matched by name. Leaving this out means the channel has no groups (the API's update overwrites them)."),
+            A::nested("members", Nesting::List, Presence::OptionalComputed, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here."),
+            A::nested("vpc_health_config", Nesting::Single, Presence::OptionalComputed, health(), "Health check of the backend members."),
+            A::nested("microservice_info", Nesting::Single, Presence::OptionalComputed, microservice(), "Microservice details; only for microservice channels (`type = 3`)."),
             A::computed("create_time", Type::String, "Time when the VPC channel was created."),
             A::computed("status", Type::Number, "VPC channel status: `1` normal, `2` abnormal."),
         ],

@@ -1,0 +1,57 @@
+//! The registry documentation pages, generated from the schema
+//! declarations (`tests/docs.rs` fails when the committed pages are stale).
+
+use crate::tfplugin::docs::reference;
+
+const IP_EXAMPLE: &str = include_str!("../../examples/ip-channel/main.tf");
+const CCE_EXAMPLE: &str = include_str!("../../examples/cce-microservice-channel/main.tf");
+
+/// The `resource "..." { ... }` block of an example file.
+fn resource_block(src: &str) -> String {
+    let start = src.find("resource \"").unwrap_or(0);
+    let rest = &src[start..];
+    let end = rest.find("\n}\n").map(|i| i + 2).unwrap_or(rest.len());
+    rest[..end]
+        .replace("var.instance_id", "\"eddc4d25480b4cd6b512f270a1b8b341\"")
+        .replace("var.cce_cluster_id", "\"ab1485b4f91b45abbcd560be591f7309\"")
+}
+
+pub fn resource_page() -> String {
+    let s = super::vpc_channel::schema::schema();
+    format!(
+        "---\npage_title: \"huaweicloud_apig_vpc_channel Resource - terraform-provider-huaweicloud\"\nsubcategory: \"API Gateway (Dedicated Gateway)\"\ndescription: |-\n  Manages an API Gateway VPC channel.\n---\n\n\
+<!-- Generated from the schema declaration (src/provider/vpc_channel/schema.rs). Do not edit: run `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n\
+# huaweicloud_apig_vpc_channel\n\n{}\n\n\
+## Example Usage\n\n### IP members, groups and an HTTP health check\n\n```hcl\n{}\n```\n\n### Microservice channel (CCE workload)\n\n```hcl\n{}\n```\n\n\
+{}\n\
+## Behaviour\n\n\
+* Members and member groups are matched by address (`host`, or `ecs_id` for ECS members) and by name, whatever order the API returns them in; values the API fills in on its own (a member's port and weight, an IP member's `ecs_id`/`ecs_name`, lower-case health check protocols, empty strings) never show as changes.\n\
+* Every update sends the whole channel (the API's `PUT` overwrites members and groups), so members you keep are never wiped.\n\
+* For microservice channels, members the service discovers are not tracked as drift.\n\
+* A channel deleted outside Terraform is planned for creation again.\n\n\
+## Import\n\nImport a channel with its gateway ID and channel ID, `<instance_id>/<id>`:\n\n```shell\nterraform import huaweicloud_apig_vpc_channel.demo eddc4d25480b4cd6b512f270a1b8b341/18174f5f4f1a4dc29f33aeadd9788e5f\n```\n\nor, with Terraform 1.5 and later:\n\n```hcl\nimport {{\n  to = huaweicloud_apig_vpc_channel.demo\n  id = \"eddc4d25480b4cd6b512f270a1b8b341/18174f5f4f1a4dc29f33aeadd9788e5f\"\n}}\n```\n",
+        s.description,
+        resource_block(IP_EXAMPLE),
+        resource_block(CCE_EXAMPLE),
+        reference(&s.attributes, "Argument Reference", "Attribute Reference"),
+    )
+}
+
+pub fn index_page() -> String {
+    let s = super::config::schema();
+    format!(
+        "---\npage_title: \"Provider: Huawei Cloud (API Gateway)\"\ndescription: |-\n  Manages Huawei Cloud API Gateway VPC channels.\n---\n\n\
+<!-- Generated from the schema declaration (src/provider/config.rs). Do not edit: run `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n\
+# Huawei Cloud Provider (API Gateway)\n\n{}\n\n\
+## Example Usage\n\n```hcl\nterraform {{\n  required_providers {{\n    huaweicloud = {{\n      source = \"huaweicloud/huaweicloud\"\n    }}\n  }}\n}}\n\nprovider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  project_id = \"0123456789abcdef0123456789abcdef\"\n  # access_key and secret_key from HW_ACCESS_KEY / HW_SECRET_KEY\n}}\n```\n\n\
+## Authentication\n\n\
+* **Access key pair** (`access_key` + `secret_key`, or `HW_ACCESS_KEY` + `HW_SECRET_KEY`): every request is signed with SDK-HMAC-SHA256. Temporary credentials add `security_token` (`HW_SECURITY_TOKEN`). The machine's clock must be within 15 minutes of the service's.\n\
+* **Token** (`token` or `HW_AUTH_TOKEN`): an IAM user token, sent as `X-Auth-Token`; tokens last 24 hours.\n\n\
+Set one of the two. When the configuration sets any credential, only the configuration's credentials are used; otherwise they come from the environment. With none, configuring the provider fails with an error naming both ways.\n\n\
+## Endpoints\n\nRequests go to `https://apig.{{region}}.{{cloud}}` (`cloud` defaults to `myhuaweicloud.com`, and to `myhuaweicloud.eu` for regions starting with `eu-west-1`). `endpoints = {{ apig = \"...\" }}` replaces it, e.g. with the local emulator's address; a missing scheme means `https://` and a trailing slash is ignored.\n\n\
+## Retries and timeouts\n\nThrottling (HTTP 429, honouring `Retry-After`), server errors (500, 502, 503, 504) and connection failures are retried up to `max_retries` times with capped exponential backoff and jitter. Client errors are never retried, 401 least of all (repeated signature failures lock an access key for five minutes). A create whose answer is lost is never blindly repeated: the provider looks the channel up by name and adopts it instead of creating a duplicate. Ctrl-C stops waiting at once. Each request times out after 60 seconds (`HW_REQUEST_TIMEOUT_MS` overrides it).\n\n\
+{}",
+        s.description,
+        reference(&s.attributes, "Argument Reference", "Attribute Reference"),
+    )
+}

@@ -100,6 +100,9 @@ impl Emulator {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> (u16, String) {
+        if self.url.starts_with("https://") {
+            return self.https(method, path, headers, body);
+        }
         let mut s = TcpStream::connect(&self.addr).unwrap();
         let body = body.unwrap_or("");
         let mut req = format!(
@@ -134,6 +137,48 @@ impl Emulator {
             rest.to_string()
         };
         (status, body)
+    }
+
+    /// [`Emulator::http`] for an emulator started with `--tls`: its
+    /// self-signed certificate is accepted without verification.
+    fn https(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> (u16, String) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let client = reqwest::Client::builder()
+                .tls_danger_accept_invalid_certs(true)
+                .build()
+                .unwrap();
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let mut req = client.request(method, format!("{}{path}", self.url));
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            if let Some(b) = body.filter(|b| !b.is_empty()) {
+                req = req
+                    .header("Content-Type", "application/json")
+                    .body(b.to_string());
+            }
+            let resp = req.send().await.expect("https request to the emulator");
+            let status = resp.status().as_u16();
+            (status, resp.text().await.unwrap_or_default())
+        })
+    }
+
+    /// Fault rules not used up yet.
+    pub fn faults_left(&self) -> Vec<serde_json::Value> {
+        match self.admin("GET", "faults", None) {
+            serde_json::Value::Array(a) => a,
+            other => panic!("faults: {other}"),
+        }
     }
 
     pub fn admin(&self, method: &str, path: &str, body: Option<&str>) -> serde_json::Value {
@@ -333,10 +378,194 @@ pub fn provider_block(e: &Emulator) -> String {
     )
 }
 
+/// The emulator's default key pair (`--ak` / `--sk`).
+pub const AK: &str = "EMULATORACCESSKEY0001";
+pub const SK: &str = "emulator-secret-key-0001";
+
+/// A provider block pointing at the emulator with `auth` as its only
+/// credential lines (plus any other extra lines, e.g. `max_retries`).
+pub fn provider_block_auth(e: &Emulator, auth: &str) -> String {
+    format!(
+        "provider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  endpoints  = {{ apig = \"{}\" }}\n{auth}}}\n",
+        e.url
+    )
+}
+
+/// A provider block pointing at the emulator with AK/SK authentication
+/// (and a security token for temporary credentials).
+pub fn aksk_provider_block(
+    e: &Emulator,
+    ak: &str,
+    sk: &str,
+    security_token: Option<&str>,
+) -> String {
+    let mut auth = format!("  access_key = \"{ak}\"\n  secret_key = \"{sk}\"\n");
+    if let Some(st) = security_token {
+        auth.push_str(&format!("  security_token = \"{st}\"\n"));
+    }
+    provider_block_auth(e, &auth)
+}
+
+/// A whole configuration with the given provider block.
+pub fn config_with(provider: &str, resources: &str) -> String {
+    format!("{}{provider}{resources}", terraform_block())
+}
+
 pub fn config(e: &Emulator, resources: &str) -> String {
     format!("{}{}{}", terraform_block(), provider_block(e), resources)
 }
 
 pub fn exists(p: &Path) -> bool {
     p.exists()
+}
+
+// ---------------------------------------------------------------------------
+// Helpers added for the fault, malformed-response and secrets suites.
+
+impl Emulator {
+    /// Like [`Emulator::start`], on a given port (0 picks a free one).
+    /// Binding may fail for a moment after a previous emulator on that port
+    /// stopped; this retries for up to 10 s.
+    pub fn start_on_port(port: u16, args: &[&str]) -> Emulator {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_apig-emulator"))
+                .args(["--port", &port.to_string()])
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("start apig-emulator");
+            let mut line = String::new();
+            let _ = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+            if let Some(url) = line.trim().strip_prefix("listening on ") {
+                let url = url.to_string();
+                let addr = url.split("://").nth(1).unwrap().to_string();
+                return Emulator { child, addr, url };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            assert!(
+                std::time::Instant::now() < deadline,
+                "apig-emulator did not start on port {port}: {line:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("emulator port")
+    }
+
+    /// Kills the emulator (SIGKILL, as a crash would) and starts a new one
+    /// on the same port with `args` (pass the same `--state-file` to keep
+    /// its channels). The URL stays the same.
+    pub fn restart(&mut self, args: &[&str]) {
+        let port = self.port();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let fresh = Emulator::start_on_port(port, args);
+        assert_eq!(fresh.url, self.url, "restarted emulator moved");
+        // Swap in the new process; the old handle (already dead) is dropped.
+        let old = std::mem::replace(self, fresh);
+        drop(old);
+    }
+
+    /// Adds a fault rule (`/_emulator/faults`).
+    pub fn fault(&self, rule: serde_json::Value) {
+        self.admin("POST", "faults", Some(&rule.to_string()));
+    }
+
+    pub fn clear_faults(&self) {
+        self.admin("DELETE", "faults", None);
+    }
+
+    /// Changes settings (`/_emulator/config`: quirks, quota, aksk_lockout).
+    pub fn set_config(&self, cfg: serde_json::Value) {
+        self.admin("POST", "config", Some(&cfg.to_string()));
+    }
+
+    /// IDs of every channel the emulator holds, sorted.
+    pub fn channel_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .channels()
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids
+    }
+}
+
+impl Output {
+    /// Terraform and the provider ended normally: no panic, no plugin crash.
+    #[track_caller]
+    pub fn assert_no_crash(&self) -> &Self {
+        let all = self.all();
+        for bad in [
+            "panic",
+            "plugin exited",
+            "Plugin did not respond",
+            "plugin crashed",
+        ] {
+            assert!(
+                !all.contains(bad),
+                "found {bad:?} in terraform output:\n{all}"
+            );
+        }
+        self
+    }
+}
+
+impl Tf {
+    /// `id` of every resource in state (`terraform show -json`), sorted.
+    pub fn state_ids(&self) -> Vec<String> {
+        let s = self.state_json();
+        let mut ids: Vec<String> = s["values"]["root_module"]["resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| r["values"]["id"].as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// `plan -out=FILE`: 0 no changes, 2 changes, 1 error.
+    pub fn plan_out(&self, file: &str) -> Output {
+        self.run(&[
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-detailed-exitcode",
+            &format!("-out={file}"),
+        ])
+    }
+
+    /// `apply FILE` of a saved plan.
+    pub fn apply_saved(&self, file: &str) -> Output {
+        self.run(&["apply", "-input=false", "-no-color", file])
+    }
+}
+
+/// Like [`provider_block`], with extra provider arguments (one per line,
+/// e.g. `max_retries = 1`).
+pub fn provider_block_with(e: &Emulator, extra: &str) -> String {
+    format!(
+        "provider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  token      = \"{TOKEN}\"\n  endpoints  = {{ apig = \"{}\" }}\n{extra}\n}}\n",
+        e.url
+    )
+}
+
+/// A configuration whose provider points at an arbitrary endpoint URL.
+pub fn config_for_url(url: &str, provider_extra: &str, resources: &str) -> String {
+    format!(
+        "{}provider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  token      = \"{TOKEN}\"\n  endpoints  = {{ apig = \"{url}\" }}\n{provider_extra}\n}}\n{resources}",
+        terraform_block()
+    )
 }

@@ -128,11 +128,9 @@ fn server_order_and_defaults_give_no_diff() {
     );
     assert_eq!(members[1].get("member_group_name"), &Value::Null);
     // Every known planned value is what the API gave back.
-    for m in 0..2 {
-        for (k, pv) in planned.get("members").as_list().unwrap()[m]
-            .as_map()
-            .unwrap()
-        {
+    let planned_members = planned.get("members").as_list().unwrap();
+    for (m, pm) in planned_members.iter().enumerate() {
+        for (k, pv) in pm.as_map().unwrap() {
             if pv.is_known() {
                 assert_eq!(members[m].get(k), pv, "member {m} {k}");
             }

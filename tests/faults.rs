@@ -1,0 +1,657 @@
+//! Fault matrix: the real `terraform` drives the provider against the APIG
+//! emulator while the emulator misbehaves. "Nothing lost, nothing orphaned,
+//! no crash": every run ends in success or a clear diagnostic, the channel
+//! IDs in state (`terraform show -json`) are exactly the emulator's, and no
+//! channel is ever created twice.
+//!
+//! matrix (row: fault → expected outcome)
+//!
+//! - a  `drop_after_commit` (served, then the connection closes unanswered)
+//!      on POST → the create is looked up by name and adopted: apply
+//!      succeeds, one channel, in state, empty plan. On GET/PUT/DELETE the
+//!      idempotent call is retried (a lost DELETE's retry gets 404 = gone).
+//! - b  429 bursts with `Retry-After: 1` on POST, GET, PUT, DELETE → retried
+//!      after the advertised delay, every step succeeds, empty plans.
+//! - c  500 then 503 on every method → GET/PUT/DELETE retried; a POST 5xx
+//!      (not committed by the emulator) is followed by a lookup by name that
+//!      finds nothing, then a new create: exactly one channel. A 503 that
+//!      never ends → clear "HTTP 503" error after max_retries, state kept.
+//! - d  latency with HW_REQUEST_TIMEOUT_MS=1500: 1000 ms on every request →
+//!      success; 3000 ms on one GET → timed out, retried, success; 3000 ms on
+//!      every GET (max_retries = 1) → clear "request timeout" error, state
+//!      kept; 3000 ms on a POST → timed out, lookup finds nothing, created
+//!      again, the late original is refused (APIG.3208): one channel.
+//! - e  `drop` (connection closed, nothing done) on every method → retried
+//!      (POST after a lookup by name that finds nothing): success, one channel.
+//! - f  emulator killed and restarted (same port, `--state-file`) between
+//!      `plan -out` and `apply PLAN`, for a create, an update and a destroy →
+//!      each saved plan applies, no duplicate, state matches.
+//! - g  401 (bad token; bad AK/SK signature) and 403 (injected, on POST and
+//!      on GET) → exactly one request, no retry, clear error naming the
+//!      cause; nothing created; state kept.
+//! - h  delete of a channel bound to an API (APIG.3414) → destroy fails with
+//!      "used by an API", state keeps the channel; after unbinding, an
+//!      injected 409 APIG.3719 → "referenced by another VPC channel", state
+//!      kept; then destroy works.
+//! - i  quota of 1, two channels → one created and in state, the other a
+//!      clear APIG.3109 "quota is used up" error; the next plan adds one.
+//! - j  unknown gateway (APIG.3030) → clear error naming the gateway,
+//!      nothing in state or on the server.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{json, Value};
+
+const ADDR: &str = "huaweicloud_apig_vpc_channel.ch";
+
+fn channel_hcl(instance: &str, name: &str, weight: u32) -> String {
+    format!(
+        r#"
+resource "huaweicloud_apig_vpc_channel" "ch" {{
+  instance_id = "{instance}"
+  name        = "{name}"
+  port        = 80
+  member_type = "ip"
+  members = [
+    {{ host = "10.0.0.1", weight = 1 }},
+    {{ host = "10.0.0.2", weight = {weight} }},
+  ]
+}}
+"#
+    )
+}
+
+fn hcl(weight: u32) -> String {
+    channel_hcl(GATEWAY, "fault_channel", weight)
+}
+
+/// State and server agree, and no name is used twice on the server.
+#[track_caller]
+fn assert_consistent(e: &Emulator, tf: &Tf) {
+    let (state, server) = (tf.state_ids(), e.channel_ids());
+    assert_eq!(state, server, "state IDs vs emulator channels");
+    let mut names: Vec<String> = e
+        .channels()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let n = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), n, "duplicate channel on the server");
+}
+
+#[track_caller]
+fn assert_empty_plan(tf: &Tf) {
+    let p = tf.plan();
+    p.assert_no_crash();
+    assert_eq!(p.code, 0, "expected an empty plan:\n{}", p.all());
+}
+
+#[track_caller]
+fn fails_with(out: &Output, needles: &[&str]) {
+    out.assert_no_crash();
+    assert_eq!(out.code, 1, "expected a failure:\n{}", out.all());
+    // Terraform wraps long lines: compare with whitespace collapsed.
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let all = flat(&out.all());
+    for n in needles {
+        assert!(all.contains(&flat(n)), "expected {n:?} in:\n{}", out.all());
+    }
+}
+
+#[track_caller]
+fn succeeds(out: Output) -> Output {
+    out.assert_no_crash();
+    out.ok()
+}
+
+/// Every injected rule was used up (the fault really happened).
+#[track_caller]
+fn assert_faults_used(e: &Emulator) {
+    let left = e.admin("GET", "faults", None);
+    assert_eq!(left, json!([]), "fault rules not (fully) used");
+}
+
+fn by_method<'a>(reqs: &'a [Value], m: &str) -> Vec<&'a Value> {
+    reqs.iter().filter(|r| r["method"] == m).collect()
+}
+
+/// A list call (the lookup by name).
+fn is_list(r: &Value) -> bool {
+    r["method"] == "GET"
+        && r["path"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("vpc-channels")
+}
+
+/// The requests of one step of [`lifecycle`].
+struct Steps {
+    create: Vec<Value>,
+    refresh: Vec<Value>,
+    update: Vec<Value>,
+    destroy: Vec<Value>,
+}
+
+/// Create, refresh (plan), update and destroy one channel, injecting
+/// `rules(method)` before the step whose main call uses that method; every
+/// step must succeed with state and server in agreement.
+fn lifecycle(tag: &str, rules: impl Fn(&str) -> Vec<Value>) -> Steps {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new(tag);
+    let step = |method: &str| {
+        e.clear_requests();
+        for r in rules(method) {
+            e.fault(r);
+        }
+    };
+    let done = || {
+        assert_faults_used(&e);
+        e.clear_faults();
+        e.requests()
+    };
+
+    tf.write("main.tf", &config(&e, &hcl(2)));
+    step("POST");
+    succeeds(tf.apply());
+    let create = done();
+    assert_consistent(&e, &tf);
+    assert_eq!(e.channels().len(), 1, "exactly one channel");
+    assert_empty_plan(&tf);
+
+    step("GET");
+    assert_empty_plan(&tf);
+    let refresh = done();
+    assert_consistent(&e, &tf);
+
+    tf.write("main.tf", &config(&e, &hcl(5)));
+    step("PUT");
+    succeeds(tf.apply());
+    let update = done();
+    assert_consistent(&e, &tf);
+    assert_eq!(tf.resource_values(ADDR)["members"][1]["weight"], 5);
+    assert_empty_plan(&tf);
+
+    step("DELETE");
+    succeeds(tf.destroy());
+    let destroy = done();
+    assert!(e.channels().is_empty(), "destroy leaves nothing behind");
+    assert!(tf.state_ids().is_empty(), "destroy empties the state");
+    Steps {
+        create,
+        refresh,
+        update,
+        destroy,
+    }
+}
+
+// a ---------------------------------------------------------------------------
+
+#[test]
+fn a_drop_after_commit_on_every_method() {
+    let s = lifecycle("a-dac", |m| {
+        vec![json!({"method": m, "drop_after_commit": true, "count": 1})]
+    });
+    // The create went through once; the lost answer led to a lookup by name.
+    let posts = by_method(&s.create, "POST");
+    assert_eq!(posts.len(), 1, "no second create: {posts:?}");
+    assert_eq!(posts[0]["dropped"], true);
+    assert!(
+        s.create.iter().any(is_list),
+        "lookup by name after the lost create"
+    );
+    assert!(by_method(&s.refresh, "GET").len() >= 2, "GET retried");
+    assert_eq!(by_method(&s.update, "PUT").len(), 2, "PUT retried");
+    let deletes = by_method(&s.destroy, "DELETE");
+    assert_eq!(deletes.len(), 2, "DELETE retried");
+    assert_eq!(deletes[1]["status"], 404, "the retry finds it gone");
+}
+
+// b ---------------------------------------------------------------------------
+
+#[test]
+fn b_throttling_with_retry_after_on_every_method() {
+    let s = lifecycle("b-429", |m| {
+        let count = if m == "POST" { 2 } else { 1 };
+        vec![json!({"method": m, "status": 429, "retry_after": 1, "count": count})]
+    });
+    let posts = by_method(&s.create, "POST");
+    assert_eq!(posts.len(), 3, "two throttled creates, then one served");
+    assert_eq!(posts[2]["status"], 201);
+    let waited = posts[2]["at_ms"].as_i64().unwrap() - posts[0]["at_ms"].as_i64().unwrap();
+    assert!(waited >= 1900, "Retry-After honoured twice: {waited} ms");
+    for (steps, m) in [
+        (&s.refresh, "GET"),
+        (&s.update, "PUT"),
+        (&s.destroy, "DELETE"),
+    ] {
+        let rs = by_method(steps, m);
+        assert!(rs.len() >= 2, "{m} retried after 429");
+        assert_eq!(rs[0]["status"], 429);
+        let gap = rs[1]["at_ms"].as_i64().unwrap() - rs[0]["at_ms"].as_i64().unwrap();
+        assert!(gap >= 950, "{m}: Retry-After honoured: {gap} ms");
+    }
+}
+
+// c ---------------------------------------------------------------------------
+
+#[test]
+fn c_server_errors_on_every_method() {
+    let s = lifecycle("c-5xx", |m| {
+        vec![
+            json!({"method": m, "status": 500, "count": 1}),
+            json!({"method": m, "status": 503, "count": 1}),
+        ]
+    });
+    // POST 500 and 503 are not committed by the emulator: each is followed
+    // by a lookup by name that finds nothing, then a new create.
+    let posts = by_method(&s.create, "POST");
+    let statuses: Vec<_> = posts.iter().map(|r| r["status"].clone()).collect();
+    assert_eq!(statuses, vec![json!(500), json!(503), json!(201)]);
+    let lookups = s.create.iter().filter(|r| is_list(r)).count();
+    assert_eq!(lookups, 2, "one lookup by name per unclear create");
+    for (steps, m) in [
+        (&s.refresh, "GET"),
+        (&s.update, "PUT"),
+        (&s.destroy, "DELETE"),
+    ] {
+        let statuses: Vec<_> = by_method(steps, m)
+            .iter()
+            .map(|r| r["status"].as_u64().unwrap())
+            .collect();
+        assert!(
+            statuses.len() >= 3 && statuses[..2] == [500, 503],
+            "{m} retried through 500 and 503: {statuses:?}"
+        );
+    }
+}
+
+#[test]
+fn c_endless_503_gives_up_with_a_clear_error() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("c-503");
+    tf.write("main.tf", &config(&e, &hcl(2)));
+    succeeds(tf.apply());
+    e.clear_requests();
+    e.fault(json!({"method": "GET", "status": 503, "count": 0}));
+    let p = tf.plan();
+    fails_with(
+        &p,
+        &["Failed to read VPC channel", "HTTP 503", "APIGW.0203"],
+    );
+    assert_eq!(
+        by_method(&e.requests(), "GET").len(),
+        6,
+        "one try and max_retries (5) retries"
+    );
+    e.clear_faults();
+    assert_consistent(&e, &tf);
+    assert_empty_plan(&tf);
+}
+
+// d ---------------------------------------------------------------------------
+
+fn slow_tf(tag: &str) -> Tf {
+    Tf::new(tag).env("HW_REQUEST_TIMEOUT_MS", "1500")
+}
+
+#[test]
+fn d_latency_below_the_timeout_succeeds() {
+    let e = Emulator::start(&[]);
+    let tf = slow_tf("d-1000");
+    tf.write("main.tf", &config(&e, &hcl(2)));
+    e.fault(json!({"latency_ms": 1000, "count": 0}));
+    succeeds(tf.apply());
+    assert_empty_plan(&tf);
+    let reqs = e.requests();
+    assert!(reqs.len() >= 3);
+    assert!(
+        reqs.iter()
+            .all(|r| r["duration_ms"].as_u64().unwrap() >= 1000
+                && r["status"].as_u64().unwrap() < 300),
+        "every request slow and served once: {reqs:?}"
+    );
+    assert_eq!(by_method(&reqs, "POST").len(), 1);
+    e.clear_faults();
+    assert_consistent(&e, &tf);
+}
+
+#[test]
+fn d_one_get_beyond_the_timeout_is_retried() {
+    let e = Emulator::start(&[]);
+    let tf = slow_tf("d-3000-once");
+    tf.write("main.tf", &config(&e, &hcl(2)));
+    succeeds(tf.apply());
+    e.clear_requests();
+    e.fault(json!({"method": "GET", "latency_ms": 3000, "count": 1}));
+    let started = Instant::now();
+    assert_empty_plan(&tf);
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    assert_faults_used(&e);
+    // The emulator records the timed-out request only if it finishes it.
+    let gets = by_method(&e.requests(), "GET")
+        .iter()
+        .filter(|r| r["status"] == 200 && r["fault"] == false)
+        .count();
+    assert_eq!(gets, 1, "timed out, retried once");
+    assert_consistent(&e, &tf);
+}
+
+#[test]
+fn d_every_get_beyond_the_timeout_is_a_clear_error() {
+    let e = Emulator::start(&[]);
+    let tf = slow_tf("d-3000-always");
+    tf.write(
+        "main.tf",
+        &format!(
+            "{}{}{}",
+            terraform_block(),
+            provider_block_with(&e, "  max_retries = 1"),
+            hcl(2)
+        ),
+    );
+    succeeds(tf.apply());
+    e.fault(json!({"method": "GET", "latency_ms": 3000, "count": 0}));
+    let p = tf.plan();
+    fails_with(
+        &p,
+        &[
+            "Failed to read VPC channel",
+            "within 1500 ms (request timeout)",
+            "after 2 attempts",
+        ],
+    );
+    e.clear_faults();
+    assert_consistent(&e, &tf);
+    assert_empty_plan(&tf);
+}
+
+#[test]
+fn d_create_beyond_the_timeout_leaves_one_channel() {
+    let e = Emulator::start(&[]);
+    let tf = slow_tf("d-3000-post");
+    tf.write("main.tf", &config(&e, &hcl(2)));
+    e.fault(json!({"method": "POST", "latency_ms": 3000, "count": 1}));
+    let started = Instant::now();
+    succeeds(tf.apply());
+    // Let the slow original finish whatever it does (refused: the name is taken).
+    if let Some(rest) = Duration::from_millis(3500).checked_sub(started.elapsed()) {
+        std::thread::sleep(rest);
+    }
+    assert_faults_used(&e);
+    let reqs = e.requests();
+    let created = by_method(&reqs, "POST")
+        .iter()
+        .filter(|r| r["status"] == 201)
+        .count();
+    assert_eq!(created, 1, "one create served after the timed-out one");
+    assert!(reqs.iter().any(is_list), "lookup by name after the timeout");
+    assert_eq!(e.channels().len(), 1, "no duplicate");
+    assert_consistent(&e, &tf);
+    assert_empty_plan(&tf);
+}
+
+// e ---------------------------------------------------------------------------
+
+#[test]
+fn e_connection_drops_on_every_method() {
+    let s = lifecycle("e-drop", |m| {
+        vec![json!({"method": m, "drop": true, "count": 1})]
+    });
+    let posts = by_method(&s.create, "POST");
+    assert_eq!(posts.len(), 2, "dropped create, then the real one");
+    assert_eq!(
+        (posts[0]["dropped"].clone(), posts[1]["status"].clone()),
+        (json!(true), json!(201))
+    );
+    assert!(
+        s.create.iter().any(is_list),
+        "lookup by name before creating again"
+    );
+    for (steps, m) in [
+        (&s.refresh, "GET"),
+        (&s.update, "PUT"),
+        (&s.destroy, "DELETE"),
+    ] {
+        let rs = by_method(steps, m);
+        assert!(
+            rs.len() >= 2 && rs[0]["dropped"] == true,
+            "{m} retried after a drop"
+        );
+    }
+}
+
+// f ---------------------------------------------------------------------------
+
+#[test]
+fn f_emulator_restarted_between_plan_and_apply() {
+    let tf = Tf::new("f-restart");
+    let state = tf.dir.join("emulator-state.json");
+    let state = state.to_str().unwrap().to_string();
+    let args = ["--state-file", state.as_str()];
+    let mut e = Emulator::start(&args);
+
+    // Create.
+    tf.write("main.tf", &config(&e, &hcl(2)));
+    let p = tf.plan_out("create.tfplan");
+    assert_eq!(p.code, 2, "{}", p.all());
+    e.restart(&args);
+    succeeds(tf.apply_saved("create.tfplan"));
+    assert_eq!(e.channels().len(), 1);
+    assert_consistent(&e, &tf);
+
+    // Update: the channel survives the restart; the saved plan updates it.
+    tf.write("main.tf", &config(&e, &hcl(5)));
+    let p = tf.plan_out("update.tfplan");
+    assert_eq!(p.code, 2, "{}", p.all());
+    e.restart(&args);
+    assert_eq!(e.channels().len(), 1, "restored from the state file");
+    succeeds(tf.apply_saved("update.tfplan"));
+    assert_eq!(e.channels().len(), 1);
+    assert_consistent(&e, &tf);
+    assert_eq!(tf.resource_values(ADDR)["members"][1]["weight"], 5);
+    e.restart(&args);
+    assert_empty_plan(&tf);
+
+    // Destroy.
+    let p = tf.run(&[
+        "plan",
+        "-destroy",
+        "-input=false",
+        "-no-color",
+        "-out=destroy.tfplan",
+    ]);
+    assert_eq!(p.code, 0, "{}", p.all());
+    e.restart(&args);
+    succeeds(tf.apply_saved("destroy.tfplan"));
+    assert!(e.channels().is_empty());
+    assert!(tf.state_ids().is_empty());
+}
+
+// g ---------------------------------------------------------------------------
+
+#[test]
+fn g_bad_token_is_one_request_and_a_clear_error() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("g-401");
+    tf.write(
+        "main.tf",
+        &config(&e, &hcl(2)).replace(&format!("\"{TOKEN}\""), "\"expired-token\""),
+    );
+    let out = tf.apply();
+    fails_with(
+        &out,
+        &[
+            "Failed to create VPC channel",
+            "HTTP 401",
+            "APIG.1002",
+            "the token was refused",
+        ],
+    );
+    let reqs = e.requests();
+    assert_eq!(reqs.len(), 1, "401 is never retried: {reqs:?}");
+    assert_eq!(reqs[0]["status"], 401);
+    assert!(!out.all().contains("expired-token"), "token echoed");
+    assert!(e.channels().is_empty());
+    assert!(tf.state_ids().is_empty());
+}
+
+#[test]
+fn g_bad_signature_is_one_request_and_a_clear_error() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("g-aksk");
+    let provider = format!(
+        "provider \"huaweicloud\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  access_key = \"EMULATORACCESSKEY0001\"\n  secret_key = \"not-the-secret-key\"\n  endpoints = {{ apig = \"{}\" }}\n}}\n",
+        e.url
+    );
+    tf.write(
+        "main.tf",
+        &format!("{}{provider}{}", terraform_block(), hcl(2)),
+    );
+    let out = tf.apply();
+    fails_with(
+        &out,
+        &[
+            "HTTP 401",
+            "APIGW.0301",
+            "signature was refused",
+            "not retried",
+        ],
+    );
+    assert_eq!(e.requests().len(), 1, "401 is never retried");
+    assert!(!out.all().contains("not-the-secret-key"), "secret echoed");
+    assert!(e.channels().is_empty());
+}
+
+#[test]
+fn g_forbidden_is_not_retried() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("g-403");
+    tf.write("main.tf", &config(&e, &hcl(2)));
+
+    e.fault(json!({"method": "POST", "status": 403, "count": 0}));
+    let out = tf.apply();
+    fails_with(
+        &out,
+        &[
+            "Failed to create VPC channel",
+            "APIG.1005",
+            "lack permission",
+        ],
+    );
+    assert_eq!(e.requests().len(), 1, "one POST, no retry, no lookup");
+    assert!(e.channels().is_empty() && tf.state_ids().is_empty());
+    e.clear_faults();
+
+    succeeds(tf.apply());
+    e.clear_requests();
+    e.fault(json!({"method": "GET", "status": 403, "count": 0}));
+    let p = tf.plan();
+    fails_with(
+        &p,
+        &["Failed to read VPC channel", "APIG.1005", "lack permission"],
+    );
+    assert_eq!(e.requests().len(), 1, "one GET, no retry");
+    e.clear_faults();
+    assert_consistent(&e, &tf);
+    assert_eq!(e.channels().len(), 1, "state kept the channel");
+    assert_empty_plan(&tf);
+}
+
+// h ---------------------------------------------------------------------------
+
+#[test]
+fn h_delete_blocked_by_an_api_or_a_reference() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("h-bound");
+    tf.write("main.tf", &config(&e, &hcl(2)));
+    succeeds(tf.apply());
+    let id = tf.state_ids().remove(0);
+
+    e.admin("POST", &format!("channels/{id}/bind-api"), None);
+    e.clear_requests();
+    let out = tf.destroy();
+    fails_with(
+        &out,
+        &[
+            "Failed to delete VPC channel",
+            "APIG.3414",
+            "used by an API",
+        ],
+    );
+    assert_eq!(by_method(&e.requests(), "DELETE").len(), 1, "not retried");
+    assert_eq!(tf.state_ids(), vec![id.clone()], "state keeps the channel");
+    assert_consistent(&e, &tf);
+
+    e.admin("POST", &format!("channels/{id}/unbind-api"), None);
+    e.fault(json!({
+        "method": "DELETE", "status": 409, "count": 1, "error_code": "APIG.3719",
+        "error_msg": "The VPC channel is referenced by another VPC channel"
+    }));
+    let out = tf.destroy();
+    fails_with(
+        &out,
+        &["HTTP 409", "APIG.3719", "referenced by another VPC channel"],
+    );
+    assert_eq!(tf.state_ids(), vec![id]);
+    assert_consistent(&e, &tf);
+
+    succeeds(tf.destroy());
+    assert!(e.channels().is_empty() && tf.state_ids().is_empty());
+}
+
+// i ---------------------------------------------------------------------------
+
+#[test]
+fn i_quota_exceeded_keeps_what_was_created() {
+    let e = Emulator::start(&[]);
+    e.set_config(json!({"quota": 1}));
+    let tf = Tf::new("i-quota");
+    let two = format!(
+        "{}{}",
+        channel_hcl(GATEWAY, "quota_one", 1),
+        channel_hcl(GATEWAY, "quota_two", 1).replace("\"ch\"", "\"ch2\"")
+    );
+    tf.write("main.tf", &config(&e, &two));
+    let out = tf.apply();
+    fails_with(
+        &out,
+        &[
+            "Failed to create VPC channel",
+            "APIG.3109",
+            "quota is used up",
+            GATEWAY,
+        ],
+    );
+    assert_eq!(e.channels().len(), 1, "the first one was created");
+    assert_consistent(&e, &tf);
+    let p = tf.plan();
+    p.assert_no_crash();
+    assert_eq!(p.code, 2);
+    assert!(p.stdout.contains("1 to add, 0 to change"), "{}", p.stdout);
+}
+
+// j ---------------------------------------------------------------------------
+
+#[test]
+fn j_unknown_gateway_is_named() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("j-gateway");
+    let gw = "ffffffffffffffffffffffffffffffff";
+    tf.write("main.tf", &config(&e, &channel_hcl(gw, "lost_channel", 1)));
+    let out = tf.apply();
+    fails_with(
+        &out,
+        &[
+            "Failed to create VPC channel",
+            "APIG.3030",
+            &format!("the gateway {gw} does not exist"),
+        ],
+    );
+    assert!(e.channels().is_empty() && tf.state_ids().is_empty());
+    assert_eq!(e.requests().len(), 1, "404 is not retried");
+}

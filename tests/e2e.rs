@@ -419,3 +419,25 @@ resource "huaweicloud_apig_vpc_channel" "cce" {
     tf.destroy().ok();
     assert!(e.channels().is_empty());
 }
+
+#[test]
+fn api_errors_name_code_operation_and_channel() {
+    let e = Emulator::start(&[]);
+    create_via_api(
+        &e,
+        r#"{"name":"taken_name","port":80,"balance_strategy":1,"member_type":"ip","type":2,"members":[{"host":"10.0.0.9"}]}"#,
+    );
+    let tf = Tf::new("dup");
+    tf.write(
+        "main.tf",
+        &config(&e, &IP_CHANNEL.replace("VPC_demo", "taken_name")),
+    );
+    let out = tf.apply();
+    assert_ne!(out.code, 0);
+    // Terraform wraps long lines: compare with whitespace collapsed.
+    let all = out.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(all.contains("APIG.3208"), "{all}");
+    assert!(all.contains("a VPC channel named \"taken_name\" already exists in gateway eddc4d25480b4cd6b512f270a1b8b341"), "{all}");
+    assert!(all.contains("HTTP 400"), "{all}");
+    assert_eq!(e.channels().len(), 1, "nothing else created");
+}

@@ -804,3 +804,83 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         Ok(Response::new(proto::stop_provider::Response::default()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::schema::{Attribute, Check};
+
+    #[test]
+    fn schema_conversion_uses_nested_type_only() {
+        let s = Schema {
+            version: 1,
+            description: "d",
+            attributes: vec![
+                Attribute::required("name", Type::String, "the name").check(Check::Length(1, 3)),
+                Attribute::optional("secret", Type::String, "s").sensitive(),
+                Attribute::computed("id", Type::String, "id"),
+                Attribute::optional("m", Type::Map(Box::new(Type::String)), "map"),
+                Attribute::nested(
+                    "items",
+                    Nesting::List,
+                    Presence::OptionalComputed,
+                    vec![Attribute::required("k", Type::Number, "k")],
+                    "items",
+                ),
+                Attribute::nested("one", Nesting::Single, Presence::Optional, vec![], "one"),
+                Attribute::nested("many", Nesting::Set, Presence::Optional, vec![], "many"),
+            ],
+        };
+        let p = schema_to_proto(&s);
+        assert_eq!(p.version, 1);
+        let b = p.block.unwrap();
+        assert_eq!(b.description_kind, proto::StringKind::Markdown as i32);
+        let get = |n: &str| b.attributes.iter().find(|a| a.name == n).unwrap().clone();
+        let name = get("name");
+        assert!(name.required && !name.optional && !name.computed);
+        assert_eq!(name.r#type, b"\"string\"");
+        assert!(get("secret").sensitive && get("secret").optional);
+        let id = get("id");
+        assert!(id.computed && !id.optional && !id.required);
+        assert_eq!(get("m").r#type, br#"["map","string"]"#);
+        let items = get("items");
+        assert!(
+            items.r#type.is_empty(),
+            "nested attributes leave type empty"
+        );
+        let nt = items.nested_type.unwrap();
+        assert_eq!(nt.nesting, proto::schema::object::NestingMode::List as i32);
+        assert_eq!(nt.attributes[0].name, "k");
+        assert!(items.optional && items.computed);
+        assert_eq!(
+            get("one").nested_type.unwrap().nesting,
+            proto::schema::object::NestingMode::Single as i32
+        );
+        assert_eq!(
+            get("many").nested_type.unwrap().nesting,
+            proto::schema::object::NestingMode::Set as i32
+        );
+    }
+
+    #[test]
+    fn diagnostics_carry_paths() {
+        let d = Diagnostic::error_at(
+            AttrPath::root().attr("members").index(2).attr("weight"),
+            "s",
+            "d",
+        );
+        let p = diags_to_proto(&[d]);
+        assert_eq!(p[0].severity, proto::diagnostic::Severity::Error as i32);
+        let steps = &p[0].attribute.as_ref().unwrap().steps;
+        use proto::attribute_path::step::Selector;
+        assert_eq!(
+            steps[0].selector,
+            Some(Selector::AttributeName("members".into()))
+        );
+        assert_eq!(steps[1].selector, Some(Selector::ElementKeyInt(2)));
+        assert_eq!(
+            steps[2].selector,
+            Some(Selector::AttributeName("weight".into()))
+        );
+    }
+}

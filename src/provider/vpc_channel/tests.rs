@@ -300,3 +300,51 @@ fn validation_names_the_attribute_path() {
         d[0].detail
     );
 }
+
+#[test]
+fn every_member_field_change_is_an_in_place_update_that_is_sent() {
+    let (planned, _) = plan(&Value::Null, &config(), &D);
+    let state = state_from_api(&server_channel(3), &planned, &loc());
+    let changes: Vec<(&str, Value)> = vec![
+        ("weight", Value::int(8)),
+        ("port", Value::int(2222)),
+        ("status", Value::int(2)),
+        ("is_backup", Value::Bool(true)),
+        ("member_group_name", Value::Null),
+    ];
+    for (field, new) in changes {
+        let mut cfg = config();
+        if let Value::Object(o) = &mut cfg {
+            if let Some(Value::List(ms)) = o.get_mut("members") {
+                if let Value::Object(m) = &mut ms[0] {
+                    m.insert(field.into(), new.clone());
+                }
+            }
+        }
+        let (p, replace) = plan(&state, &cfg, &D);
+        assert_ne!(p, state, "{field} change must be planned");
+        assert!(replace.is_empty(), "{field} change is in place");
+        let sent = request_from_plan(&p, &cfg).members.unwrap();
+        let sent = serde_json::to_value(&sent[0]).unwrap();
+        let expect = match &new {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::json!(b),
+            other => serde_json::json!(other.as_i64().unwrap()),
+        };
+        assert_eq!(
+            sent.get(field).cloned().unwrap_or(serde_json::Value::Null),
+            expect,
+            "{field} sent"
+        );
+    }
+    // ECS members: a new ecs_name is sent too.
+    let ecs_cfg = v(serde_json::json!({
+        "instance_id": "gw", "name": "chan", "port": 22,
+        "members": [{"ecs_id": "e1", "ecs_name": "web-renamed"}]
+    }));
+    let body = request_from_plan(&plan(&Value::Null, &ecs_cfg, &D).0, &ecs_cfg);
+    assert_eq!(
+        body.members.unwrap()[0].ecs_name.as_deref(),
+        Some("web-renamed")
+    );
+}

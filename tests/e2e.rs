@@ -441,3 +441,55 @@ fn api_errors_name_code_operation_and_channel() {
     assert!(all.contains("HTTP 400"), "{all}");
     assert_eq!(e.channels().len(), 1, "nothing else created");
 }
+
+/// Ctrl-C during an apply: Terraform sends StopProvider, the provider stops
+/// waiting at once, and the channel it created is kept in state.
+#[test]
+fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
+    let e = Emulator::start(&[]);
+    e.admin(
+        "POST",
+        "faults",
+        Some(r#"{"method":"GET","latency_ms":60000,"count":0}"#),
+    );
+    let tf = Tf::new("ctrlc");
+    tf.write("main.tf", &config(&e, IP_CHANNEL));
+    let mut child = tf
+        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the create to land, then interrupt while the read-back hangs.
+    let start = std::time::Instant::now();
+    while e.channels().is_empty() && start.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let interrupted = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let waited = interrupted.elapsed();
+    assert!(
+        waited.as_secs() < 15,
+        "terraform took {waited:?} to stop after Ctrl-C"
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("Cancelled") || text.contains("cancelled"),
+        "{text}"
+    );
+    e.admin("DELETE", "faults", None);
+    // Nothing orphaned: the channel the create made is in state.
+    let v = tf.resource_values("huaweicloud_apig_vpc_channel.demo");
+    let server = e.channels();
+    assert_eq!(server.len(), 1);
+    assert_eq!(v["id"], server[0]["id"], "state keeps the created channel");
+    tf.apply().ok();
+    tf.assert_no_changes();
+    tf.destroy().ok();
+}

@@ -295,7 +295,8 @@ impl Tf {
         std::fs::write(self.dir.join(name), content).unwrap();
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    /// The terraform command for this directory, with a clean environment.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_path());
         cmd.current_dir(&self.dir).args(args);
         for k in [
@@ -314,6 +315,11 @@ impl Tf {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.command(args);
         let out = cmd.output().expect("run terraform");
         Output {
             code: out.status.code().unwrap_or(-1),

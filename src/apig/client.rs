@@ -696,14 +696,16 @@ fn build_url(
         text.push('?');
         text.push_str(&canonical);
     }
-    let url = Url::parse(&text).map_err(|e| format!("invalid APIG endpoint URL {base:?}: {e}"))?;
+    let url = Url::parse(&text)
+        .map_err(|e| format!("invalid APIG endpoint URL {:?}: {e}", redact_url(base)))?;
     if !url.username().is_empty() || url.password().is_some() {
         // Not echoed: it holds a password.
         return Err("the APIG endpoint URL must not contain user information".into());
     }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
-            "invalid APIG endpoint URL {base:?}: the scheme must be http or https"
+            "invalid APIG endpoint URL {:?}: the scheme must be http or https",
+            redact_url(base)
         ));
     }
     // A base with its own query or fragment would change what is sent.
@@ -712,11 +714,15 @@ fn build_url(
         || !url.path().ends_with(&path)
     {
         return Err(format!(
-            "invalid APIG endpoint URL {base:?}: it must not have a query or fragment"
+            "invalid APIG endpoint URL {:?}: it must not have a query or fragment",
+            redact_url(base)
         ));
     }
     let Some(host) = url.host_str() else {
-        return Err(format!("invalid APIG endpoint URL {base:?}: no host"));
+        return Err(format!(
+            "invalid APIG endpoint URL {:?}: no host",
+            redact_url(base)
+        ));
     };
     // `Url::port` is `None` for the scheme's default port, which clients
     // leave out of `Host`; the signature must cover the value actually sent.
@@ -1172,8 +1178,37 @@ fn decode_json<T: DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
     })
 }
 
+/// A URL without user information, for logs.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority
+                .rsplit_once('@')
+                .map(|(_, h)| h)
+                .unwrap_or(authority);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url
+            .rsplit_once('@')
+            .map(|(_, h)| h.to_string())
+            .unwrap_or_else(|| url.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn urls_are_shown_without_user_information() {
+        use super::redact_url;
+        assert_eq!(
+            redact_url("http://user:pw@host:8080/x"),
+            "http://host:8080/x"
+        );
+        assert_eq!(redact_url("https://h"), "https://h");
+        assert_eq!(redact_url("u:p@h"), "h");
+    }
+
     use super::*;
     use std::collections::VecDeque;
     use std::sync::atomic::{AtomicUsize, Ordering};

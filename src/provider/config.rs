@@ -149,22 +149,33 @@ pub fn resolve(
             .map(str::to_string)
     };
 
-    // Credentials come from the configuration when it sets any, else from the environment.
-    let cred_names = ["access_key", "secret_key", "security_token", "token"];
-    let from_config = cred_names.iter().any(|n| cfg_str(n).is_some());
-    let pick = |name: &str, var: &str| {
-        if from_config {
-            cfg_str(name)
+    // Each credential falls back to its environment variable, but a way of
+    // authenticating chosen in the configuration is not mixed with the other
+    // way's variables: `token` in config ignores HW_ACCESS_KEY and friends,
+    // and an access key in config ignores HW_AUTH_TOKEN.
+    let env_of = |var: &str| env(var).filter(|s| !s.is_empty());
+    let cfg_token = cfg_str("token").is_some();
+    let cfg_aksk = ["access_key", "secret_key", "security_token"]
+        .iter()
+        .any(|n| cfg_str(n).is_some());
+    let from_config = cfg_token || cfg_aksk;
+    let aksk = |name: &str, var: &str| {
+        if cfg_token && !cfg_aksk {
+            None
         } else {
-            env(var).filter(|s| !s.is_empty())
+            cfg_str(name).or_else(|| env_of(var))
         }
     };
-    let ak = pick("access_key", "HW_ACCESS_KEY");
-    let sk = pick("secret_key", "HW_SECRET_KEY");
-    let st = pick("security_token", "HW_SECURITY_TOKEN");
-    let token = pick("token", "HW_AUTH_TOKEN");
+    let ak = aksk("access_key", "HW_ACCESS_KEY");
+    let sk = aksk("secret_key", "HW_SECRET_KEY");
+    let st = aksk("security_token", "HW_SECURITY_TOKEN");
+    let token = if cfg_aksk && !cfg_token {
+        None
+    } else {
+        cfg_str("token").or_else(|| env_of("HW_AUTH_TOKEN"))
+    };
     let source = if from_config {
-        "the provider configuration"
+        "the provider configuration (with environment fallbacks)"
     } else {
         "the environment"
     };
@@ -365,6 +376,35 @@ mod tests {
             c.base_url(None).unwrap(),
             "https://apig.cn-north-4.myhuaweicloud.com"
         );
+    }
+
+    #[test]
+    fn credentials_fall_back_per_attribute_within_one_way() {
+        // access_key in config, secret_key from the environment.
+        let c = resolve(
+            &cfg(&[("access_key", Value::string("AK"))]),
+            &env_of(&[("HW_SECRET_KEY", "SK"), ("HW_AUTH_TOKEN", "ignored")]),
+        )
+        .unwrap();
+        assert!(matches!(c.credentials, Credentials::AkSk { ref sk, .. } if sk == "SK"));
+        // token in config ignores an access key pair in the environment.
+        let c = resolve(
+            &cfg(&[("token", Value::string("T"))]),
+            &env_of(&[("HW_ACCESS_KEY", "AK"), ("HW_SECRET_KEY", "SK")]),
+        )
+        .unwrap();
+        assert!(matches!(c.credentials, Credentials::Token(ref t) if t == "T"));
+        // Both ways in the environment alone is ambiguous.
+        let e = resolve(
+            &cfg(&[]),
+            &env_of(&[
+                ("HW_AUTH_TOKEN", "T"),
+                ("HW_ACCESS_KEY", "AK"),
+                ("HW_SECRET_KEY", "SK"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e[0].summary.contains("Conflicting"));
     }
 
     #[test]

@@ -116,7 +116,10 @@ impl Provider for HuaweiCloud {
             "Configured provider",
             &[
                 ("region", &resolved.region.clone().unwrap_or_default()),
-                ("endpoint", &resolved.base_url(None).unwrap_or_default()),
+                (
+                    "endpoint",
+                    &crate::apig::client::redact_url(&resolved.base_url(None).unwrap_or_default()),
+                ),
                 ("max_retries", &resolved.max_retries),
             ],
         );

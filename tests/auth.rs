@@ -685,11 +685,8 @@ fn field(line: &str, key: &str) -> Option<String> {
     Some(v.to_string())
 }
 
-/// KNOWN BUG, fails until fixed: `HuaweiCloud::configure`
-/// (src/provider/mod.rs) logs "Configured provider" at debug level with
-/// `endpoint` = the configured URL as given, user information included, so
-/// a password in `endpoints.apig` reaches the logs (the client itself
-/// refuses such a URL without echoing it).
+/// A password in `endpoints.apig` never reaches the logs (the client
+/// refuses such a URL without echoing it, and the debug log strips it).
 #[test]
 fn endpoint_password_is_never_logged() {
     let password = "pw-secret-6b0e2d";

@@ -493,3 +493,22 @@ fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
     tf.assert_no_changes();
     tf.destroy().ok();
 }
+
+/// A server that echoes exactly what it stored (no filled-in defaults) is
+/// handled as well: no inconsistent results, no diffs.
+#[test]
+fn server_without_habits_round_trip() {
+    let e = Emulator::start(&["--no-quirks"]);
+    let tf = Tf::new("noquirks");
+    tf.write("main.tf", &config(&e, IP_CHANNEL));
+    tf.apply().ok();
+    tf.assert_no_changes();
+    tf.write(
+        "main.tf",
+        &config(&e, &IP_CHANNEL.replace("weight = 3", "weight = 4")),
+    );
+    tf.apply().ok();
+    tf.assert_no_changes();
+    tf.destroy().ok();
+    assert!(e.channels().is_empty());
+}

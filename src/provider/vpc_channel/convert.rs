@@ -206,6 +206,10 @@ fn member_to_value(m: &Member) -> Value {
 }
 
 fn health_to_value(h: &HealthConfig, guide: &Value) -> Value {
+    with_guide(guide, &["status"], health_fields(h, guide))
+}
+
+fn health_fields(h: &HealthConfig, guide: &Value) -> Value {
     let protocol = match guide.get("protocol").as_str() {
         Some(g) if g.eq_ignore_ascii_case(&h.protocol) => Value::string(g),
         _ => Value::string(&h.protocol),
@@ -237,6 +241,11 @@ fn health_to_value(h: &HealthConfig, guide: &Value) -> Value {
     ])
 }
 
+fn with_guide(guide: &Value, attrs: &[&str], mut v: Value) -> Value {
+    fill_unset(&mut v, guide, attrs);
+    v
+}
+
 fn microservice_to_value(m: &MicroserviceInfo, guide: &Value) -> Value {
     let st = m.spec.service_type.clone().unwrap_or_default();
     if st.is_empty() && guide.is_null() {
@@ -258,15 +267,19 @@ fn microservice_to_value(m: &MicroserviceInfo, guide: &Value) -> Value {
         _ => Value::Null,
     };
     let cce = match (&m.spec.cce_info, wanted("cce_info", "CCE")) {
-        (Some(c), true) => obj(vec![
-            ("cluster_id", Value::string(&c.cluster_id)),
-            ("namespace", Value::string(&c.namespace)),
-            ("workload_type", Value::string(&c.workload_type)),
-            ("app_name", s(&c.app_name)),
-            ("label_key", s(&c.label_key)),
-            ("label_value", s(&c.label_value)),
-            ("cluster_name", s_raw(&c.cluster_name)),
-        ]),
+        (Some(c), true) => with_guide(
+            guide.get("cce_info"),
+            &["label_key", "label_value"],
+            obj(vec![
+                ("cluster_id", Value::string(&c.cluster_id)),
+                ("namespace", Value::string(&c.namespace)),
+                ("workload_type", Value::string(&c.workload_type)),
+                ("app_name", s(&c.app_name)),
+                ("label_key", s(&c.label_key)),
+                ("label_value", s(&c.label_value)),
+                ("cluster_name", s_raw(&c.cluster_name)),
+            ]),
+        ),
         _ => Value::Null,
     };
     let svc = match (
@@ -300,6 +313,18 @@ fn microservice_to_value(m: &MicroserviceInfo, guide: &Value) -> Value {
     ])
 }
 
+/// Sets `attrs` that are null in `v` to the guide's known, non-null value.
+fn fill_unset(v: &mut Value, guide: &Value, attrs: &[&str]) {
+    if let Value::Object(o) = v {
+        for a in attrs {
+            let g = guide.get(a);
+            if o.get(*a).is_none_or(Value::is_null) && g.is_known() && !g.is_null() {
+                o.insert((*a).to_string(), g.clone());
+            }
+        }
+    }
+}
+
 /// The state of a channel as shown by the API (show details), guided by
 /// the previous state or the plan.
 pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
@@ -319,7 +344,9 @@ pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
                     x.get("member_group_name").as_str() == Some(g.spec.member_group_name.as_str())
                 })
                 .unwrap_or(&Value::Null);
-            group_to_value(g, gg)
+            let mut v = group_to_value(g, gg);
+            fill_unset(&mut v, gg, &["member_group_weight"]);
+            v
         })
         .collect();
     let groups = align(
@@ -335,12 +362,20 @@ pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
     // Members of a microservice channel are discovered by the service: only
     // those the configuration declares are tracked.
     let keep_unmatched = ch.channel_type != 3;
-    let members = align(
-        members,
-        members_guide.as_list().unwrap_or_default(),
-        &passes,
-        keep_unmatched,
-    );
+    let members_guide_list = members_guide.as_list().unwrap_or_default();
+    let mut members = align(members, members_guide_list, &passes, keep_unmatched);
+    // What the API left out keeps the guide's known value: an API that does
+    // not echo its defaults is not a change.
+    let pairs = pair(&members, members_guide_list, &passes);
+    for (m, j) in members.iter_mut().zip(pairs) {
+        if let Some(j) = j {
+            fill_unset(
+                m,
+                &members_guide_list[j],
+                &["host", "weight", "status", "port", "ecs_id", "ecs_name"],
+            );
+        }
+    }
 
     obj(vec![
         ("id", Value::string(&ch.id)),

@@ -348,3 +348,24 @@ fn every_member_field_change_is_an_in_place_update_that_is_sent() {
         Some("web-renamed")
     );
 }
+
+#[test]
+fn values_the_api_leaves_out_keep_the_planned_ones() {
+    let (planned, _) = plan(&Value::Null, &config(), &D);
+    let mut ch = server_channel(3);
+    for m in ch.members.iter_mut().flatten() {
+        m.spec.port = None;
+        m.spec.ecs_id = None;
+        m.spec.ecs_name = None;
+        m.spec.status = None;
+    }
+    let state = state_from_api(&ch, &planned, &loc());
+    let m = &state.get("members").as_list().unwrap()[1];
+    assert_eq!(m.get("port"), &Value::int(22));
+    assert_eq!(m.get("ecs_id"), &Value::string("10.0.0.2"));
+    assert_eq!(
+        m.get("status"),
+        &Value::Null,
+        "unknown in the plan: the API's answer (none) stands"
+    );
+}

@@ -6,6 +6,7 @@
 //! - [`emulator`]: the local APIG emulator, a binary of its own.
 
 pub mod apig;
+pub mod civil;
 pub mod emulator;
 pub mod provider;
 pub mod tfplugin;

@@ -8,36 +8,6 @@ mod common;
 use common::*;
 use serde_json::json;
 
-const IP_CHANNEL: &str = r#"
-resource "huaweicloud_apig_vpc_channel" "demo" {
-  instance_id      = "eddc4d25480b4cd6b512f270a1b8b341"
-  name             = "VPC_demo"
-  port             = 22
-  balance_strategy = 2
-  member_type      = "ip"
-
-  member_groups = [
-    { member_group_name = "test", member_group_weight = 1, member_group_remark = "remark" },
-    { member_group_name = "default", member_group_weight = 2 },
-  ]
-  members = [
-    { host = "192.168.0.5", weight = 1, member_group_name = "test" },
-    { host = "192.168.1.124", member_group_name = "default" },
-    { host = "192.168.1.125", port = 8080, weight = 3, member_group_name = "default" },
-  ]
-  vpc_health_config = {
-    protocol           = "http"
-    path               = "/vpc/demo"
-    port               = 22
-    threshold_normal   = 2
-    threshold_abnormal = 5
-    time_interval      = 10
-    timeout            = 5
-    http_code          = "200,201,210-299"
-  }
-}
-"#;
-
 const ADDR: &str = "huaweicloud_apig_vpc_channel.demo";
 
 /// The channel with member 192.168.1.125 weighted 7 instead of 3.

@@ -83,41 +83,25 @@ pub fn format_line(
     s.push_str("{\"@level\":\"");
     s.push_str(l.as_str());
     s.push_str("\",\"@message\":");
-    push_json_str(&mut s, msg);
+    super::value::write_json_str(&mut s, msg);
     s.push_str(",\"@module\":\"provider.terraform-provider-huaweicloud\",\"@timestamp\":\"");
     s.push_str(&timestamp(now));
     s.push('"');
     for (k, v) in fields {
         s.push(',');
-        push_json_str(&mut s, k);
+        super::value::write_json_str(&mut s, k);
         s.push(':');
-        push_json_str(&mut s, &v.to_string());
+        super::value::write_json_str(&mut s, &v.to_string());
     }
     s.push_str("}\n");
     s
-}
-
-fn push_json_str(out: &mut String, v: &str) {
-    out.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// `2006-01-02T15:04:05.000000Z`: exactly six fractional digits.
 pub fn timestamp(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs() as i64;
-    let (y, mo, da) = civil_from_days(secs.div_euclid(86_400));
+    let (y, mo, da) = crate::civil::civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
     format!(
         "{y:04}-{mo:02}-{da:02}T{:02}:{:02}:{:02}.{:06}Z",
@@ -126,20 +110,6 @@ pub fn timestamp(t: SystemTime) -> String {
         rem % 60,
         d.subsec_micros()
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

@@ -174,7 +174,8 @@ pub(crate) fn find_attr(attrs: &[(String, Type)], name: &str) -> Option<usize> {
         .or_else(|| attrs.iter().position(|(n, _)| n == name))
 }
 
-fn write_json_str(out: &mut String, s: &str) {
+/// Appends `s` as a JSON string literal.
+pub(crate) fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

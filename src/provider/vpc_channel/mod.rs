@@ -303,6 +303,21 @@ async fn create(
                     }
                 }
             }
+            // An earlier attempt whose answer was lost may have finished
+            // late: the name is now taken, by our own channel.
+            Err(e) if last.is_some() && e.code() == Some("APIG.3208") => {
+                match client.find_channel_by_name(target, &body.name).await {
+                    Ok(Some(found)) if same_channel(&found, body) => {
+                        logging::log(
+                            Level::Info,
+                            "Adopted the VPC channel a lost create made",
+                            &[("id", &found.id)],
+                        );
+                        return Ok(found.id);
+                    }
+                    _ => return Err(api_diag("create", &body.name, loc, &e)),
+                }
+            }
             Err(e) => return Err(api_diag("create", &body.name, loc, &e)),
         }
     }

@@ -217,6 +217,13 @@ impl ApiError {
         matches!(self, ApiError::Api { status: 404, .. })
     }
 
+    /// The API itself says the channel is gone: 404 with APIG.3023 (no such
+    /// channel) or APIG.3030 (no such gateway). A bare 404, e.g. from a proxy
+    /// or a wrong endpoint, proves nothing.
+    pub fn is_channel_gone(&self) -> bool {
+        matches!(self, ApiError::Api { status: 404, code, .. } if code == "APIG.3023" || code == "APIG.3030")
+    }
+
     /// True when a mutating request may have taken effect although it
     /// failed: a 5xx, a connection lost after sending, or a success answer
     /// that could not be read. After a failed create, look the channel up

@@ -216,7 +216,7 @@ pub async fn read(
             diags: Vec::new(),
         },
         // Gone (or its gateway is): Terraform will plan to create it again.
-        Err(e) if e.is_not_found() => {
+        Err(e) if e.is_channel_gone() => {
             logging::log(
                 Level::Info,
                 "VPC channel not found; removing it from state",
@@ -236,15 +236,10 @@ pub async fn read(
     }
 }
 
-/// Transport failures and 5xx on a create may have been committed.
+/// A create that failed this way may have been committed: transport
+/// failures after sending, 5xx, and success answers that could not be read.
 fn ambiguous(e: &ApiError) -> bool {
-    match e {
-        ApiError::Transport {
-            maybe_committed, ..
-        } => *maybe_committed,
-        ApiError::Api { status, .. } => *status >= 500,
-        _ => false,
-    }
+    !matches!(e, ApiError::Cancelled) && e.may_have_been_applied()
 }
 
 fn same_channel(found: &Channel, body: &ChannelRequest) -> bool {
@@ -269,7 +264,15 @@ async fn create(
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt.min(10)))).await;
         }
-        match client.create_channel(target, body).await {
+        let answer = match client.create_channel(target, body).await {
+            // Without an ID the answer is as good as lost.
+            Ok(ch) if ch.id.is_empty() => Err(ApiError::Decode {
+                status: 201,
+                message: "the create answer carries no channel id".into(),
+            }),
+            other => other,
+        };
+        match answer {
             Ok(ch) => return Ok(ch.id),
             Err(e) if ambiguous(&e) => {
                 logging::log(
@@ -358,7 +361,7 @@ pub async fn apply(
         let id = prior.get("id").as_str().unwrap_or_default().to_string();
         return match client.delete_channel(&target, &id).await {
             Ok(()) => StateResponse::default(),
-            Err(e) if e.is_not_found() => StateResponse::default(),
+            Err(e) if e.is_channel_gone() => StateResponse::default(),
             Err(e) => StateResponse {
                 diags: vec![api_diag("delete", &name, &loc, &e)],
                 state: prior,

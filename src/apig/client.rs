@@ -18,6 +18,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
@@ -274,7 +275,11 @@ impl StdError for ApiError {}
 /// build one per process.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    /// Built on first use: loading the root certificates costs ~3 ms, and
+    /// most provider processes (validate, plan without refresh) never call.
+    http: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    user_agent: String,
+    insecure: bool,
     credentials: Credentials,
     max_retries: u32,
     request_timeout: Duration,
@@ -350,21 +355,10 @@ impl Client {
                 opts.user_agent
             ));
         }
-        let http = reqwest::Client::builder()
-            .user_agent(opts.user_agent.as_str())
-            .connect_timeout(CONNECT_TIMEOUT.min(opts.request_timeout))
-            .timeout(opts.request_timeout)
-            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-            .tcp_keepalive(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            // A redirect of a signed request is never expected; following
-            // one could resend credentials elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_danger_accept_invalid_certs(opts.insecure)
-            .build()
-            .map_err(|e| format!("could not set up the HTTP client: {}", cause_chain(&e)))?;
         Ok(Client {
-            http,
+            http: Arc::new(OnceLock::new()),
+            user_agent: opts.user_agent.clone(),
+            insecure: opts.insecure,
             secrets: opts.credentials.secrets(),
             credentials: opts.credentials,
             max_retries: opts.max_retries,
@@ -532,11 +526,37 @@ impl Client {
         }
     }
 
+    /// The connection pool, shared by clones.
+    fn http(&self) -> Result<&reqwest::Client, Failure> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .user_agent(self.user_agent.as_str())
+                    .connect_timeout(CONNECT_TIMEOUT.min(self.request_timeout))
+                    .timeout(self.request_timeout)
+                    .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                    .tcp_keepalive(Duration::from_secs(60))
+                    .tcp_nodelay(true)
+                    // A redirect of a signed request is never expected;
+                    // following one could resend credentials elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .tls_danger_accept_invalid_certs(self.insecure)
+                    .build()
+                    .map_err(|e| format!("could not set up the HTTP client: {}", cause_chain(&e)))
+            })
+            .as_ref()
+            .map_err(|m| Failure {
+                message: m.clone(),
+                committed: false,
+                retryable: false,
+            })
+    }
+
     /// One try: sign afresh (new date), send, read the body within its cap.
     async fn attempt(&self, req: &Prepared<'_>) -> Result<Answer, Failure> {
         let headers = self.headers(req)?;
         let mut builder = self
-            .http
+            .http()?
             .request(req.method.clone(), req.url.clone())
             .headers(headers);
         if let Some(body) = &req.body {

@@ -4,7 +4,8 @@
 //! IDs in state (`terraform show -json`) are exactly the emulator's, and no
 //! channel is ever created twice.
 //!
-//! matrix (row: fault → expected outcome)
+//! ```text
+//! matrix  row: fault -> expected outcome
 //!
 //! - a  `drop_after_commit` (served, then the connection closes unanswered)
 //!      on POST → the create is looked up by name and adopted: apply
@@ -20,7 +21,8 @@
 //!      success; 3000 ms on one GET → timed out, retried, success; 3000 ms on
 //!      every GET (max_retries = 1) → clear "request timeout" error, state
 //!      kept; 3000 ms on a POST → timed out, lookup finds nothing, created
-//!      again, the late original is refused (APIG.3208): one channel.
+//!      again (the emulator abandons the timed-out original; one finishing
+//!      late would be refused as a duplicate name, APIG.3208): one channel.
 //! - e  `drop` (connection closed, nothing done) on every method → retried
 //!      (POST after a lookup by name that finds nothing): success, one channel.
 //! - f  emulator killed and restarted (same port, `--state-file`) between
@@ -37,6 +39,7 @@
 //!      clear APIG.3109 "quota is used up" error; the next plan adds one.
 //! - j  unknown gateway (APIG.3030) → clear error naming the gateway,
 //!      nothing in state or on the server.
+//! ```
 
 mod common;
 

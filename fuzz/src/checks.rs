@@ -10,13 +10,17 @@
 use std::sync::OnceLock;
 
 use hwprovider::apig::models::{Channel, ErrorBody};
-use hwprovider::apig::signer;
-use hwprovider::provider::vpc_channel::{self, convert, plan, schema};
+use hwprovider::apig::signer as sig;
+use hwprovider::provider::vpc_channel::plan as vplan;
+use hwprovider::provider::vpc_channel::{self, convert, schema};
 use hwprovider::tfplugin::codec::{decode_json, decode_msgpack, encode_msgpack};
 use hwprovider::tfplugin::value::{Type, Value};
 
+/// The body of one target.
+pub type Check = fn(&[u8]);
+
 /// The targets by name, for the replay test.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("msgpack_decode", msgpack_decode),
     ("json_state", json_state),
     ("api_response", api_response),
@@ -29,8 +33,8 @@ fn resource_type() -> &'static Type {
     T.get_or_init(|| schema::schema().value_type())
 }
 
-fn defaults() -> plan::Defaults<'static> {
-    plan::Defaults {
+fn defaults() -> vplan::Defaults<'static> {
+    vplan::Defaults {
         project_id: Some("0123456789abcdef0123456789abcdef"),
         region: Some("cn-north-4"),
     }
@@ -108,7 +112,7 @@ pub fn json_state(data: &[u8]) {
         round_trip(&v, ty, "json_state");
         // What UpgradeResourceState returns is then planned against.
         let _ = vpc_channel::validate(&v);
-        let (planned, _) = plan::plan(&v, &v, &defaults());
+        let (planned, _) = vplan::plan(&v, &v, &defaults());
         must_encode(&planned, "json_state plan");
     }
 }
@@ -130,7 +134,7 @@ pub fn api_response(data: &[u8]) {
     let state = convert::state_from_api(&ch, &first, &loc);
     must_encode(&state, "state_from_api (guided)");
     let _ = vpc_channel::validate(&state);
-    let (planned, _) = plan::plan(&state, &state, &defaults());
+    let (planned, _) = vplan::plan(&state, &state, &defaults());
     must_encode(&planned, "plan on an API state");
     let body = convert::request_from_plan(&planned, &state);
     let _ = serde_json::to_vec(&body);
@@ -165,7 +169,7 @@ pub fn signer(data: &[u8]) {
     let (method, path, query, header_text, ak, sk, date, body) =
         (&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]);
 
-    let uri = signer::canonical_uri(path);
+    let uri = sig::canonical_uri(path);
     assert!(uri.ends_with('/'), "canonical URI {uri:?} lacks its '/'");
     assert!(
         uri.bytes()
@@ -173,26 +177,26 @@ pub fn signer(data: &[u8]) {
         "canonical URI {uri:?} has an unescaped character"
     );
     let q = pairs(query);
-    let canonical = signer::canonical_query(&q);
+    let canonical = sig::canonical_query(&q);
     let mut shuffled = q.clone();
     shuffled.reverse();
     assert_eq!(
         canonical,
-        signer::canonical_query(&shuffled),
+        sig::canonical_query(&shuffled),
         "canonical query depends on the order of the pairs"
     );
 
     let secs = date.trim().parse::<i64>().unwrap_or(0);
     // Years 0000..=9999: what parse_sdk_date accepts.
     if (-62_167_219_200..=253_402_300_799).contains(&secs) {
-        let d = signer::sdk_date(secs);
+        let d = sig::sdk_date(secs);
         assert_eq!(
-            signer::parse_sdk_date(&d),
+            sig::parse_sdk_date(&d),
             Some(secs),
             "sdk_date {d:?} does not parse back"
         );
     }
-    let _ = signer::parse_sdk_date(date);
+    let _ = sig::parse_sdk_date(date);
 
     let mut headers: Vec<(String, String)> = header_text
         .lines()
@@ -200,32 +204,31 @@ pub fn signer(data: &[u8]) {
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
     headers.push((
-        signer::SDK_DATE_HEADER.to_string(),
-        signer::sdk_date(secs.clamp(0, 253_402_300_799)),
+        sig::SDK_DATE_HEADER.to_string(),
+        sig::sdk_date(secs.clamp(0, 253_402_300_799)),
     ));
-    let input = signer::SigningInput {
+    let input = sig::SigningInput {
         method,
         path,
         query: &q,
         headers: &headers,
         body: body.as_bytes(),
     };
-    let signed = signer::sign(ak, sk, &input);
+    let signed = sig::sign(ak, sk, &input);
     assert!(
-        signer::verify(sk, &input, &signed.signature),
+        sig::verify(sk, &input, &signed.signature),
         "a signature does not verify: {signed:?}"
     );
     assert!(
-        signer::verify(sk, &input, &signed.signature.to_ascii_uppercase()),
+        sig::verify(sk, &input, &signed.signature.to_ascii_uppercase()),
         "hex case matters in verify"
     );
-    let _ = signer::parse_authorization(&signed.authorization);
-    let _ = signer::parse_authorization(&f.concat());
+    let _ = sig::parse_authorization(&signed.authorization);
+    let _ = sig::parse_authorization(&f.concat());
     // An access key a gateway would accept parses back out of the header.
-    let plain_ak =
-        !ak.is_empty() && ak.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let plain_ak = !ak.is_empty() && ak.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if plain_ak && !signed.signed_headers.is_empty() {
-        let parsed = signer::parse_authorization(&signed.authorization);
+        let parsed = sig::parse_authorization(&signed.authorization);
         if signed
             .signed_headers
             .split(';')
@@ -256,7 +259,7 @@ pub fn plan(data: &[u8]) {
     };
     let prior = decode_msgpack(prior_bytes, ty).unwrap_or(Value::Null);
     let diags = vpc_channel::validate(&config);
-    let (planned, _replace) = plan::plan(&prior, &config, &defaults());
+    let (planned, _replace) = vplan::plan(&prior, &config, &defaults());
     must_encode(&planned, "plan::plan");
     // What the provider's PlanResourceChange does (validation first).
     let r = vpc_channel::plan(None, &prior, &config);

@@ -27,6 +27,9 @@ pub struct FaultRule {
     pub drop_after_commit: bool,
     /// Close the connection without answering or doing anything.
     pub drop: bool,
+    /// Fire on this share of matching requests (1 to 100), at random;
+    /// unset means every one. Load tests use it for sparse failures.
+    pub percent: Option<u8>,
 }
 
 impl FaultRule {
@@ -35,6 +38,9 @@ impl FaultRule {
             if !(100..=599).contains(&s) {
                 return Err("status must be in 100..=599".into());
             }
+        }
+        if self.percent.is_some_and(|p| !(1..=100).contains(&p)) {
+            return Err("percent must be in 1..=100".into());
         }
         if let Some(m) = &self.method {
             if !matches!(
@@ -123,7 +129,9 @@ impl Faults {
     /// Takes one use of the first rule matching the request.
     pub fn take(&self, method: &str, path: &str) -> Option<FaultRule> {
         let mut rules = self.rules.lock().ok()?;
-        let i = rules.iter().position(|(r, _)| r.matches(method, path))?;
+        let i = rules.iter().position(|(r, _)| {
+            r.matches(method, path) && r.percent.is_none_or(|p| rand::random_range(0..100u8) < p)
+        })?;
         let rule = rules[i].0.clone();
         if rule.count != Some(0) {
             rules[i].1 = rules[i].1.saturating_sub(1);

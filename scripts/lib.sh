@@ -12,14 +12,26 @@ tf_103() {
   echo "$dir/lib/terraform"
 }
 
+# True for a real executable, not a wrapper script (pyenv/pip install
+# `terraform` shims that run the binary as a child, which would swallow the
+# signals the tests send).
+is_binary() {
+  [ -x "$1" ] && [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = "177ELF" ]
+}
+
 find_terraform() {
+  local t
   if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ]; then
     echo "$TF_ACC_TERRAFORM_PATH"
-  elif command -v terraform >/dev/null 2>&1; then
-    command -v terraform
-  else
-    tf_103
+    return
   fi
+  for t in $(type -ap terraform); do
+    if is_binary "$t"; then
+      echo "$t"
+      return
+    fi
+  done
+  tf_103
 }
 
 provider_version() {

@@ -416,6 +416,12 @@ fn api_errors_name_code_operation_and_channel() {
 /// waiting at once, and the channel it created is kept in state.
 #[test]
 fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
+    if terraform_version() < (1, 1, 0) {
+        // Seen here: Terraform 1.0.x does not act on a SIGINT sent to it
+        // (no "Interrupt received"), so it never sends StopProvider.
+        eprintln!("skipped: Terraform 1.0.x ignores the interrupt");
+        return;
+    }
     let e = Emulator::start(&[]);
     e.admin(
         "POST",
@@ -424,10 +430,12 @@ fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
     );
     let tf = Tf::new("ctrlc");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
-    let child = tf
+    let log = tf.dir.join("apply.log");
+    let file = std::fs::File::create(&log).unwrap();
+    let mut child = tf
         .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
         .spawn()
         .unwrap();
     // Wait for the create to land, then interrupt while the read-back hangs.
@@ -440,15 +448,24 @@ fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
         libc::kill(child.id() as i32, libc::SIGINT);
     }
     let interrupted = std::time::Instant::now();
-    let out = child.wait_with_output().unwrap();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if interrupted.elapsed().as_secs() >= 30 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("terraform did not stop within 30 s of Ctrl-C (a wrapper script swallowing signals?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     let waited = interrupted.elapsed();
     assert!(
         waited.as_secs() < 15,
         "terraform took {waited:?} to stop after Ctrl-C"
     );
-    assert_ne!(out.status.code(), Some(0));
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert_ne!(status.code(), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
     assert!(
         text.contains("Cancelled") || text.contains("cancelled"),
         "{text}"

@@ -9,7 +9,13 @@ use crate::tfplugin::value::{AttrPath, Type, Value};
 pub const DEFAULT_CLOUD: &str = "myhuaweicloud.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 
-pub fn schema() -> Schema {
+/// Built once per process.
+pub fn schema() -> &'static Schema {
+    static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    S.get_or_init(build)
+}
+
+fn build() -> Schema {
     Schema {
         version: 0,
         description: "The Huawei Cloud provider manages API Gateway (APIG) resources. Every argument is optional and falls back to its environment variable; a value in the configuration wins over the environment.",
@@ -121,7 +127,7 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ProviderConfig, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    for a in schema().attributes {
+    for a in &schema().attributes {
         if config.get(a.name).is_unknown() || !config.get(a.name).is_wholly_known() {
             diags.push(Diagnostic::error_at(
                 path(a.name),

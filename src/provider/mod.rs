@@ -44,7 +44,7 @@ impl HuaweiCloud {
                 provider: config::schema(),
                 resources: vec![(
                     vpc_channel::schema::TYPE_NAME,
-                    vpc_channel::schema::schema().clone(),
+                    vpc_channel::schema::schema(),
                 )],
             },
             configured: OnceLock::new(),

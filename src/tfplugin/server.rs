@@ -16,8 +16,8 @@ use super::value::{AttrPath, PathStep, Type, Value};
 
 /// A provider's schemas, built once per process.
 pub struct Schemas {
-    pub provider: Schema,
-    pub resources: Vec<(&'static str, Schema)>,
+    pub provider: &'static Schema,
+    pub resources: Vec<(&'static str, &'static Schema)>,
 }
 
 pub struct PlanRequest {
@@ -328,7 +328,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         let _log = RpcLog::new("GetProviderSchema", "");
         let s = self.provider.schemas();
         Ok(Response::new(proto::get_provider_schema::Response {
-            provider: Some(schema_to_proto(&s.provider)),
+            provider: Some(schema_to_proto(s.provider)),
             resource_schemas: s
                 .resources
                 .iter()

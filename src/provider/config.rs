@@ -2,6 +2,7 @@
 //! `provider` block with `HW_*` environment fallbacks (config wins).
 
 use crate::apig::client::Credentials;
+use crate::provider::endpoint;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::schema::{Attribute, Check, Schema};
 use crate::tfplugin::value::{AttrPath, Type, Value};
@@ -21,7 +22,8 @@ fn build() -> Schema {
         description: "The Huawei Cloud provider manages API Gateway (APIG) resources. Every argument is optional and falls back to its environment variable; a value in the configuration wins over the environment.",
         attributes: vec![
             Attribute::optional("region", Type::String, "Region of the API Gateway, e.g. `cn-north-4`. Used to build the default endpoint `https://apig.{region}.{cloud}` and as the default `region` of resources.")
-                .env("HW_REGION_NAME"),
+                .env("HW_REGION_NAME")
+                .check(Check::Pattern(endpoint::is_region_name, endpoint::REGION_RULE)),
             Attribute::optional("project_id", Type::String, "Project ID the gateways belong to; sent in every request path and as `X-Project-Id`. The default `project_id` of resources.")
                 .env("HW_PROJECT_ID"),
             Attribute::optional("access_key", Type::String, "Access key (AK) of an access key pair. With `secret_key`, every request is signed with SDK-HMAC-SHA256.")
@@ -38,8 +40,9 @@ fn build() -> Schema {
                 .env("HW_AUTH_TOKEN"),
             Attribute::optional("cloud", Type::String, "Domain of the cloud used in default endpoints. Defaults to `myhuaweicloud.com` (`myhuaweicloud.eu` for regions starting with `eu-west-1`).")
                 .env("HW_CLOUD")
-                .check(Check::Length(1, 253)),
-            Attribute::optional("endpoints", Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`."),
+                .check(Check::Length(1, 253))
+                .check(Check::Pattern(endpoint::is_dns_name, endpoint::CLOUD_RULE)),
+            Attribute::optional("endpoints", Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`. Each value must be an absolute `http` or `https` URL without user information."),
             Attribute::optional("insecure", Type::Bool, "Skip verification of the API's TLS certificate. Only for test endpoints with self-signed certificates. Defaults to `false`.")
                 .env("HW_INSECURE"),
             Attribute::optional("max_retries", Type::Number, "How many times a request is retried after throttling (429), a server error (500, 502, 503, 504) or a connection failure, with capped exponential backoff. Defaults to `5`. 401 and other client errors are never retried.")
@@ -62,30 +65,38 @@ pub struct ProviderConfig {
 }
 
 impl ProviderConfig {
-    /// `endpoints.apig`, or `https://apig.{region}.{cloud}`.
-    pub fn base_url(&self, region: Option<&str>) -> Option<String> {
+    /// `endpoints.apig`, or `https://apig.{region}.{cloud}`; `Ok(None)`
+    /// without a region, `Err` for a region (e.g. from state) that is not
+    /// a region name.
+    pub fn base_url(&self, region: Option<&str>) -> Result<Option<String>, String> {
         if let Some(e) = &self.apig_endpoint {
-            return Some(e.clone());
+            return Ok(Some(e.clone()));
         }
-        let region = region.or(self.region.as_deref())?;
+        let Some(region) = region.or(self.region.as_deref()) else {
+            return Ok(None);
+        };
         let cloud = if self.cloud == DEFAULT_CLOUD && region.starts_with("eu-west-1") {
             "myhuaweicloud.eu"
         } else {
             self.cloud.as_str()
         };
-        Some(format!("https://apig.{region}.{cloud}"))
+        endpoint::service_url("apig", region, cloud).map(Some)
     }
 }
 
 /// Adds `https://` when no scheme is given and drops trailing slashes.
 pub fn normalize_endpoint(e: &str) -> String {
-    let e = e.trim();
-    let with_scheme = if e.contains("://") {
-        e.to_string()
-    } else {
-        format!("https://{e}")
-    };
-    with_scheme.trim_end_matches('/').to_string()
+    endpoint::normalize(e)
+}
+
+/// The diagnostic for an `endpoints.*` value that is not a usable URL.
+fn check_endpoint(key: &str, e: &str) -> Option<Diagnostic> {
+    let why = endpoint::check_override(&normalize_endpoint(e)).err()?;
+    Some(Diagnostic::error_at(
+        path("endpoints").key(key),
+        "Invalid endpoint",
+        format!("endpoints[{key:?}] must be an absolute `http` or `https` URL such as `https://apig.example.com`, without user information: {why}."),
+    ))
 }
 
 fn path(name: &str) -> AttrPath {
@@ -114,6 +125,8 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
                         "Empty endpoint",
                         "An endpoint override must be a URL such as `https://apig.example.com`.",
                     ));
+                } else {
+                    diags.extend(check_endpoint(k, s));
                 }
             }
         }
@@ -267,19 +280,47 @@ pub fn resolve(
             }
         }
     };
-    let apig_endpoint = config
-        .get("endpoints")
-        .get("apig")
-        .as_str()
-        .map(normalize_endpoint);
+    let apig_endpoint = config.get("endpoints").get("apig").as_str();
+    if let Some(d) = apig_endpoint.and_then(|e| check_endpoint("apig", e)) {
+        diags.push(d);
+    }
+    let apig_endpoint = apig_endpoint.map(normalize_endpoint);
+    // Values from the environment were not seen by validate.
+    let region = get("region", "HW_REGION_NAME");
+    let cloud = get("cloud", "HW_CLOUD");
+    let shapes = [
+        (
+            "region",
+            "HW_REGION_NAME",
+            &region,
+            endpoint::is_region_name as fn(&str) -> bool,
+            endpoint::REGION_RULE,
+        ),
+        (
+            "cloud",
+            "HW_CLOUD",
+            &cloud,
+            endpoint::is_dns_name,
+            endpoint::CLOUD_RULE,
+        ),
+    ];
+    for (name, var, value, ok, rule) in shapes {
+        if let Some(v) = value.as_deref().filter(|v| !ok(v)) {
+            diags.push(Diagnostic::error_at(
+                path(name),
+                format!("Invalid {name}"),
+                format!("`{name}` (or {var}) must be {rule}, got {v:?}."),
+            ));
+        }
+    }
     if !diags.is_empty() {
         return Err(diags);
     }
     Ok(ProviderConfig {
-        region: get("region", "HW_REGION_NAME"),
+        region,
         project_id: get("project_id", "HW_PROJECT_ID"),
         credentials: credentials.expect("set when no diagnostics"),
-        cloud: get("cloud", "HW_CLOUD").unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
+        cloud: cloud.unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
         apig_endpoint,
         insecure,
         max_retries,
@@ -351,7 +392,7 @@ mod tests {
         assert_eq!(c.max_retries, 2);
         assert!(c.insecure);
         assert_eq!(
-            c.base_url(None).unwrap(),
+            c.base_url(None).unwrap().unwrap(),
             "https://apig.eu-west-101.myhuaweicloud.eu"
         );
     }
@@ -379,7 +420,7 @@ mod tests {
         assert_eq!(c.max_retries, 0);
         assert!(!c.insecure);
         assert_eq!(
-            c.base_url(None).unwrap(),
+            c.base_url(None).unwrap().unwrap(),
             "https://apig.cn-north-4.myhuaweicloud.com"
         );
     }
@@ -454,7 +495,10 @@ mod tests {
             &env_of(&[]),
         )
         .unwrap();
-        assert_eq!(c.base_url(Some("x")).unwrap(), "https://127.0.0.1:8080");
+        assert_eq!(
+            c.base_url(Some("x")).unwrap().unwrap(),
+            "https://127.0.0.1:8080"
+        );
         assert_eq!(normalize_endpoint("http://h:1//"), "http://h:1");
         let c = resolve(
             &cfg(&[
@@ -465,10 +509,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            c.base_url(Some("eu-west-101")).unwrap(),
+            c.base_url(Some("eu-west-101")).unwrap().unwrap(),
             "https://apig.eu-west-101.example.org"
         );
-        assert_eq!(c.base_url(None), None);
+        assert_eq!(c.base_url(None), Ok(None));
+        // A region from state is checked too.
+        assert!(c.base_url(Some("evil.example/")).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod docs;
+pub mod endpoint;
 pub mod vpc_channel;
 
 use std::sync::{Arc, OnceLock};
@@ -118,7 +119,9 @@ impl Provider for HuaweiCloud {
                 ("region", &resolved.region.clone().unwrap_or_default()),
                 (
                     "endpoint",
-                    &crate::apig::client::redact_url(&resolved.base_url(None).unwrap_or_default()),
+                    &crate::apig::client::redact_url(
+                        &resolved.base_url(None).ok().flatten().unwrap_or_default(),
+                    ),
                 ),
                 ("max_retries", &resolved.max_retries),
             ],

@@ -55,13 +55,22 @@ fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnos
         .as_str()
         .map(str::to_string)
         .or_else(|| cfg.region.clone());
-    let base_url = cfg.base_url(region.as_deref()).ok_or_else(|| {
-        Diagnostic::error_at(
-            AttrPath::root().attr("region"),
-            "No region or endpoint",
-            "Set `region` on the resource or the provider (environment: HW_REGION_NAME), or set `endpoints = { apig = \"...\" }` on the provider.",
-        )
-    })?;
+    let base_url = cfg
+        .base_url(region.as_deref())
+        .map_err(|e| {
+            Diagnostic::error_at(
+                AttrPath::root().attr("region"),
+                "Invalid region",
+                format!("{e}. Nothing was sent."),
+            )
+        })?
+        .ok_or_else(|| {
+            Diagnostic::error_at(
+                AttrPath::root().attr("region"),
+                "No region or endpoint",
+                "Set `region` on the resource or the provider (environment: HW_REGION_NAME), or set `endpoints = { apig = \"...\" }` on the provider.",
+            )
+        })?;
     Ok((
         Target {
             base_url,

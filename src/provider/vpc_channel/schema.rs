@@ -35,7 +35,8 @@ fn build() -> Schema {
                 .check(Check::Length(1, 64)),
             A::optional_computed("region", Type::String, "Region of the gateway. Defaults to the provider's `region`.")
                 .force_new()
-                .check(Check::Length(1, 64)),
+                .check(Check::Length(1, 64))
+                .check(Check::Pattern(crate::provider::endpoint::is_region_name, crate::provider::endpoint::REGION_RULE)),
             A::required("name", Type::String, "VPC channel name: 3 to 64 characters, starting with a letter; only letters, digits, hyphens (-), underscores (_) and periods (.). Unique within the gateway.")
                 .check(Check::Length(3, 64))
                 .check(Check::Pattern(rules::is_name, "a letter followed by letters, digits, hyphens (-), underscores (_) or periods (.)")),

@@ -506,7 +506,7 @@ impl Client {
                         429 | 503 => retry_after(&answer.headers, SystemTime::now()),
                         _ => None,
                     };
-                    (api_error(&answer), retryable, delay)
+                    (api_error(&answer, &self.secrets), retryable, delay)
                 }
                 Err(failure) => {
                     let retryable = failure.retryable && (idempotent || !failure.committed);
@@ -640,7 +640,7 @@ impl Client {
     }
 
     fn decode<T: DeserializeOwned>(&self, answer: Answer) -> Result<T, ApiError> {
-        decode_json(&answer).map_err(|e| self.scrub(e))
+        decode_json(&answer, &self.secrets).map_err(|e| self.scrub(e))
     }
 
     /// Removes credentials from every message, whatever the server echoed.
@@ -992,21 +992,24 @@ fn backoff_delay(base: Duration, cap: Duration, retry: u32, rng: &mut impl Rng) 
 }
 
 /// The error for a non-2xx answer.
-fn api_error(answer: &Answer) -> ApiError {
+fn api_error(answer: &Answer, secrets: &[String]) -> ApiError {
     let header_request_id = answer
         .headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .map(|v| clean_text(v, 100))
+        .map(|v| shorten(v, 100, secrets))
         .filter(|v| !v.is_empty());
-    let (code, mut message, body_request_id) = parse_error_body(&answer.body)
-        .unwrap_or_else(|| (String::new(), snippet(&answer.body, SNIPPET_CHARS), None));
+    let (code, mut message, body_request_id) = parse_error_body(&answer.body, secrets)
+        .unwrap_or_else(|| {
+            let text = snippet(&answer.body, SNIPPET_CHARS, secrets);
+            (String::new(), text, None)
+        });
     if answer.status.is_redirection() {
         let location = answer
             .headers
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .map(|v| clean_text(v, SNIPPET_CHARS))
+            .map(|v| shorten(v, SNIPPET_CHARS, secrets))
             .unwrap_or_default();
         message = format!("unexpected redirect to {location:?}");
     }
@@ -1028,10 +1031,11 @@ fn api_error(answer: &Answer) -> ApiError {
 /// `(code, message, request_id)` of a JSON error body: the documented
 /// `{"error_code", "error_msg"}` shape first, then the shapes other
 /// Huawei services and proxies use. `None` when the body is not JSON.
-fn parse_error_body(body: &[u8]) -> Option<(String, String, Option<String>)> {
+fn parse_error_body(body: &[u8], secrets: &[String]) -> Option<(String, String, Option<String>)> {
+    let clean_text = |text: &str, max_chars| shorten(text, max_chars, secrets);
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let Some(object) = value.as_object() else {
-        return Some((String::new(), snippet(body, SNIPPET_CHARS), None));
+        return Some((String::new(), snippet(body, SNIPPET_CHARS, secrets), None));
     };
     // (Only for an object: serde would also read a struct from an array.)
     if let Ok(e) = serde_json::from_value::<ErrorBody>(value.clone()) {
@@ -1071,7 +1075,7 @@ fn parse_error_body(body: &[u8]) -> Option<(String, String, Option<String>)> {
     let request_id =
         Some(clean_text(&scalar(&["request_id", "requestId"]), 100)).filter(|r| !r.is_empty());
     let message = if message.is_empty() && code.is_empty() {
-        snippet(body, SNIPPET_CHARS)
+        snippet(body, SNIPPET_CHARS, secrets)
     } else {
         clean_text(&message, MESSAGE_CHARS)
     };
@@ -1080,12 +1084,12 @@ fn parse_error_body(body: &[u8]) -> Option<(String, String, Option<String>)> {
 
 /// A readable excerpt of a body that is not the expected JSON: markup
 /// (an HTML page from a proxy) reduced to its text.
-fn snippet(body: &[u8], max_chars: usize) -> String {
+fn snippet(body: &[u8], max_chars: usize, secrets: &[String]) -> String {
     let text = String::from_utf8_lossy(body);
     if text.trim_start().starts_with('<') {
-        clean_text(&strip_markup(&text), max_chars)
+        shorten(&strip_markup(&text), max_chars, secrets)
     } else {
-        clean_text(&text, max_chars)
+        shorten(&text, max_chars, secrets)
     }
 }
 
@@ -1137,9 +1141,17 @@ fn clean_text(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Removes credentials from a message: the known secret values, and the
-/// value of credential headers (the 401 APIGW.0301 message embeds the
-/// server's canonical request, signed headers included).
+/// [`clean_text`] of a redacted text: redacting after the cut would miss a
+/// secret whose end was cut off.
+fn shorten(text: &str, max_chars: usize, secrets: &[String]) -> String {
+    redact(&clean_text(&redact(text, secrets), max_chars), secrets)
+}
+
+/// Removes credentials from a message: the known secret values, the value
+/// of credential headers (the 401 APIGW.0301 message embeds the server's
+/// canonical request, signed headers included), the signature of an
+/// echoed `Authorization` header, and a trailing piece of a secret that
+/// was cut off (by this client or by the server).
 fn redact(text: &str, secrets: &[String]) -> String {
     let mut out = text.to_string();
     for secret in secrets {
@@ -1149,10 +1161,32 @@ fn redact(text: &str, secrets: &[String]) -> String {
             out = out.replace(secret.as_str(), REDACTED);
         }
     }
-    for name in ["x-security-token:", "x-auth-token:"] {
+    for name in ["x-security-token:", "x-auth-token:", "signature="] {
         out = redact_header_value(&out, name);
     }
-    out
+    drop_secret_tail(out, secrets)
+}
+
+/// Shortest cut-off piece of a secret that is still hidden.
+const MIN_SECRET_FRAGMENT: usize = 8;
+
+/// Replaces the end of `text` (before a closing ellipsis) when it is the
+/// start of a secret, at least [`MIN_SECRET_FRAGMENT`] bytes long.
+fn drop_secret_tail(text: String, secrets: &[String]) -> String {
+    let (body, ellipsis) = match text.strip_suffix('…') {
+        Some(body) => (body, "…"),
+        None => (text.as_str(), ""),
+    };
+    for secret in secrets {
+        let longest = secret.len().min(body.len());
+        for len in (MIN_SECRET_FRAGMENT..=longest).rev() {
+            if secret.is_char_boundary(len) && body.ends_with(&secret[..len]) {
+                let kept = &body[..body.len() - len];
+                return format!("{kept}{REDACTED}{ellipsis}");
+            }
+        }
+    }
+    text
 }
 
 fn redact_header_value(text: &str, name: &str) -> String {
@@ -1180,7 +1214,7 @@ fn redact_header_value(text: &str, name: &str) -> String {
 }
 
 /// Parses a 2xx body; anything unexpected is a [`ApiError::Decode`].
-fn decode_json<T: DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
+fn decode_json<T: DeserializeOwned>(answer: &Answer, secrets: &[String]) -> Result<T, ApiError> {
     let status = answer.status.as_u16();
     let fail = |message: String| ApiError::Decode { status, message };
     if answer.truncated {
@@ -1198,7 +1232,7 @@ fn decode_json<T: DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
             Category::Eof => format!("the JSON response ends early (truncated?): {e}"),
             Category::Syntax => format!(
                 "the response is not valid JSON ({e}); it starts with: {}",
-                snippet(&answer.body, 100)
+                snippet(&answer.body, 100, secrets)
             ),
             Category::Data | Category::Io => format!("unexpected JSON content: {e}"),
         })
@@ -1222,6 +1256,9 @@ pub fn redact_url(url: &str) -> String {
             .unwrap_or_else(|| url.to_string()),
     }
 }
+
+#[cfg(test)]
+mod redact_tests;
 
 #[cfg(test)]
 mod tests {
@@ -2405,8 +2442,8 @@ mod tests {
         assert_eq!(clean_text("abcdef", 3), "abc…");
         assert_eq!(clean_text("ab cd", 4), "ab c…");
         assert_eq!(clean_text("", 3), "");
-        assert_eq!(snippet(b"<p>a &amp; b</p>", 100), "a & b");
-        assert_eq!(snippet(&[0xff, b'a'], 100), "\u{fffd}a");
+        assert_eq!(snippet(b"<p>a &amp; b</p>", 100, &[]), "a & b");
+        assert_eq!(snippet(&[0xff, b'a'], 100, &[]), "\u{fffd}a");
         let secrets = vec!["topsecret".to_string(), "x".to_string()];
         assert_eq!(
             redact(

@@ -8,5 +8,6 @@
 pub mod apig;
 pub mod civil;
 pub mod emulator;
+pub mod iam;
 pub mod provider;
 pub mod tfplugin;

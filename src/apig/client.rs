@@ -29,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::models::{Channel, ChannelList, ChannelRequest, ErrorBody, MemberList};
 use super::signer;
+use super::source::CredentialSource;
 
 /// Largest response body read for a success; beyond it the answer is a
 /// [`ApiError::Decode`].
@@ -144,6 +145,9 @@ pub struct ClientOptions {
     /// `[0, min(backoff_cap, backoff_base * 2^n)]`.
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+    /// When set, asked for the credentials of each attempt instead of
+    /// using `credentials`.
+    pub source: Option<Arc<dyn CredentialSource>>,
 }
 
 impl ClientOptions {
@@ -158,6 +162,7 @@ impl ClientOptions {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
+            source: None,
         }
     }
 }
@@ -287,6 +292,7 @@ pub struct Client {
     backoff_cap: Duration,
     cancel: CancellationToken,
     secrets: Vec<String>,
+    source: Option<Arc<dyn CredentialSource>>,
 }
 
 impl fmt::Debug for Client {
@@ -339,6 +345,7 @@ struct Prepared<'a> {
 impl Client {
     pub fn new(opts: ClientOptions, cancel: CancellationToken) -> Result<Client, String> {
         match &opts.credentials {
+            _ if opts.source.is_some() => {}
             Credentials::Token(t) if t.is_empty() => return Err("the token is empty".into()),
             Credentials::AkSk { ak, sk, .. } if ak.is_empty() || sk.is_empty() => {
                 return Err("the access key and the secret key must both be set".into())
@@ -366,6 +373,7 @@ impl Client {
             backoff_base: opts.backoff_base,
             backoff_cap: opts.backoff_cap,
             cancel,
+            source: opts.source,
         })
     }
 
@@ -554,7 +562,15 @@ impl Client {
 
     /// One try: sign afresh (new date), send, read the body within its cap.
     async fn attempt(&self, req: &Prepared<'_>) -> Result<Answer, Failure> {
-        let headers = self.headers(req)?;
+        let credentials = match &self.source {
+            None => None,
+            Some(s) => Some(s.credentials(req.project_id).await.map_err(|m| Failure {
+                message: format!("could not obtain credentials: {m}"),
+                committed: false,
+                retryable: false,
+            })?),
+        };
+        let headers = self.headers(req, credentials.as_ref().unwrap_or(&self.credentials))?;
         let mut builder = self
             .http()?
             .request(req.method.clone(), req.url.clone())
@@ -589,7 +605,7 @@ impl Client {
 
     /// The headers of one attempt; with AK/SK, exactly the signed ones are
     /// sent with exactly the signed values.
-    fn headers(&self, req: &Prepared<'_>) -> Result<HeaderMap, Failure> {
+    fn headers(&self, req: &Prepared<'_>, credentials: &Credentials) -> Result<HeaderMap, Failure> {
         let mut signed: Vec<(String, String)> = vec![
             ("Host".into(), req.host.clone()),
             ("X-Project-Id".into(), req.project_id.to_string()),
@@ -598,7 +614,7 @@ impl Client {
             signed.push(("Content-Type".into(), JSON_CONTENT_TYPE.into()));
         }
         let mut secret: Vec<(&str, String)> = Vec::new();
-        match &self.credentials {
+        match credentials {
             Credentials::Token(token) => secret.push(("X-Auth-Token", token.clone())),
             Credentials::AkSk {
                 ak,
@@ -645,7 +661,11 @@ impl Client {
 
     /// Removes credentials from every message, whatever the server echoed.
     fn scrub(&self, err: ApiError) -> ApiError {
-        let clean = |s: String| redact(&s, &self.secrets);
+        let mut secrets = self.secrets.clone();
+        if let Some(s) = &self.source {
+            secrets.extend(s.secrets());
+        }
+        let clean = |s: String| redact(&s, &secrets);
         match err {
             ApiError::Api {
                 status,

@@ -4,3 +4,4 @@
 pub mod client;
 pub mod models;
 pub mod signer;
+pub mod source;

@@ -85,6 +85,13 @@ pub async fn handle(emu: &Arc<Emulator>, req: Request<Incoming>) -> Reply {
             }
             Reply::json(200, emu.config_json())
         }),
+        (&Method::GET, ["iam"]) => Ok(Reply::json(200, emu.iam.json())),
+        (&Method::POST, ["iam"]) => serde_json::from_slice::<serde_json::Value>(&body)
+            .map_err(|e| bad(format!("invalid JSON body: {e}")))
+            .and_then(|v| {
+                emu.iam.configure(&v).map_err(bad)?;
+                Ok(Reply::json(200, emu.iam.json()))
+            }),
         (&Method::GET, ["instances"]) => Ok(Reply::json(200, json!(emu.instances()))),
         (&Method::POST, ["instances"]) => match parse::<InstanceIn>(&body) {
             Ok(i) if !i.instance_id.trim().is_empty() && i.instance_id.len() <= 128 => {

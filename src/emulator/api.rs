@@ -58,6 +58,9 @@ fn route<'a>(method: &Method, path: &'a str) -> Option<(&'a str, Op<'a>)> {
 
 pub async fn dispatch(emu: &Arc<Emulator>, parts: &Parts, body: &[u8]) -> (AuthKind, Reply) {
     let path = parts.uri.path();
+    if super::iam::is_iam_path(path) {
+        return super::iam::dispatch(emu, parts, body);
+    }
     let raw_query = parts.uri.query().unwrap_or("");
     let received = Received {
         method: parts.method.as_str(),

@@ -29,7 +29,23 @@ const MAX_SKEW_SECS: i64 = 15 * 60;
 const LOCK_AFTER: u32 = 5;
 const LOCK_SECS: i64 = 300;
 
+/// The account that owns the emulator's own token and keys.
+pub const HOME_DOMAIN: &str = "emulator_account";
+
+/// A token or temporary key pair handed out by the emulated IAM.
+#[derive(Clone, Debug)]
+pub struct IssuedCredential {
+    /// For a key pair: the secret key and the security token.
+    pub sk: String,
+    pub security_token: String,
+    pub expires_at: i64,
+    pub domain: String,
+}
+
 pub struct Auth {
+    /// Tokens (by value) and temporary keys (by access key) from IAM.
+    pub issued_tokens: Mutex<HashMap<String, IssuedCredential>>,
+    pub issued_keys: Mutex<HashMap<String, IssuedCredential>>,
     pub tokens: Vec<String>,
     pub keys: Vec<(String, String)>,
     pub security_token: Option<String>,
@@ -55,6 +71,8 @@ impl Auth {
         lockout: bool,
     ) -> Self {
         Auth {
+            issued_tokens: Mutex::new(HashMap::new()),
+            issued_keys: Mutex::new(HashMap::new()),
             tokens,
             keys,
             security_token,
@@ -72,6 +90,12 @@ impl Auth {
     /// AK/SK when an `SDK-HMAC-SHA256` Authorization is present, else the
     /// token, else nothing (401).
     pub fn check(&self, r: &Received, now: i64) -> (AuthKind, Result<(), ApiError>) {
+        let (kind, r) = self.identify(r, now);
+        (kind, r.map(|_| ()))
+    }
+
+    /// Like [`Auth::check`], and names the caller's account.
+    pub fn identify(&self, r: &Received, now: i64) -> (AuthKind, Result<String, ApiError>) {
         let authz = header(r.headers, "authorization");
         if authz
             .as_deref()
@@ -82,6 +106,12 @@ impl Auth {
                 self.check_aksk(r, authz.as_deref().unwrap_or(""), now),
             );
         }
+        let issued = |t: &str| {
+            self.issued_tokens
+                .lock()
+                .ok()
+                .and_then(|m| m.get(t).cloned())
+        };
         match header(r.headers, "x-auth-token") {
             Some(t)
                 if self
@@ -89,15 +119,22 @@ impl Auth {
                     .iter()
                     .any(|k| ct_eq(k.as_bytes(), t.as_bytes())) =>
             {
-                (AuthKind::Token, Ok(()))
+                (AuthKind::Token, Ok(HOME_DOMAIN.to_string()))
             }
-            Some(_) => (AuthKind::Token, Err(ApiError::bad_token())),
+            Some(t) => match issued(&t) {
+                Some(c) if c.expires_at > now => (AuthKind::Token, Ok(c.domain)),
+                Some(_) => (
+                    AuthKind::Token,
+                    Err(ApiError::new(401, "APIG.1002", "The token has expired.")),
+                ),
+                None => (AuthKind::Token, Err(ApiError::bad_token())),
+            },
             None => (AuthKind::None, Err(ApiError::bad_token())),
         }
     }
 
-    fn check_aksk(&self, r: &Received, authz: &str, now: i64) -> Result<(), ApiError> {
-        let fail = |m: &str| -> Result<(), ApiError> {
+    fn check_aksk(&self, r: &Received, authz: &str, now: i64) -> Result<String, ApiError> {
+        let fail = |m: &str| -> Result<String, ApiError> {
             Err(ApiError::aksk(format!(
                 "Incorrect IAM authentication information: {m}"
             )))
@@ -105,13 +142,23 @@ impl Auth {
         let Some(parsed) = signer::parse_authorization(authz) else {
             return fail("the Authorization header is malformed");
         };
-        let Some(sk) = self
-            .keys
-            .iter()
-            .find(|(ak, _)| *ak == parsed.access)
-            .map(|(_, sk)| sk.clone())
-        else {
-            return fail(&format!("access key {} does not exist", parsed.access));
+        let temporary = self
+            .issued_keys
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&parsed.access).cloned());
+        let (sk, expected_token, domain) = match (
+            self.keys.iter().find(|(ak, _)| *ak == parsed.access),
+            temporary,
+        ) {
+            (Some((_, sk)), _) => (
+                sk.clone(),
+                self.security_token.clone(),
+                HOME_DOMAIN.to_string(),
+            ),
+            (None, Some(c)) if c.expires_at > now => (c.sk, Some(c.security_token), c.domain),
+            (None, Some(_)) => return fail("the temporary access key has expired"),
+            (None, None) => return fail(&format!("access key {} does not exist", parsed.access)),
         };
         if self.is_locked(&parsed.access, now) {
             return fail(
@@ -140,7 +187,7 @@ impl Auth {
                 signer::sdk_date(now)
             ));
         }
-        if let Some(expected) = &self.security_token {
+        if let Some(expected) = &expected_token {
             match header(r.headers, "x-security-token") {
                 Some(t) if ct_eq(t.as_bytes(), expected.as_bytes()) => {}
                 Some(_) => return fail("the security token is invalid or expired"),
@@ -179,7 +226,7 @@ impl Auth {
             parsed.signature.to_ascii_lowercase().as_bytes(),
         ) {
             self.record(&parsed.access, true, now);
-            Ok(())
+            Ok(domain)
         } else {
             self.record(&parsed.access, false, now);
             Err(ApiError::aksk(format!(

@@ -51,6 +51,7 @@ mod api;
 mod auth;
 pub mod error;
 pub mod faults;
+pub mod iam;
 mod persist;
 mod render;
 mod server;
@@ -262,6 +263,7 @@ pub struct Emulator {
     log: Mutex<RequestLog>,
     faults: faults::Faults,
     auth: auth::Auth,
+    iam: iam::Iam,
     quirks: AtomicBool,
     quota: AtomicUsize,
     persist: Option<Persister>,
@@ -290,6 +292,7 @@ impl Emulator {
                 o.security_token.clone(),
                 o.aksk_lockout,
             ),
+            iam: iam::Iam::default(),
             quirks: AtomicBool::new(o.quirks),
             quota: AtomicUsize::new(o.quota),
             persist: o.state_file.clone().map(Persister::new),
@@ -327,6 +330,11 @@ impl Emulator {
             log.entries.pop_front();
         }
         log.entries.push_back(r);
+    }
+
+    /// The IAM side: counters and lifetimes.
+    pub fn iam(&self) -> &iam::Iam {
+        &self.iam
     }
 
     pub fn quirks(&self) -> bool {
@@ -430,6 +438,7 @@ impl Emulator {
         self.clear_requests();
         self.faults.clear();
         self.auth.clear_lockouts();
+        self.iam.reset_counters();
         self.persisted(gen).await;
     }
 }

@@ -24,6 +24,8 @@ fn kind_name(a: &Attribute) -> String {
         Kind::Nested(Nesting::Single, _) => "Object".into(),
         Kind::Nested(Nesting::List, _) => "List of Objects".into(),
         Kind::Nested(Nesting::Set, _) => "Set of Objects".into(),
+        Kind::Block(Nesting::Single, _) => "Block".into(),
+        Kind::Block(_, _) => "Block List".into(),
     }
 }
 
@@ -74,7 +76,7 @@ fn line(a: &Attribute, path: &str, argument: bool) -> String {
     if let Some(e) = a.env {
         s.push_str(&format!(" Environment variable: `{e}`."));
     }
-    if let Kind::Nested(..) = a.kind {
+    if let Kind::Nested(..) | Kind::Block(..) = a.kind {
         let p = if path.is_empty() {
             a.name.to_string()
         } else {

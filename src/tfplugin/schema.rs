@@ -17,6 +17,9 @@ pub enum Nesting {
 pub enum Kind {
     Plain(Type),
     Nested(Nesting, Vec<Attribute>),
+    /// A nested block (`name { ... }`), for configurations written for
+    /// other providers; its value is like a nested attribute's.
+    Block(Nesting, Vec<Attribute>),
 }
 
 /// Optional, required and computed as Terraform understands them.
@@ -164,6 +167,20 @@ impl Attribute {
     ) -> Self {
         Self::new(name, Kind::Nested(nesting, attrs), presence, description)
     }
+    /// A repeatable (`List`) or single block; always optional.
+    pub fn block(
+        name: &'static str,
+        nesting: Nesting,
+        attrs: Vec<Attribute>,
+        description: &'static str,
+    ) -> Self {
+        Self::new(
+            name,
+            Kind::Block(nesting, attrs),
+            Presence::Optional,
+            description,
+        )
+    }
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
@@ -203,7 +220,7 @@ impl Attribute {
     pub fn value_type(&self) -> Type {
         match &self.kind {
             Kind::Plain(t) => t.clone(),
-            Kind::Nested(n, attrs) => {
+            Kind::Nested(n, attrs) | Kind::Block(n, attrs) => {
                 let obj = object_type(attrs);
                 match n {
                     Nesting::Single => obj,
@@ -217,7 +234,7 @@ impl Attribute {
     /// Nested attributes, if any.
     pub fn children(&self) -> Option<&[Attribute]> {
         match &self.kind {
-            Kind::Nested(_, a) => Some(a),
+            Kind::Nested(_, a) | Kind::Block(_, a) => Some(a),
             Kind::Plain(_) => None,
         }
     }
@@ -280,7 +297,7 @@ pub fn validate(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mu
                 ));
             }
         }
-        if let Kind::Nested(n, children) = &a.kind {
+        if let Kind::Nested(n, children) | Kind::Block(n, children) = &a.kind {
             match n {
                 Nesting::Single => validate(children, v, &p, diags),
                 Nesting::List | Nesting::Set => {

@@ -173,7 +173,8 @@ pub fn diags_to_proto(d: &[Diagnostic]) -> Vec<proto::Diagnostic> {
 fn attribute_to_proto(a: &Attribute) -> proto::schema::Attribute {
     let (ty, nested_type) = match &a.kind {
         Kind::Plain(t) => (t.to_json().into_bytes(), None),
-        Kind::Nested(n, children) => (
+        // Blocks are declared in `block_types` (see `block_to_proto`).
+        Kind::Nested(n, children) | Kind::Block(n, children) => (
             Vec::new(),
             Some(proto::schema::Object {
                 attributes: children.iter().map(attribute_to_proto).collect(),
@@ -200,17 +201,47 @@ fn attribute_to_proto(a: &Attribute) -> proto::schema::Attribute {
     }
 }
 
+fn is_block(a: &Attribute) -> bool {
+    matches!(a.kind, Kind::Block(..))
+}
+
+/// Attributes and nested blocks of a block.
+fn block_to_proto(version: i64, description: &str, attrs: &[Attribute]) -> proto::schema::Block {
+    proto::schema::Block {
+        version,
+        attributes: attrs
+            .iter()
+            .filter(|a| !is_block(a))
+            .map(attribute_to_proto)
+            .collect(),
+        block_types: attrs
+            .iter()
+            .filter_map(|a| match &a.kind {
+                Kind::Block(n, children) => Some(proto::schema::NestedBlock {
+                    type_name: a.name.to_string(),
+                    block: Some(block_to_proto(0, a.description, children)),
+                    nesting: match n {
+                        Nesting::Single => proto::schema::nested_block::NestingMode::Single,
+                        Nesting::List => proto::schema::nested_block::NestingMode::List,
+                        Nesting::Set => proto::schema::nested_block::NestingMode::Set,
+                    } as i32,
+                    min_items: 0,
+                    max_items: 0,
+                }),
+                _ => None,
+            })
+            .collect(),
+        description: description.to_string(),
+        description_kind: proto::StringKind::Markdown as i32,
+        ..Default::default()
+    }
+}
+
 /// Declared schema to protocol schema.
 pub fn schema_to_proto(s: &Schema) -> proto::Schema {
     proto::Schema {
         version: s.version,
-        block: Some(proto::schema::Block {
-            version: s.version,
-            attributes: s.attributes.iter().map(attribute_to_proto).collect(),
-            description: s.description.to_string(),
-            description_kind: proto::StringKind::Markdown as i32,
-            ..Default::default()
-        }),
+        block: Some(block_to_proto(s.version, s.description, &s.attributes)),
     }
 }
 

@@ -1,0 +1,552 @@
+//! HTTP calls to IAM: project lookup, password tokens, agency credentials.
+//!
+//! 429, 5xx and connection failures are retried with capped backoff (these
+//! calls create nothing that a retry could duplicate); 401, 403 and other
+//! client errors never are: repeated wrong passwords lock the user.
+
+use std::fmt;
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::models::{
+    CredentialAnswer, Domain, ErrorBody, Project, ProjectList, Scope, TokenAnswer, User,
+};
+use crate::apig::client::Credentials;
+use crate::apig::signer;
+
+const MAX_BODY: usize = 1 << 20;
+const BACKOFF_CAP: Duration = Duration::from_secs(10);
+
+/// Settings of an [`IamClient`].
+#[derive(Clone, Debug)]
+pub struct IamOptions {
+    /// `https://iam.cn-north-4.myhuaweicloud.com` (a trailing `/v3` is
+    /// dropped: paths carry their own version).
+    pub endpoint: String,
+    pub insecure: bool,
+    pub request_timeout: Duration,
+    pub max_retries: u32,
+    pub backoff_base: Duration,
+    pub user_agent: String,
+}
+
+impl IamOptions {
+    pub fn new(endpoint: &str) -> Self {
+        IamOptions {
+            endpoint: root_of(endpoint),
+            insecure: false,
+            request_timeout: Duration::from_secs(60),
+            max_retries: 5,
+            backoff_base: Duration::from_millis(500),
+            user_agent: crate::apig::client::DEFAULT_USER_AGENT.to_string(),
+        }
+    }
+}
+
+/// `https://iam.x/v3/` -> `https://iam.x`.
+pub fn root_of(endpoint: &str) -> String {
+    let e = endpoint.trim().trim_end_matches('/');
+    e.strip_suffix("/v3").unwrap_or(e).to_string()
+}
+
+/// Why an IAM call failed. Messages never hold a secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IamError {
+    /// 401: wrong password, key, signature or token. Never retried.
+    Unauthorized(String),
+    /// 403: the credentials may not make this call.
+    Forbidden(String),
+    Status {
+        status: u16,
+        message: String,
+    },
+    Transport(String),
+    Decode(String),
+    Cancelled,
+}
+
+impl fmt::Display for IamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IamError::Unauthorized(m) => write!(f, "IAM refused the credentials (HTTP 401): {m}"),
+            IamError::Forbidden(m) => write!(f, "IAM denied permission (HTTP 403): {m}"),
+            IamError::Status { status, message } => {
+                write!(f, "IAM answered HTTP {status}: {message}")
+            }
+            IamError::Transport(m) => write!(f, "could not reach IAM: {m}"),
+            IamError::Decode(m) => write!(f, "unreadable IAM answer: {m}"),
+            IamError::Cancelled => f.write_str("cancelled before IAM answered"),
+        }
+    }
+}
+
+impl std::error::Error for IamError {}
+
+/// A token and when it expires (Unix seconds).
+#[derive(Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: i64,
+    pub project_id: Option<String>,
+}
+
+impl fmt::Debug for IssuedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuedToken")
+            .field("expires_at", &self.expires_at)
+            .field("project_id", &self.project_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Temporary keys of an agency and when they expire (Unix seconds).
+#[derive(Clone)]
+pub struct TemporaryKeys {
+    pub credentials: Credentials,
+    pub expires_at: i64,
+}
+
+impl fmt::Debug for TemporaryKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TemporaryKeys")
+            .field("credentials", &self.credentials)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+pub struct IamClient {
+    opts: IamOptions,
+    http: OnceLock<Result<reqwest::Client, String>>,
+    cancel: CancellationToken,
+}
+
+impl fmt::Debug for IamClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IamClient")
+            .field(
+                "endpoint",
+                &crate::apig::client::redact_url(&self.opts.endpoint),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl IamClient {
+    pub fn new(opts: IamOptions, cancel: CancellationToken) -> Self {
+        IamClient {
+            opts,
+            http: OnceLock::new(),
+            cancel,
+        }
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.opts.endpoint
+    }
+
+    /// `GET /v3/projects?name=...`: every project of that exact name.
+    pub async fn projects_by_name(
+        &self,
+        creds: &Credentials,
+        name: &str,
+    ) -> Result<Vec<Project>, IamError> {
+        let query = vec![("name".to_string(), name.to_string())];
+        let a = self
+            .send(Method::GET, "/v3/projects", &query, None, Some(creds))
+            .await?;
+        let list: ProjectList = decode(&a)?;
+        Ok(list
+            .projects
+            .into_iter()
+            .filter(|p| p.name == name)
+            .collect())
+    }
+
+    /// `POST /v3/auth/tokens?nocatalog=true` with a password.
+    pub async fn password_token(
+        &self,
+        user: &User,
+        password: &str,
+        scope: &Scope,
+    ) -> Result<IssuedToken, IamError> {
+        let user = match user {
+            User::Id(id) => json!({"id": id, "password": password}),
+            User::Name { name, domain } => {
+                json!({"name": name, "password": password, "domain": domain_json(domain)})
+            }
+        };
+        let scope = match scope {
+            Scope::ProjectId(id) => json!({"project": {"id": id}}),
+            Scope::ProjectName(n) => json!({"project": {"name": n}}),
+        };
+        let body = json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": user}},
+            "scope": scope,
+        }});
+        let query = vec![("nocatalog".to_string(), "true".to_string())];
+        let bytes = serde_json::to_vec(&body).map_err(|e| IamError::Decode(e.to_string()))?;
+        let a = self
+            .send(Method::POST, "/v3/auth/tokens", &query, Some(bytes), None)
+            .await
+            .map_err(|e| scrub(e, &[password]))?;
+        let token = a
+            .headers
+            .get("x-subject-token")
+            .and_then(|v| v.to_str().ok())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| IamError::Decode("no X-Subject-Token header in the answer".into()))?
+            .to_string();
+        let answer: TokenAnswer = decode(&a)?;
+        Ok(IssuedToken {
+            expires_at: parse_time(&answer.token.expires_at)?,
+            project_id: answer.token.project.map(|p| p.id),
+            token,
+        })
+    }
+
+    /// `POST /v3.0/OS-CREDENTIAL/securitytokens`: temporary keys of an agency.
+    pub async fn assume_role(
+        &self,
+        creds: &Credentials,
+        agency_name: &str,
+        domain: &Domain,
+        duration_seconds: i64,
+    ) -> Result<TemporaryKeys, IamError> {
+        let mut assume = json!({"agency_name": agency_name, "duration_seconds": duration_seconds});
+        match domain {
+            Domain::Name(n) => assume["domain_name"] = json!(n),
+            Domain::Id(i) => assume["domain_id"] = json!(i),
+        }
+        let body =
+            json!({"auth": {"identity": {"methods": ["assume_role"], "assume_role": assume}}});
+        let bytes = serde_json::to_vec(&body).map_err(|e| IamError::Decode(e.to_string()))?;
+        let a = self
+            .send(
+                Method::POST,
+                "/v3.0/OS-CREDENTIAL/securitytokens",
+                &[],
+                Some(bytes),
+                Some(creds),
+            )
+            .await?;
+        let c: CredentialAnswer = decode(&a)?;
+        let c = c.credential;
+        if c.access.is_empty() || c.secret.is_empty() {
+            return Err(IamError::Decode("the temporary keys are empty".into()));
+        }
+        Ok(TemporaryKeys {
+            expires_at: parse_time(&c.expires_at)?,
+            credentials: Credentials::AkSk {
+                ak: c.access,
+                sk: c.secret,
+                security_token: Some(c.securitytoken).filter(|s| !s.is_empty()),
+            },
+        })
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, IamError> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .user_agent(self.opts.user_agent.as_str())
+                    .connect_timeout(Duration::from_secs(10).min(self.opts.request_timeout))
+                    .timeout(self.opts.request_timeout)
+                    // Credentials are never resent to another host.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .tls_danger_accept_invalid_certs(self.opts.insecure)
+                    .build()
+                    .map_err(|e| format!("could not set up the HTTP client: {e}"))
+            })
+            .as_ref()
+            .map_err(|m| IamError::Transport(m.clone()))
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<Vec<u8>>,
+        creds: Option<&Credentials>,
+    ) -> Result<Answer, IamError> {
+        let canonical = signer::canonical_query(query);
+        let mut text = format!("{}{path}", self.opts.endpoint);
+        if !canonical.is_empty() {
+            text.push('?');
+            text.push_str(&canonical);
+        }
+        let shown = crate::apig::client::redact_url(&self.opts.endpoint);
+        let url = Url::parse(&text)
+            .map_err(|e| IamError::Transport(format!("invalid IAM endpoint {shown:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() {
+            return Err(IamError::Transport(format!(
+                "invalid IAM endpoint {shown:?}: it must be an http(s) URL without user information"
+            )));
+        }
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => {
+                return Err(IamError::Transport(format!(
+                    "invalid IAM endpoint {shown:?}: no host"
+                )))
+            }
+        };
+        let secrets: Vec<&str> = match creds {
+            Some(Credentials::Token(t)) => vec![t.as_str()],
+            Some(Credentials::AkSk {
+                sk, security_token, ..
+            }) => std::iter::once(sk.as_str())
+                .chain(security_token.as_deref())
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut retry = 0u32;
+        loop {
+            let headers = headers(&method, &url, &host, query, body.as_deref(), creds)?;
+            let mut req = self
+                .http()?
+                .request(method.clone(), url.clone())
+                .headers(headers);
+            if let Some(b) = &body {
+                req = req.body(b.clone());
+            }
+            let outcome = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
+                r = send_once(req) => r,
+            };
+            let (err, retryable) = match outcome {
+                Ok(a) if (200..300).contains(&a.status) => return Ok(a),
+                Ok(a) => {
+                    let retryable = matches!(a.status, 429 | 500 | 502 | 503 | 504);
+                    (status_error(&a), retryable)
+                }
+                Err(e) => (IamError::Transport(format!("{shown}: {e}")), true),
+            };
+            if !retryable || retry >= self.opts.max_retries {
+                return Err(scrub(err, &secrets));
+            }
+            let delay = (self.opts.backoff_base * 2u32.saturating_pow(retry)).min(BACKOFF_CAP);
+            retry += 1;
+            tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
+                _ = tokio::time::sleep(delay) => {}
+            }
+        }
+    }
+}
+
+fn domain_json(d: &Domain) -> serde_json::Value {
+    match d {
+        Domain::Name(n) => json!({"name": n}),
+        Domain::Id(i) => json!({"id": i}),
+    }
+}
+
+async fn send_once(req: reqwest::RequestBuilder) -> Result<Answer, String> {
+    let mut r = req.send().await.map_err(|e| error_chain(&e))?;
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let mut body = Vec::new();
+    while let Some(chunk) = r.chunk().await.map_err(|e| error_chain(&e))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err("the answer is larger than 1 MiB".into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(c) = src {
+        s.push_str(&format!(": {c}"));
+        src = c.source();
+    }
+    s
+}
+
+/// The headers of one attempt, signed afresh (new date) with AK/SK.
+fn headers(
+    method: &Method,
+    url: &Url,
+    host: &str,
+    query: &[(String, String)],
+    body: Option<&[u8]>,
+    creds: Option<&Credentials>,
+) -> Result<HeaderMap, IamError> {
+    let mut signed: Vec<(String, String)> = vec![("Host".into(), host.to_string())];
+    if body.is_some() {
+        signed.push((
+            "Content-Type".into(),
+            "application/json;charset=UTF-8".into(),
+        ));
+    }
+    let mut secret: Vec<(&str, String)> = Vec::new();
+    match creds {
+        None => {}
+        Some(Credentials::Token(t)) => secret.push(("X-Auth-Token", t.clone())),
+        Some(Credentials::AkSk {
+            ak,
+            sk,
+            security_token,
+        }) => {
+            signed.push((signer::SDK_DATE_HEADER.into(), signer::sdk_date(unix_now())));
+            if let Some(st) = security_token.as_deref().filter(|s| !s.is_empty()) {
+                signed.push(("X-Security-Token".into(), st.to_string()));
+            }
+            let input = signer::SigningInput {
+                method: method.as_str(),
+                path: url.path(),
+                query,
+                headers: &signed,
+                body: body.unwrap_or_default(),
+            };
+            secret.push(("Authorization", signer::sign(ak, sk, &input).authorization));
+        }
+    }
+    let mut map = HeaderMap::new();
+    map.insert(
+        reqwest::header::ACCEPT,
+        HeaderValue::from_static("application/json"),
+    );
+    let all = signed
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str(),
+                v.as_str(),
+                n.eq_ignore_ascii_case("X-Security-Token"),
+            )
+        })
+        .chain(secret.iter().map(|(n, v)| (*n, v.as_str(), true)));
+    for (name, value, sensitive) in all {
+        let bad = || {
+            IamError::Transport(format!(
+                "the {name} header has characters not allowed in HTTP"
+            ))
+        };
+        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+        let mut v = HeaderValue::from_str(value).map_err(|_| bad())?;
+        v.set_sensitive(sensitive);
+        map.insert(n, v);
+    }
+    Ok(map)
+}
+
+fn status_error(a: &Answer) -> IamError {
+    let parsed: ErrorBody = serde_json::from_slice(&a.body).unwrap_or_default();
+    let message = parsed
+        .error
+        .and_then(|e| e.message.or(e.title))
+        .or_else(|| {
+            parsed.error_msg.map(|m| {
+                format!(
+                    "{}{m}",
+                    parsed
+                        .error_code
+                        .map(|c| format!("{c}: "))
+                        .unwrap_or_default()
+                )
+            })
+        })
+        .unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(&a.body);
+            let t: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+            if t.trim().is_empty() {
+                "(no message)".into()
+            } else {
+                t
+            }
+        });
+    match a.status {
+        401 => IamError::Unauthorized(message),
+        403 => IamError::Forbidden(message),
+        status => IamError::Status { status, message },
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(a: &Answer) -> Result<T, IamError> {
+    serde_json::from_slice(&a.body).map_err(|e| {
+        IamError::Decode(format!(
+            "HTTP {} with a body that is not the expected JSON: {e}",
+            a.status
+        ))
+    })
+}
+
+/// `2026-12-03T04:00:00.000000Z` -> Unix seconds.
+pub fn parse_time(s: &str) -> Result<i64, IamError> {
+    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|_| IamError::Decode(format!("expires_at {s:?} is not an RFC 3339 time")))
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Removes secrets from a message, whatever the server echoed.
+fn scrub(e: IamError, secrets: &[&str]) -> IamError {
+    let clean = |m: String| {
+        secrets
+            .iter()
+            .filter(|s| s.len() >= 4)
+            .fold(m, |m, s| m.replace(s, "(sensitive)"))
+    };
+    match e {
+        IamError::Unauthorized(m) => IamError::Unauthorized(clean(m)),
+        IamError::Forbidden(m) => IamError::Forbidden(clean(m)),
+        IamError::Status { status, message } => IamError::Status {
+            status,
+            message: clean(message),
+        },
+        IamError::Transport(m) => IamError::Transport(clean(m)),
+        IamError::Decode(m) => IamError::Decode(clean(m)),
+        IamError::Cancelled => IamError::Cancelled,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_root_and_times() {
+        assert_eq!(root_of("https://iam.x.com/v3/"), "https://iam.x.com");
+        assert_eq!(root_of("http://127.0.0.1:9"), "http://127.0.0.1:9");
+        assert_eq!(parse_time("1970-01-01T00:01:40.000000Z").unwrap(), 100);
+        assert!(parse_time("tomorrow").is_err());
+    }
+
+    #[test]
+    fn scrub_removes_secrets() {
+        let e = scrub(
+            IamError::Unauthorized("bad pw hunter22".into()),
+            &["hunter22"],
+        );
+        assert_eq!(e, IamError::Unauthorized("bad pw (sensitive)".into()));
+    }
+}

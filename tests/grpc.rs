@@ -583,6 +583,26 @@ async fn sigint_is_ignored() {
 }
 
 #[tokio::test]
+async fn sigterm_and_sighup_remove_the_socket_dir() {
+    let cert = client_cert();
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        let (mut p, hs) = start_mtls(&cert);
+        // An open connection must not keep the directory alive.
+        let _ch = terraform_channel(&hs, &cert).await;
+        let rc = unsafe { libc::kill(p.pid(), signal) };
+        assert_eq!(rc, 0, "kill: {}", std::io::Error::last_os_error());
+        p.exited_within(Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("signal {signal} did not stop the provider"));
+        let dir = hs.sock.parent().expect("socket dir");
+        assert!(
+            !dir.exists(),
+            "signal {signal}: socket dir {dir:?} left behind"
+        );
+    }
+}
+
+#[tokio::test]
 async fn debug_mode_prints_reattach() {
     let mut c = command();
     c.arg("--debug");

@@ -106,6 +106,23 @@ impl Drop for SocketDir {
     }
 }
 
+/// How long open calls may run on after SIGTERM or SIGHUP.
+const SIGNAL_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Resolves with the name of the first SIGTERM or SIGHUP; installed before
+/// the handshake so that no signal can come too early to be caught.
+fn terminate_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+        }
+    })
+}
+
 fn ignore_sigint() {
     // Terraform forwards Ctrl-C as StopProvider; the signal itself must not kill us.
     unsafe {
@@ -165,6 +182,7 @@ async fn run<P: Provider>(provider: P, debug: bool, address: &str) -> std::io::R
     let dir = SocketDir::create()?;
     let sock = dir.0.join("plugin.sock");
     let listener = UnixListener::bind(&sock)?;
+    let terminated = terminate_signal()?;
 
     let tls_config = if !debug
         && std::env::var("TF_DISABLE_PLUGIN_TLS").as_deref() != Ok("1")
@@ -246,14 +264,30 @@ async fn run<P: Provider>(provider: P, debug: bool, address: &str) -> std::io::R
     std::io::stdout().flush()?;
 
     let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
+    let sock_dir = dir.0.clone();
     let shutdown = async move {
-        if debug {
-            let _ = tokio::signal::ctrl_c().await;
-        } else {
-            while !*stop_rx.borrow() {
-                if stop_rx.changed().await.is_err() {
-                    break;
+        let stopped = async {
+            if debug {
+                let _ = tokio::signal::ctrl_c().await;
+            } else {
+                while !*stop_rx.borrow() {
+                    if stop_rx.changed().await.is_err() {
+                        break;
+                    }
                 }
+            }
+        };
+        tokio::select! {
+            _ = stopped => {}
+            signal = terminated => {
+                logging::log(Level::Info, "Stopping on a signal", &[("signal", &signal)]);
+                // Graceful stop waits for open calls; a signal asks for an
+                // exit, so do not wait long, but never leave the socket.
+                tokio::spawn(async move {
+                    tokio::time::sleep(SIGNAL_GRACE).await;
+                    let _ = std::fs::remove_dir_all(&sock_dir);
+                    std::process::exit(1);
+                });
             }
         }
     };

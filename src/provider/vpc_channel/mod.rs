@@ -219,6 +219,11 @@ pub async fn read(
     let id = state.get("id").as_str().unwrap_or_default().to_string();
     let name = state.get("name").as_str().unwrap_or(&id).to_string();
     match client.show_channel(&target, &id).await {
+        Ok(ch) if ch.id != id => StateResponse {
+            diags: vec![other_id("read", &name, &id, &ch.id)],
+            state,
+            private,
+        },
         Ok(ch) => StateResponse {
             state: convert::state_from_api(&ch, &state, &loc),
             private,
@@ -251,6 +256,47 @@ fn ambiguous(e: &ApiError) -> bool {
     !matches!(e, ApiError::Cancelled) && e.may_have_been_applied()
 }
 
+/// A channel ID usable in a URL and in state: what import accepts.
+pub fn is_channel_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && rules::is_plain_id(s)
+}
+
+const ID_RULE: &str = "1 to 64 letters, digits, hyphens (-) and underscores (_)";
+
+/// The error for a channel the API created (or listed) with an ID that
+/// cannot be stored: it exists, so say exactly which one it is.
+fn unusable_created(body: &ChannelRequest, loc: &Location, id: &str, how: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Failed to create VPC channel {:?}", body.name),
+        format!(
+            "The API {how} VPC channel {:?} in gateway {} (project {}) with the ID {id:?}, which is not a usable channel ID ({ID_RULE}); nothing was stored in state. The channel exists: check it in the console and delete it there, then apply again.",
+            body.name, loc.instance_id, loc.project_id
+        ),
+    )
+}
+
+/// The answer to a show of `asked` names another channel (or an unusable
+/// ID); it is not stored.
+fn other_id(op: &str, name: &str, asked: &str, got: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Failed to {op} VPC channel {name:?}"),
+        format!("The API was asked for channel {asked:?} but answered with the channel ID {got:?}; the answer was not stored. Check the endpoint (`endpoints.apig`) points at API Gateway."),
+    )
+}
+
+/// A channel found by name after a lost create, if it can be adopted.
+fn adopt(found: Channel, body: &ChannelRequest, loc: &Location) -> Result<String, Diagnostic> {
+    if !is_channel_id(&found.id) {
+        return Err(unusable_created(body, loc, &found.id, "lists"));
+    }
+    logging::log(
+        Level::Info,
+        "Adopted the VPC channel a lost create made",
+        &[("id", &found.id)],
+    );
+    Ok(found.id)
+}
+
 fn same_channel(found: &Channel, body: &ChannelRequest) -> bool {
     found.name == body.name
         && found.port == body.port
@@ -269,6 +315,8 @@ async fn create(
     attempts: u32,
 ) -> Result<String, Diagnostic> {
     let mut last: Option<ApiError> = None;
+    // The ID of a channel known to exist whose ID cannot be used.
+    let mut unusable: Option<String> = None;
     for attempt in 0..=attempts {
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt.min(10)))).await;
@@ -279,6 +327,16 @@ async fn create(
                 status: 201,
                 message: "the create answer carries no channel id".into(),
             }),
+            // Created, but under an ID that cannot be stored: find it by
+            // name as for a lost answer.
+            Ok(ch) if !is_channel_id(&ch.id) => {
+                let e = ApiError::Decode {
+                    status: 201,
+                    message: format!("the create answer carries the channel id {:?}, which is not usable ({ID_RULE})", ch.id),
+                };
+                unusable = Some(ch.id);
+                Err(e)
+            }
             other => other,
         };
         match answer {
@@ -290,10 +348,7 @@ async fn create(
                     &[("name", &body.name), ("error", &e)],
                 );
                 match client.find_channel_by_name(target, &body.name).await {
-                    Ok(Some(found)) if same_channel(&found, body) => {
-                        logging::log(Level::Info, "Adopted the VPC channel the lost create made", &[("id", &found.id)]);
-                        return Ok(found.id);
-                    }
+                    Ok(Some(found)) if same_channel(&found, body) => return adopt(found, body, loc),
                     Ok(Some(found)) => {
                         return Err(Diagnostic::error(
                             format!("Failed to create VPC channel {:?}", body.name),
@@ -302,6 +357,11 @@ async fn create(
                                 loc.instance_id, found.id, found.port, found.balance_strategy, found.member_type, found.channel_type, loc.instance_id, found.id
                             ),
                         ));
+                    }
+                    // Known to exist: creating again would make a second one.
+                    Ok(None) if unusable.is_some() => {
+                        let id = unusable.unwrap_or_default();
+                        return Err(unusable_created(body, loc, &id, "created"));
                     }
                     Ok(None) => last = Some(e),
                     Err(e2) => {
@@ -320,12 +380,7 @@ async fn create(
             Err(e) if last.is_some() && e.code() == Some("APIG.3208") => {
                 match client.find_channel_by_name(target, &body.name).await {
                     Ok(Some(found)) if same_channel(&found, body) => {
-                        logging::log(
-                            Level::Info,
-                            "Adopted the VPC channel a lost create made",
-                            &[("id", &found.id)],
-                        );
-                        return Ok(found.id);
+                        return adopt(found, body, loc)
                     }
                     _ => return Err(api_diag("create", &body.name, loc, &e)),
                 }
@@ -405,6 +460,11 @@ pub async fn apply(
 
     // Create and update answers carry no members or health check: read back.
     match client.show_channel(&target, &id).await {
+        Ok(ch) if ch.id != id => StateResponse {
+            diags: vec![other_id("read back", &name, &id, &ch.id)],
+            state: with_attr(&unknowns_to_null(&planned), "id", Value::String(id)),
+            private,
+        },
         Ok(ch) => StateResponse {
             state: convert::state_from_api(&ch, &planned, &loc),
             private,
@@ -434,8 +494,7 @@ pub fn import(cfg: Option<&ProviderConfig>, id: &str) -> Result<Value, Diagnosti
         )
     };
     let (instance, channel) = id.trim().split_once('/').ok_or_else(bad)?;
-    let ok = |s: &str| !s.is_empty() && s.len() <= 64 && rules::is_plain_id(s);
-    if !ok(instance) || !ok(channel) {
+    if !is_channel_id(instance) || !is_channel_id(channel) {
         return Err(bad());
     }
     let s = |v: Option<&String>| v.map(Value::string).unwrap_or(Value::Null);
@@ -447,5 +506,7 @@ pub fn import(cfg: Option<&ProviderConfig>, id: &str) -> Result<Value, Diagnosti
     ]))
 }
 
+#[cfg(test)]
+mod id_tests;
 #[cfg(test)]
 mod tests;

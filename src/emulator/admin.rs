@@ -26,6 +26,7 @@ struct ConfigIn {
     quirks: Option<bool>,
     quota: Option<usize>,
     aksk_lockout: Option<bool>,
+    latency_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +83,9 @@ pub async fn handle(emu: &Arc<Emulator>, req: Request<Incoming>) -> Reply {
             }
             if let Some(l) = c.aksk_lockout {
                 emu.set_aksk_lockout(l);
+            }
+            if let Some(ms) = c.latency_ms {
+                emu.set_latency_ms(ms);
             }
             Reply::json(200, emu.config_json())
         }),

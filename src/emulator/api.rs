@@ -7,14 +7,13 @@ use std::sync::Arc;
 
 use hyper::http::request::Parts;
 use hyper::Method;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::auth::{AuthKind, Received};
 use super::error::ApiError;
 use super::server::Reply;
-use super::util::{parse_query, query_get, unix_now};
-use super::{render, validate, Emulator};
-use crate::apig::models::Member;
+use super::util::{parse_query, unix_now};
+use super::{list, render, validate, Emulator};
 
 #[derive(Debug, PartialEq, Eq)]
 enum Op<'a> {
@@ -125,123 +124,19 @@ async fn serve(
             let ch = emu.lock_store().get(instance, id)?;
             Ok(Reply::json(200, render::detail(&ch, quirks)))
         }
-        Op::List => list_channels(emu, instance, &query, quirks),
+        Op::List => {
+            let all = emu.lock_store().list(instance);
+            Ok(Reply::json(200, list::channels(&all, &query, quirks)?))
+        }
         Op::Members(id) => {
-            let (offset, limit) = validate::paging(&query)?;
             let ch = emu.lock_store().get(instance, id)?;
-            let f = Filter::new(&query);
-            let all: Vec<Member> = render::members(&ch, quirks)
-                .into_iter()
-                .filter(|m| {
-                    let name = m.spec.host.as_deref().or(m.spec.ecs_name.as_deref());
-                    let ecs_name = m.spec.ecs_name.as_deref();
-                    (f.text("name", name) || f.text("name", ecs_name))
-                        && f.text("member_group_name", m.spec.member_group_name.as_deref())
-                        && f.exact("member_group_id", m.member_group_id.as_deref())
-                })
-                .collect();
-            let page: Vec<&Member> = all.iter().skip(offset).take(limit).collect();
-            Ok(Reply::json(
-                200,
-                json!({"total": all.len(), "size": page.len(), "members": page}),
-            ))
+            Ok(Reply::json(200, list::members(&ch, &query, quirks)?))
         }
     }
 }
 
 fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     serde_json::from_slice(body).map_err(|_| ApiError::bad_body())
-}
-
-/// Query filters: exact when the parameter is listed in `precise_search`,
-/// otherwise a case-insensitive "contains".
-struct Filter<'a> {
-    q: &'a [(String, String)],
-    precise: Vec<&'a str>,
-}
-
-impl<'a> Filter<'a> {
-    fn new(q: &'a [(String, String)]) -> Self {
-        let precise = query_get(q, "precise_search")
-            .map(|p| p.split(',').map(str::trim).collect())
-            .unwrap_or_default();
-        Filter { q, precise }
-    }
-
-    fn wanted(&self, key: &str) -> Option<&'a str> {
-        query_get(self.q, key).filter(|v| !v.is_empty())
-    }
-
-    fn text(&self, key: &str, value: Option<&str>) -> bool {
-        let Some(want) = self.wanted(key) else {
-            return true;
-        };
-        let have = value.unwrap_or("");
-        if self.precise.contains(&key) {
-            have == want
-        } else {
-            have.to_lowercase().contains(&want.to_lowercase())
-        }
-    }
-
-    fn exact(&self, key: &str, value: Option<&str>) -> bool {
-        self.wanted(key).is_none_or(|w| value == Some(w))
-    }
-}
-
-fn list_channels(
-    emu: &Arc<Emulator>,
-    instance: &str,
-    query: &[(String, String)],
-    quirks: bool,
-) -> Result<Reply, ApiError> {
-    let (offset, limit) = validate::paging(query)?;
-    let f = Filter::new(query);
-    let port = match f.wanted("member_port") {
-        None => None,
-        Some(p) => Some(
-            p.parse::<i64>()
-                .ok()
-                .filter(|p| (0..=65535).contains(p))
-                .ok_or_else(|| ApiError::invalid("member_port"))?,
-        ),
-    };
-    let member_host = f.wanted("member_host");
-    let channels = emu.lock_store().list(instance);
-    let matching: Vec<_> = channels
-        .iter()
-        .filter(|c| f.text("name", Some(&c.name)) && f.exact("id", Some(&c.id)))
-        .filter(|c| {
-            let groups = &c.member_groups;
-            (f.wanted("member_group_name").is_none()
-                || groups
-                    .iter()
-                    .any(|g| f.text("member_group_name", Some(&g.spec.member_group_name))))
-                && (f.wanted("member_group_id").is_none()
-                    || groups
-                        .iter()
-                        .any(|g| f.exact("member_group_id", Some(&g.member_group_id))))
-        })
-        .filter(|c| {
-            if member_host.is_none() && port.is_none() {
-                return true;
-            }
-            render::members(c, quirks).iter().any(|m| {
-                member_host.is_none_or(|h| m.spec.host.as_deref() == Some(h))
-                    && port.is_none_or(|p| m.spec.port == Some(p))
-            })
-        })
-        .collect();
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|c| render::summary(c, quirks))
-        .collect();
-    Ok(Reply::json(
-        200,
-        json!({"total": matching.len(), "size": page.len(), "vpc_channels": page}),
-    ))
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@
 //! `GET health`; `GET requests[?since=SEQ]`, `DELETE requests`;
 //! `GET channels`; `POST channels/{id}/bind-api`, `.../unbind-api`;
 //! `GET|POST|DELETE faults`; `GET|POST config` (`quirks`, `quota`,
-//! `aksk_lockout`); `GET|POST instances` (`{"instance_id": ..}`);
+//! `aksk_lockout`, `latency_ms`); `GET|POST instances` (`{"instance_id": ..}`);
 //! `POST reset` (channels, requests, faults, key lockouts).
 //!
 //! # Habits
@@ -52,6 +52,7 @@ mod auth;
 pub mod error;
 pub mod faults;
 pub mod iam;
+pub mod list;
 mod persist;
 mod render;
 mod server;
@@ -66,7 +67,7 @@ use std::collections::VecDeque;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -121,6 +122,9 @@ pub struct Options {
     /// One line per API request on stderr.
     pub verbose: bool,
     pub max_recorded: usize,
+    /// Added to every API request (not admin ones), for benchmarks that
+    /// need the cost of a real round trip.
+    pub latency_ms: u64,
 }
 
 impl Default for Options {
@@ -141,6 +145,7 @@ impl Default for Options {
             tls_cert_out: None,
             verbose: false,
             max_recorded: DEFAULT_MAX_RECORDED,
+            latency_ms: 0,
         }
     }
 }
@@ -160,6 +165,7 @@ usage: apig-emulator [options]
   --tls                  serve HTTPS with a fresh self-signed certificate
   --tls-cert-out PATH    write that certificate (PEM) to PATH
   --max-recorded N       API requests kept for /_emulator/requests (default 20000)
+  --latency-ms N         wait N ms before answering each API request (default 0)
   --verbose              log each API request to stderr
 Prints one line `listening on http://127.0.0.1:PORT` on stdout when ready.";
 
@@ -209,6 +215,7 @@ impl Options {
                 "--max-recorded" => {
                     o.max_recorded = number(value("a number")?, "--max-recorded")? as usize
                 }
+                "--latency-ms" => o.latency_ms = number(value("a number")?, "--latency-ms")?,
                 "--verbose" => o.verbose = true,
                 _ => return Err(format!("unknown argument: {arg}")),
             }
@@ -266,6 +273,7 @@ pub struct Emulator {
     iam: iam::Iam,
     quirks: AtomicBool,
     quota: AtomicUsize,
+    latency_ms: AtomicU64,
     persist: Option<Persister>,
     verbose: bool,
 }
@@ -295,6 +303,7 @@ impl Emulator {
             iam: iam::Iam::default(),
             quirks: AtomicBool::new(o.quirks),
             quota: AtomicUsize::new(o.quota),
+            latency_ms: AtomicU64::new(o.latency_ms),
             persist: o.state_file.clone().map(Persister::new),
             verbose: o.verbose,
         })
@@ -349,6 +358,14 @@ impl Emulator {
         self.quota.store(n, Ordering::Relaxed);
     }
 
+    pub fn latency(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.latency_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn set_latency_ms(&self, ms: u64) {
+        self.latency_ms.store(ms, Ordering::Relaxed);
+    }
+
     pub fn set_aksk_lockout(&self, on: bool) {
         self.auth.lockout.store(on, Ordering::Relaxed);
         if !on {
@@ -361,6 +378,7 @@ impl Emulator {
             "quirks": self.quirks(),
             "quota": self.quota.load(Ordering::Relaxed),
             "aksk_lockout": self.auth.lockout.load(Ordering::Relaxed),
+            "latency_ms": self.latency_ms.load(Ordering::Relaxed),
         })
     }
 

@@ -182,6 +182,10 @@ async fn api_request(
     let path = parts.uri.path().to_string();
     let raw_query = parts.uri.query().unwrap_or("").to_string();
 
+    let latency = emu.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let fault = emu.faults.take(&method, &path);
     if let Some(ms) = fault.as_ref().and_then(|f| f.latency_ms) {
         tokio::time::sleep(Duration::from_millis(ms)).await;

@@ -458,23 +458,6 @@ fn strip_nulls(v: &Value) -> Value {
     }
 }
 
-/// Parameters of the list calls: `(offset, limit)` with the documented
-/// bounds (`limit` 1-500, default 20).
-pub fn paging(pairs: &[(String, String)]) -> R<(usize, usize)> {
-    let get = |k: &str, default: i64| -> R<i64> {
-        match super::util::query_get(pairs, k) {
-            None | Some("") => Ok(default),
-            Some(s) => s.trim().parse::<i64>().map_err(|_| ApiError::invalid(k)),
-        }
-    };
-    let offset = get("offset", 0)?;
-    if offset < 0 {
-        return Err(ApiError::too_small("offset"));
-    }
-    let limit = in_bounds("limit", get("limit", 20)?, 1, 500, Bounds::MinMax)?;
-    Ok((offset as usize, limit as usize))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -867,16 +850,5 @@ mod tests {
             "APIG.2003",
             "cluster_id",
         );
-    }
-
-    #[test]
-    fn paging_rules() {
-        let q = |s: &str| super::super::util::parse_query(s);
-        assert_eq!(paging(&q("")).unwrap(), (0, 20));
-        assert_eq!(paging(&q("offset=5&limit=500")).unwrap(), (5, 500));
-        assert_eq!(paging(&q("limit=0")).unwrap_err().code, "APIG.2002");
-        assert_eq!(paging(&q("limit=501")).unwrap_err().code, "APIG.2003");
-        assert_eq!(paging(&q("limit=x")).unwrap_err().code, "APIG.2012");
-        assert_eq!(paging(&q("offset=-1")).unwrap_err().code, "APIG.2002");
     }
 }

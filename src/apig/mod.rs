@@ -2,6 +2,7 @@
 //! Knows nothing of Terraform.
 
 pub mod client;
+pub mod list;
 pub mod models;
 pub mod signer;
 pub mod source;

@@ -1,0 +1,155 @@
+//! Whole lists: every page of the list call, exact-name lookups, and show
+//! details for many channels at once with bounded concurrency. Every call
+//! goes through the client, so each has its retries.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::client::{ApiError, Client, Target};
+use super::models::Channel;
+
+/// Largest page the list call serves.
+pub const PAGE_LIMIT: usize = 500;
+/// Pages walked at most (250,000 channels): a server whose `total` never
+/// comes within reach must not keep a client looping.
+pub const MAX_PAGES: usize = 500;
+/// Show-details calls in flight at once by default: fast enough for a
+/// thousand channels, gentle enough not to draw throttling (429).
+pub const DETAILS_CONCURRENCY: usize = 10;
+
+/// The list call's filters; `None` or empty sends nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChannelFilter {
+    pub id: Option<String>,
+    /// A substring, unless `precise_search` holds `"name"`.
+    pub name: Option<String>,
+    /// Fields matched exactly: `name`, `member_group_name`.
+    pub precise_search: Vec<String>,
+    pub member_host: Option<String>,
+    pub member_port: Option<i64>,
+    pub member_group_name: Option<String>,
+    pub member_group_id: Option<String>,
+    pub dict_code: Option<String>,
+}
+
+impl ChannelFilter {
+    /// Channels named exactly `name`.
+    pub fn exact_name(name: &str) -> Self {
+        ChannelFilter {
+            name: Some(name.to_string()),
+            precise_search: vec!["name".to_string()],
+            ..Default::default()
+        }
+    }
+
+    /// The query pairs, without paging.
+    pub fn query(&self) -> Vec<(String, String)> {
+        let mut q = Vec::new();
+        let mut add = |k: &str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                q.push((k.to_string(), v));
+            }
+        };
+        add("id", self.id.clone());
+        add("name", self.name.clone());
+        add("member_host", self.member_host.clone());
+        add("member_port", self.member_port.map(|p| p.to_string()));
+        add("member_group_name", self.member_group_name.clone());
+        add("member_group_id", self.member_group_id.clone());
+        add("dict_code", self.dict_code.clone());
+        add("precise_search", Some(self.precise_search.join(",")));
+        q
+    }
+}
+
+impl Client {
+    /// Every channel matching `filter`, reading pages of 500 until `total`
+    /// is reached. Items come in the server's order; one that shows up
+    /// twice (pages shift when channels are created meanwhile) is kept once.
+    pub async fn list_all_channels(
+        &self,
+        t: &Target,
+        filter: &ChannelFilter,
+    ) -> Result<Vec<Channel>, ApiError> {
+        let base = filter.query();
+        let mut out: Vec<Channel> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut offset = 0usize;
+        for _ in 0..MAX_PAGES {
+            let mut query = base.clone();
+            query.push(("offset".into(), offset.to_string()));
+            query.push(("limit".into(), PAGE_LIMIT.to_string()));
+            let page = self.list_channels(t, &query).await?;
+            let received = page.vpc_channels.len();
+            for c in page.vpc_channels {
+                if seen.insert(c.id.clone()) {
+                    out.push(c);
+                }
+            }
+            offset += received;
+            if received == 0 || offset as i64 >= page.total {
+                return Ok(out);
+            }
+        }
+        Err(ApiError::Decode {
+            status: 200,
+            message: format!(
+                "the channel list did not end after {MAX_PAGES} pages of {PAGE_LIMIT}"
+            ),
+        })
+    }
+
+    /// Every channel named exactly `name`. Compares names itself too, in
+    /// case a gateway ignores `precise_search` and matches substrings.
+    pub async fn find_channels_by_name(
+        &self,
+        t: &Target,
+        name: &str,
+    ) -> Result<Vec<Channel>, ApiError> {
+        let all = self
+            .list_all_channels(t, &ChannelFilter::exact_name(name))
+            .await?;
+        Ok(all.into_iter().filter(|c| c.name == name).collect())
+    }
+
+    /// Show details of each of `ids`, at most `concurrency` at a time, in
+    /// the order given. A channel deleted meanwhile (404 APIG.3023) is left
+    /// out; any other error fails the whole call and stops the rest.
+    pub async fn show_channels(
+        &self,
+        t: &Target,
+        ids: &[String],
+        concurrency: usize,
+    ) -> Result<Vec<Channel>, ApiError> {
+        let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+        let mut tasks = JoinSet::new();
+        for (i, id) in ids.iter().enumerate() {
+            let (client, t, id, permits) = (self.clone(), t.clone(), id.clone(), permits.clone());
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                (i, client.show_channel(&t, &id).await)
+            });
+        }
+        let mut found: Vec<Option<Channel>> = vec![None; ids.len()];
+        while let Some(joined) = tasks.join_next().await {
+            let (i, result) = joined.map_err(|e| ApiError::Transport {
+                message: format!("a show-details task failed: {e}"),
+                maybe_committed: false,
+            })?;
+            match result {
+                Ok(ch) => found[i] = Some(ch),
+                Err(e) if e.code() == Some("APIG.3023") => {}
+                // Dropping the set aborts the calls still waiting.
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(found.into_iter().flatten().collect())
+    }
+}
+
+#[cfg(test)]
+#[path = "list_tests.rs"]
+mod tests;

@@ -29,7 +29,8 @@ pub fn resource_page() -> String {
 * Every update sends the whole channel (the API's `PUT` overwrites members and groups), so members you keep are never wiped.\n\
 * For microservice channels, members the service discovers are not tracked as drift.\n\
 * A channel deleted outside Terraform is planned for creation again.\n\n\
-## Import\n\nImport a channel with its gateway ID and channel ID, `<instance_id>/<id>`:\n\n```shell\nterraform import huaweicloud_apig_vpc_channel.demo eddc4d25480b4cd6b512f270a1b8b341/18174f5f4f1a4dc29f33aeadd9788e5f\n```\n\nor, with Terraform 1.5 and later:\n\n```hcl\nimport {{\n  to = huaweicloud_apig_vpc_channel.demo\n  id = \"eddc4d25480b4cd6b512f270a1b8b341/18174f5f4f1a4dc29f33aeadd9788e5f\"\n}}\n```\n",
+## Import\n\nImport a channel with its gateway ID and either its channel ID, `<instance_id>/<id>`, or its exact name, `<instance_id>/<name>`:\n\n```shell\nterraform import huaweicloud_apig_vpc_channel.demo eddc4d25480b4cd6b512f270a1b8b341/18174f5f4f1a4dc29f33aeadd9788e5f\nterraform import huaweicloud_apig_vpc_channel.demo eddc4d25480b4cd6b512f270a1b8b341/VPC_demo\n```\n\nor, with Terraform 1.5 and later:\n\n```hcl\nimport {{\n  to = huaweicloud_apig_vpc_channel.demo\n  id = \"eddc4d25480b4cd6b512f270a1b8b341/VPC_demo\"\n}}\n```\n\n\
+An ID can also be a valid name (a name may be 32 hexadecimal digits starting with a letter), so the provider never guesses: it looks the text up both as an ID and as an exact name. One channel found either way is imported. If the text is the ID of one channel and the name of another, the import fails and asks for `<instance_id>/id:<id>` or `<instance_id>/name:<name>`, which say which is meant (neither IDs nor names contain `:`). A name shared by several channels fails with their IDs; a name or ID matching nothing fails naming the gateway and what was searched.\n",
         s.description,
         resource_block(IP_EXAMPLE),
         resource_block(CCE_EXAMPLE),

@@ -203,7 +203,8 @@ impl Provider for HuaweiCloud {
         if type_name != vpc_channel::schema::TYPE_NAME {
             return (Vec::new(), vec![Self::unknown_type(type_name)]);
         }
-        match vpc_channel::import(self.configured.get().map(|c| &c.config), id) {
+        let c = self.configured.get();
+        match vpc_channel::import::import(c.map(|c| &c.config), c.map(|c| &c.client), id).await {
             Ok(state) => (
                 vec![Imported {
                     type_name: type_name.to_string(),

@@ -1,7 +1,8 @@
 //! `huaweicloud_apig_vpc_channel`: validation, plan and the lifecycle
-//! (create, read, update with the full body, delete, import).
+//! (create, read, update with the full body, delete, import by ID or name).
 
 pub mod convert;
+pub mod import;
 pub mod plan;
 pub mod rules;
 pub mod schema;
@@ -481,29 +482,6 @@ pub async fn apply(
             }
         }
     }
-}
-
-pub const IMPORT_FORMAT: &str = "<instance_id>/<id>";
-
-/// `<instance_id>/<id>` into the minimal state ReadResource completes.
-pub fn import(cfg: Option<&ProviderConfig>, id: &str) -> Result<Value, Diagnostic> {
-    let bad = || {
-        Diagnostic::error(
-            "Invalid import ID",
-            format!("Expected an ID of the form {IMPORT_FORMAT}, e.g. `eddc4d25480b4cd6b512f270a1b8b341/18174f5f4f1a4dc29f33aeadd9788e5f`; got {id:?}."),
-        )
-    };
-    let (instance, channel) = id.trim().split_once('/').ok_or_else(bad)?;
-    if !is_channel_id(instance) || !is_channel_id(channel) {
-        return Err(bad());
-    }
-    let s = |v: Option<&String>| v.map(Value::string).unwrap_or(Value::Null);
-    Ok(Value::object([
-        ("id", Value::string(channel)),
-        ("instance_id", Value::string(instance)),
-        ("project_id", s(cfg.and_then(|c| c.project_id.as_ref()))),
-        ("region", s(cfg.and_then(|c| c.region.as_ref()))),
-    ]))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The provider's own configuration: schema, and resolution from the
 //! `provider` block with `HW_*` environment fallbacks (config wins).
 
-use crate::apig::client::Credentials;
+use crate::provider::credentials::{self, AuthSetup};
 use crate::provider::endpoint;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::schema::{Attribute, Check, Schema};
@@ -17,6 +17,12 @@ pub fn schema() -> &'static Schema {
 }
 
 fn build() -> Schema {
+    let mut s = base_schema();
+    s.attributes.extend(credentials::attributes());
+    s
+}
+
+fn base_schema() -> Schema {
     Schema {
         version: 0,
         description: "The Huawei Cloud provider manages API Gateway (APIG) resources. Every argument is optional and falls back to its environment variable; a value in the configuration wins over the environment.",
@@ -53,13 +59,14 @@ fn build() -> Schema {
 }
 
 /// The resolved configuration.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ProviderConfig {
     pub region: Option<String>,
     pub project_id: Option<String>,
-    pub credentials: Credentials,
+    pub auth: AuthSetup,
     pub cloud: String,
     pub apig_endpoint: Option<String>,
+    pub iam_endpoint: Option<String>,
     pub insecure: bool,
     pub max_retries: u32,
 }
@@ -110,11 +117,11 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
     crate::tfplugin::schema::validate(&schema().attributes, config, &AttrPath::root(), &mut diags);
     if let Value::Map(m) = config.get("endpoints") {
         for (k, v) in m {
-            if k != "apig" {
+            if k != "apig" && k != "iam" {
                 diags.push(Diagnostic::warning(
                     "Unknown endpoint key",
                     format!(
-                        "endpoints[{k:?}] is ignored: this provider only calls the `apig` service."
+                        "endpoints[{k:?}] is ignored: this provider only calls the `apig` and `iam` services."
                     ),
                 ));
             }
@@ -160,89 +167,12 @@ pub fn resolve(
             .or_else(|| env(var))
             .filter(|s| !s.is_empty())
     };
-    let cfg_str = |name: &str| {
-        config
-            .get(name)
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
 
-    // Each credential falls back to its environment variable, but a way of
-    // authenticating chosen in the configuration is not mixed with the other
-    // way's variables: `token` in config ignores HW_ACCESS_KEY and friends,
-    // and an access key in config ignores HW_AUTH_TOKEN.
-    let env_of = |var: &str| env(var).filter(|s| !s.is_empty());
-    let cfg_token = cfg_str("token").is_some();
-    let cfg_aksk = ["access_key", "secret_key", "security_token"]
-        .iter()
-        .any(|n| cfg_str(n).is_some());
-    let from_config = cfg_token || cfg_aksk;
-    let aksk = |name: &str, var: &str| {
-        if cfg_token && !cfg_aksk {
-            None
-        } else {
-            cfg_str(name).or_else(|| env_of(var))
-        }
-    };
-    let ak = aksk("access_key", "HW_ACCESS_KEY");
-    let sk = aksk("secret_key", "HW_SECRET_KEY");
-    let st = aksk("security_token", "HW_SECURITY_TOKEN");
-    let token = if cfg_aksk && !cfg_token {
-        None
-    } else {
-        cfg_str("token").or_else(|| env_of("HW_AUTH_TOKEN"))
-    };
-    let source = if from_config {
-        "the provider configuration (with environment fallbacks)"
-    } else {
-        "the environment"
-    };
-
-    let credentials = match (token, ak, sk) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            diags.push(Diagnostic::error(
-                "Conflicting credentials",
-                format!("Both `token` and `access_key`/`secret_key` are set in {source}. Use one way of authenticating: `token` (HW_AUTH_TOKEN) or `access_key` + `secret_key` (HW_ACCESS_KEY + HW_SECRET_KEY)."),
-            ));
-            None
-        }
-        (Some(t), None, None) => {
-            if st.is_some() {
-                diags.push(Diagnostic::error_at(
-                    path("security_token"),
-                    "security_token without an access key",
-                    "`security_token` belongs to temporary access key credentials and needs `access_key` and `secret_key`; it cannot be combined with `token`.",
-                ));
-            }
-            Some(Credentials::Token(t))
-        }
-        (None, Some(ak), Some(sk)) => Some(Credentials::AkSk {
-            ak,
-            sk,
-            security_token: st,
-        }),
-        (None, Some(_), None) => {
-            diags.push(Diagnostic::error_at(
-                path("secret_key"),
-                "Missing secret_key",
-                format!("`access_key` is set in {source} but `secret_key` (HW_SECRET_KEY) is not; both are needed to sign requests."),
-            ));
-            None
-        }
-        (None, None, Some(_)) => {
-            diags.push(Diagnostic::error_at(
-                path("access_key"),
-                "Missing access_key",
-                format!("`secret_key` is set in {source} but `access_key` (HW_ACCESS_KEY) is not; both are needed to sign requests."),
-            ));
-            None
-        }
-        (None, None, None) => {
-            diags.push(Diagnostic::error(
-                "No credentials for Huawei Cloud",
-                "The provider found no credentials. Either set `access_key` and `secret_key` (environment: HW_ACCESS_KEY and HW_SECRET_KEY, plus HW_SECURITY_TOKEN for temporary keys) to sign requests, or set `token` (environment: HW_AUTH_TOKEN) to send an IAM token.",
-            ));
+    let home = env("HOME").map(std::path::PathBuf::from);
+    let auth = match credentials::resolve(config, env, home) {
+        Ok(a) => Some(a),
+        Err(d) => {
+            diags.extend(d);
             None
         }
     };
@@ -285,8 +215,25 @@ pub fn resolve(
         diags.push(d);
     }
     let apig_endpoint = apig_endpoint.map(normalize_endpoint);
+    let iam_endpoint = config.get("endpoints").get("iam").as_str();
+    if let Some(d) = iam_endpoint.and_then(|e| check_endpoint("iam", e)) {
+        diags.push(d);
+    }
+    let iam_endpoint = iam_endpoint
+        .map(normalize_endpoint)
+        .or_else(|| auth.as_ref().and_then(|a| a.auth_url.as_deref()).map(normalize_endpoint));
+    if let Some(e) = iam_endpoint.as_deref() {
+        if let Err(why) = endpoint::check_override(e) {
+            diags.push(Diagnostic::error_at(
+                path("auth_url"),
+                "Invalid IAM endpoint",
+                format!("`auth_url` (or HW_AUTH_URL, or endpoints[\"iam\"]) must be an absolute `http` or `https` URL without user information: {why}."),
+            ));
+        }
+    }
     // Values from the environment were not seen by validate.
-    let region = get("region", "HW_REGION_NAME");
+    let file = |f: fn(&AuthSetup) -> Option<String>| auth.as_ref().and_then(f);
+    let region = get("region", "HW_REGION_NAME").or_else(|| file(|a| a.file_region.clone()));
     let cloud = get("cloud", "HW_CLOUD");
     let shapes = [
         (
@@ -318,10 +265,11 @@ pub fn resolve(
     }
     Ok(ProviderConfig {
         region,
-        project_id: get("project_id", "HW_PROJECT_ID"),
-        credentials: credentials.expect("set when no diagnostics"),
+        project_id: get("project_id", "HW_PROJECT_ID").or_else(|| file(|a| a.file_project_id.clone())),
+        auth: auth.expect("set when no diagnostics"),
         cloud: cloud.unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
         apig_endpoint,
+        iam_endpoint,
         insecure,
         max_retries,
     })
@@ -330,6 +278,8 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apig::client::Credentials;
+    use crate::iam::session::Base;
     use std::collections::HashMap;
 
     fn cfg(pairs: &[(&str, Value)]) -> Value {
@@ -386,7 +336,7 @@ mod tests {
         )
         .unwrap();
         assert!(
-            matches!(c.credentials, Credentials::AkSk { ref security_token, .. } if security_token.as_deref() == Some("ST"))
+            matches!(c.auth.base, Base::Static(Credentials::AkSk { ref security_token, .. }) if security_token.as_deref() == Some("ST"))
         );
         assert_eq!(c.project_id.as_deref(), Some("p1"));
         assert_eq!(c.max_retries, 2);
@@ -415,7 +365,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert!(matches!(c.credentials, Credentials::Token(ref t) if t == "cfg-token"));
+        assert!(matches!(c.auth.base, Base::Static(Credentials::Token(ref t)) if t == "cfg-token"));
         assert_eq!(c.region.as_deref(), Some("cn-north-4"));
         assert_eq!(c.max_retries, 0);
         assert!(!c.insecure);
@@ -433,14 +383,14 @@ mod tests {
             &env_of(&[("HW_SECRET_KEY", "SK"), ("HW_AUTH_TOKEN", "ignored")]),
         )
         .unwrap();
-        assert!(matches!(c.credentials, Credentials::AkSk { ref sk, .. } if sk == "SK"));
+        assert!(matches!(c.auth.base, Base::Static(Credentials::AkSk { ref sk, .. }) if sk == "SK"));
         // token in config ignores an access key pair in the environment.
         let c = resolve(
             &cfg(&[("token", Value::string("T"))]),
             &env_of(&[("HW_ACCESS_KEY", "AK"), ("HW_SECRET_KEY", "SK")]),
         )
         .unwrap();
-        assert!(matches!(c.credentials, Credentials::Token(ref t) if t == "T"));
+        assert!(matches!(c.auth.base, Base::Static(Credentials::Token(ref t)) if t == "T"));
         // Both ways in the environment alone is ambiguous.
         let e = resolve(
             &cfg(&[]),

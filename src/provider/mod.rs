@@ -2,8 +2,11 @@
 //! Terraform values to APIG calls.
 
 pub mod config;
+pub mod credentials;
 pub mod docs;
 pub mod endpoint;
+pub mod project;
+pub mod shared_config;
 pub mod vpc_channel;
 
 use std::sync::{Arc, OnceLock};
@@ -24,6 +27,16 @@ use config::ProviderConfig;
 struct Configured {
     config: ProviderConfig,
     client: Client,
+    session: Arc<crate::iam::session::Session>,
+}
+
+impl Configured {
+    /// The provider config with `project_id` filled in for `region`.
+    async fn for_region(&self, region: Option<&str>) -> Result<ProviderConfig, Diagnostic> {
+        let mut c = self.config.clone();
+        c.project_id = project::default_project(&self.config, &self.session, region).await?;
+        Ok(c)
+    }
 }
 
 pub struct HuaweiCloud {
@@ -92,7 +105,12 @@ impl Provider for HuaweiCloud {
             Ok(c) => c,
             Err(d) => return d,
         };
-        let mut opts = ClientOptions::new(resolved.credentials.clone());
+        let mut opts = ClientOptions::new(match &resolved.auth.base {
+            crate::iam::session::Base::Static(c) => c.clone(),
+            crate::iam::session::Base::Password { .. } => {
+                crate::apig::client::Credentials::Token(String::new())
+            }
+        });
         opts.max_retries = resolved.max_retries;
         opts.insecure = resolved.insecure;
         opts.user_agent = format!("{} terraform/{terraform_version}", user_agent());
@@ -107,6 +125,21 @@ impl Provider for HuaweiCloud {
             .and_then(|v| v.parse::<u64>().ok())
         {
             opts.backoff_base = Duration::from_millis(ms);
+        }
+        let session = match project::session(
+            &resolved,
+            project::IamSettings {
+                request_timeout: opts.request_timeout,
+                backoff_base: opts.backoff_base,
+                user_agent: opts.user_agent.clone(),
+            },
+            self.cancel.clone(),
+        ) {
+            Ok(s) => s,
+            Err(d) => return vec![d],
+        };
+        if !session.is_static() {
+            opts.source = Some(session.clone());
         }
         let client = match Client::new(opts, self.cancel.clone()) {
             Ok(c) => c,
@@ -129,6 +162,7 @@ impl Provider for HuaweiCloud {
         let _ = self.configured.set(Arc::new(Configured {
             config: resolved,
             client,
+            session,
         }));
         Vec::new()
     }
@@ -149,6 +183,17 @@ impl Provider for HuaweiCloud {
             };
         }
         match self.configured() {
+            // An imported channel has no project yet: look it up.
+            Ok(c) if state.get("project_id").is_null() => {
+                match c.for_region(state.get("region").as_str()).await {
+                    Ok(cfg) => vpc_channel::read(&cfg, &c.client, state, private).await,
+                    Err(d) => StateResponse {
+                        state,
+                        private,
+                        diags: vec![d],
+                    },
+                }
+            }
             Ok(c) => vpc_channel::read(&c.config, &c.client, state, private).await,
             Err(d) => StateResponse {
                 state,
@@ -166,7 +211,23 @@ impl Provider for HuaweiCloud {
             };
         }
         let c = self.configured.get();
-        let mut r = vpc_channel::plan(c.map(|c| &c.config), &req.prior, &req.config);
+        let looked_up = match c {
+            Some(c) if !req.config.is_null() && req.config.get("project_id").is_null() => {
+                let region = req.config.get("region").as_str().or(c.config.region.as_deref());
+                match c.for_region(region).await {
+                    Ok(cfg) => Some(cfg),
+                    Err(d) => {
+                        return PlanResponse {
+                            diags: vec![d],
+                            ..Default::default()
+                        }
+                    }
+                }
+            }
+            _ => None,
+        };
+        let cfg = looked_up.as_ref().or(c.map(|c| &c.config));
+        let mut r = vpc_channel::plan(cfg, &req.prior, &req.config);
         r.private = req.prior_private;
         r
     }

@@ -1,0 +1,340 @@
+//! Which credentials the provider uses, from the provider block, then the
+//! environment, then the CLI's shared config file; one kind at a time
+//! (token, access keys, or password), optionally turned into an agency's
+//! temporary keys by `assume_role`.
+
+use std::path::PathBuf;
+
+use crate::apig::client::Credentials;
+use crate::iam::models::{Domain, User};
+use crate::iam::session::{Agency, Base};
+use crate::iam::{DEFAULT_AGENCY_DURATION, MAX_AGENCY_DURATION, MIN_AGENCY_DURATION};
+use crate::provider::shared_config;
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::schema::{Attribute, Check, Nesting};
+use crate::tfplugin::value::{AttrPath, Type, Value};
+
+/// The provider arguments this file resolves (beside token and AK/SK).
+pub fn attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::optional("project_name", Type::String, "Name of the project looked up in IAM when `project_id` is unset. Defaults to the region's name (its default project); sub-projects are named like `cn-north-4_sub`.")
+            .env("HW_PROJECT_NAME"),
+        Attribute::optional("auth_url", Type::String, "IAM endpoint used for project lookup, password tokens and agencies. Defaults to `https://iam.{region}.{cloud}/v3`; `endpoints = { iam = \"...\" }` sets it too.")
+            .env("HW_AUTH_URL"),
+        Attribute::optional("user_name", Type::String, "Name of the IAM user for password credentials; needs `domain_name` or `domain_id`.")
+            .env("HW_USER_NAME"),
+        Attribute::optional("user_id", Type::String, "ID of the IAM user for password credentials (instead of `user_name`).")
+            .env("HW_USER_ID"),
+        Attribute::optional("password", Type::String, "Password of the IAM user. Exchanged for a project-scoped token, renewed before it expires. A wrong password is never retried: repeated failures lock the user.")
+            .sensitive()
+            .env("HW_PASSWORD"),
+        Attribute::optional("domain_name", Type::String, "Account name of the user for password credentials.")
+            .env("HW_DOMAIN_NAME"),
+        Attribute::optional("domain_id", Type::String, "Account ID of the user for password credentials (instead of `domain_name`).")
+            .env("HW_DOMAIN_ID"),
+        Attribute::block("assume_role", Nesting::List, vec![
+            Attribute::required("agency_name", Type::String, "Name of the agency to assume."),
+            Attribute::required("domain_name", Type::String, "Account that owns the agency."),
+            Attribute::optional("duration", Type::Number, "Lifetime of the temporary keys in seconds. Defaults to `900`; renewed before they expire.")
+                .check(Check::Range(MIN_AGENCY_DURATION, MAX_AGENCY_DURATION)),
+        ], "Assume an IAM agency: the credentials are exchanged for the agency's temporary keys. Repeat the block for a chain: each agency is assumed with the previous one's keys, and the project is looked up in the last account. Environment: `HW_ASSUME_ROLE_AGENCY_NAME`, `HW_ASSUME_ROLE_DOMAIN_NAME`, `HW_ASSUME_ROLE_DURATION` (one agency)."),
+        Attribute::optional("shared_config_file", Type::String, "Path of the Huawei Cloud CLI's config file (`~/.hcloud/config.json` by default). Read only when this or `profile` is set; it supplies what the provider block and the environment leave unset.")
+            .env("HW_SHARED_CONFIG_FILE"),
+        Attribute::optional("profile", Type::String, "Profile of the shared config file. Defaults to its `current` profile.")
+            .env("HW_PROFILE"),
+    ]
+}
+
+/// Resolved authentication: what the session is built from.
+#[derive(Debug, Clone)]
+pub struct AuthSetup {
+    pub base: Base,
+    pub chain: Vec<Agency>,
+    pub project_name: Option<String>,
+    pub auth_url: Option<String>,
+    /// From the shared file: used when neither config nor environment set them.
+    pub file_region: Option<String>,
+    pub file_project_id: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Token,
+    AkSk,
+    Password,
+}
+
+impl Kind {
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Token => "`token` (HW_AUTH_TOKEN)",
+            Kind::AkSk => "`access_key`/`secret_key` (HW_ACCESS_KEY/HW_SECRET_KEY)",
+            Kind::Password => "`password` with `user_name` or `user_id` (HW_PASSWORD, HW_USER_NAME, HW_USER_ID)",
+        }
+    }
+}
+
+const KINDS: [(Kind, &[(&str, &str)]); 3] = [
+    (Kind::Token, &[("token", "HW_AUTH_TOKEN")]),
+    (
+        Kind::AkSk,
+        &[
+            ("access_key", "HW_ACCESS_KEY"),
+            ("secret_key", "HW_SECRET_KEY"),
+            ("security_token", "HW_SECURITY_TOKEN"),
+        ],
+    ),
+    (
+        Kind::Password,
+        &[
+            ("password", "HW_PASSWORD"),
+            ("user_name", "HW_USER_NAME"),
+            ("user_id", "HW_USER_ID"),
+        ],
+    ),
+];
+
+fn path(name: &str) -> AttrPath {
+    AttrPath::root().attr(name)
+}
+
+pub fn resolve(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<PathBuf>,
+) -> Result<AuthSetup, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let cfg = |name: &str| {
+        config
+            .get(name)
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let envv = |var: &str| env(var).filter(|s| !s.is_empty());
+    let either = |name: &str, var: &str| cfg(name).or_else(|| envv(var));
+    let present = |get: &dyn Fn(&str, &str) -> Option<String>| -> Vec<Kind> {
+        KINDS
+            .iter()
+            .filter(|(_, attrs)| attrs.iter().any(|(n, v)| get(n, v).is_some()))
+            .map(|(k, _)| *k)
+            .collect()
+    };
+    let in_cfg = present(&|n, _| cfg(n));
+    let in_env = present(&|_, v| envv(v));
+
+    // The shared file, read only when asked for.
+    let file_path = either("shared_config_file", "HW_SHARED_CONFIG_FILE");
+    let profile = either("profile", "HW_PROFILE");
+    let file = if file_path.is_some() || profile.is_some() {
+        let p = shared_config::expand(
+            file_path.as_deref().unwrap_or(shared_config::DEFAULT_PATH),
+            home.as_deref(),
+        );
+        match shared_config::read(&p, profile.as_deref()) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                let at = if file_path.is_some() && profile.is_none() {
+                    "shared_config_file"
+                } else {
+                    "profile"
+                };
+                diags.push(Diagnostic::error_at(path(at), "Cannot use the shared config file", e));
+                return Err(diags);
+            }
+        }
+    } else {
+        None
+    };
+
+    let mixed = |kinds: &[Kind], source: &str| {
+        let names: Vec<&str> = kinds.iter().map(|k| k.what()).collect();
+        Diagnostic::error(
+            "Conflicting credentials",
+            format!("Several kinds of credentials are set in {source}: {}. Use one way of authenticating: `token`, or `access_key` + `secret_key`, or a password.", names.join(" and ")),
+        )
+    };
+    // `security_token` alone beside a token is a misplaced temporary key.
+    let token_with_sts_only = |kinds: &[Kind], get: &dyn Fn(&str, &str) -> Option<String>| {
+        kinds == [Kind::Token, Kind::AkSk]
+            && get("access_key", "HW_ACCESS_KEY").is_none()
+            && get("secret_key", "HW_SECRET_KEY").is_none()
+    };
+    let kind = match (in_cfg.as_slice(), in_env.as_slice()) {
+        (k, _) if token_with_sts_only(k, &|n, _| cfg(n)) => {
+            diags.push(Diagnostic::error_at(
+                path("security_token"),
+                "security_token without an access key",
+                "`security_token` belongs to temporary access key credentials and needs `access_key` and `secret_key`; it cannot be combined with `token`.",
+            ));
+            return Err(diags);
+        }
+        ([one], _) => Some((*one, "the provider configuration (with environment fallbacks)")),
+        ([], k) if token_with_sts_only(k, &|_, v| envv(v)) => {
+            diags.push(Diagnostic::error_at(
+                path("security_token"),
+                "security_token without an access key",
+                "HW_SECURITY_TOKEN belongs to temporary access key credentials and needs HW_ACCESS_KEY and HW_SECRET_KEY; it cannot be combined with HW_AUTH_TOKEN.",
+            ));
+            return Err(diags);
+        }
+        ([], [one]) => Some((*one, "the environment")),
+        ([], []) => None,
+        ([], many) => {
+            diags.push(mixed(many, "the environment"));
+            return Err(diags);
+        }
+        (many, _) => {
+            diags.push(mixed(many, "the provider configuration"));
+            return Err(diags);
+        }
+    };
+
+    let base = match kind {
+        Some((Kind::Token, _)) => {
+            either("token", "HW_AUTH_TOKEN").map(|t| Base::Static(Credentials::Token(t)))
+        }
+        Some((Kind::AkSk, source)) => {
+            let ak = either("access_key", "HW_ACCESS_KEY");
+            let sk = either("secret_key", "HW_SECRET_KEY");
+            match (ak, sk) {
+                (Some(ak), Some(sk)) => Some(Base::Static(Credentials::AkSk {
+                    ak,
+                    sk,
+                    security_token: either("security_token", "HW_SECURITY_TOKEN"),
+                })),
+                (Some(_), None) => {
+                    diags.push(Diagnostic::error_at(path("secret_key"), "Missing secret_key",
+                        format!("`access_key` is set in {source} but `secret_key` (HW_SECRET_KEY) is not; both are needed to sign requests.")));
+                    None
+                }
+                _ => {
+                    diags.push(Diagnostic::error_at(path("access_key"), "Missing access_key",
+                        format!("`secret_key` or `security_token` is set in {source} but `access_key` (HW_ACCESS_KEY) is not; both `access_key` and `secret_key` are needed to sign requests.")));
+                    None
+                }
+            }
+        }
+        Some((Kind::Password, source)) => password(&either, source, &mut diags),
+        None => match file.as_ref().and_then(|f| f.credentials.clone()) {
+            Some(c) => Some(Base::Static(c)),
+            None => {
+                let from_file = file
+                    .as_ref()
+                    .map(|f| format!(" The profile {:?} of the shared config file has no keys either.", f.name))
+                    .unwrap_or_default();
+                diags.push(Diagnostic::error(
+                    "No credentials for Huawei Cloud",
+                    format!("The provider found no credentials. Set one of: `access_key` and `secret_key` (environment: HW_ACCESS_KEY and HW_SECRET_KEY, plus HW_SECURITY_TOKEN for temporary keys) to sign requests; `token` (environment: HW_AUTH_TOKEN) to send an IAM token; `password` with `user_name` and `domain_name`, or `user_id` (HW_PASSWORD, HW_USER_NAME, HW_DOMAIN_NAME, HW_USER_ID); or `shared_config_file`/`profile` (HW_SHARED_CONFIG_FILE, HW_PROFILE) to read the Huawei Cloud CLI's config file.{from_file}"),
+                ));
+                None
+            }
+        },
+    };
+
+    let chain = agencies(config, &envv, file.as_ref(), &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(AuthSetup {
+        base: base.expect("set when no diagnostics"),
+        chain,
+        project_name: either("project_name", "HW_PROJECT_NAME"),
+        auth_url: either("auth_url", "HW_AUTH_URL"),
+        file_region: file.as_ref().and_then(|f| f.region.clone()),
+        file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
+    })
+}
+
+fn password(
+    either: &dyn Fn(&str, &str) -> Option<String>,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Base> {
+    let Some(password) = either("password", "HW_PASSWORD") else {
+        diags.push(Diagnostic::error_at(path("password"), "Missing password",
+            format!("`user_name` or `user_id` is set in {source} but `password` (HW_PASSWORD) is not.")));
+        return None;
+    };
+    let domain = either("domain_name", "HW_DOMAIN_NAME")
+        .map(Domain::Name)
+        .or_else(|| either("domain_id", "HW_DOMAIN_ID").map(Domain::Id));
+    let user = match (either("user_id", "HW_USER_ID"), either("user_name", "HW_USER_NAME"), domain) {
+        (Some(id), _, _) => User::Id(id),
+        (None, Some(name), Some(domain)) => User::Name { name, domain },
+        (None, Some(_), None) => {
+            diags.push(Diagnostic::error_at(path("domain_name"), "Missing domain_name",
+                "A `user_name` is only unique within its account: set `domain_name` (HW_DOMAIN_NAME) or `domain_id` (HW_DOMAIN_ID), or use `user_id`."));
+            return None;
+        }
+        (None, None, _) => {
+            diags.push(Diagnostic::error_at(path("user_name"), "Missing user_name",
+                format!("`password` is set in {source} but no user: set `user_name` (HW_USER_NAME) with `domain_name`, or `user_id` (HW_USER_ID).")));
+            return None;
+        }
+    };
+    Some(Base::Password { user, password })
+}
+
+fn agencies(
+    config: &Value,
+    envv: &dyn Fn(&str) -> Option<String>,
+    file: Option<&shared_config::Profile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Agency> {
+    let blocks = config.get("assume_role").as_list().unwrap_or_default();
+    if !blocks.is_empty() {
+        return blocks
+            .iter()
+            .map(|b| Agency {
+                agency_name: b.get("agency_name").as_str().unwrap_or_default().to_string(),
+                domain: Domain::Name(b.get("domain_name").as_str().unwrap_or_default().to_string()),
+                duration: b.get("duration").as_i64().unwrap_or(DEFAULT_AGENCY_DURATION),
+            })
+            .collect();
+    }
+    if let Some(name) = envv("HW_ASSUME_ROLE_AGENCY_NAME") {
+        let Some(domain) = envv("HW_ASSUME_ROLE_DOMAIN_NAME") else {
+            diags.push(Diagnostic::error("Missing HW_ASSUME_ROLE_DOMAIN_NAME",
+                "HW_ASSUME_ROLE_AGENCY_NAME is set but HW_ASSUME_ROLE_DOMAIN_NAME, the account that owns the agency, is not."));
+            return Vec::new();
+        };
+        let duration = match envv("HW_ASSUME_ROLE_DURATION") {
+            None => DEFAULT_AGENCY_DURATION,
+            Some(s) => match s.trim().parse::<i64>() {
+                Ok(n) if (MIN_AGENCY_DURATION..=MAX_AGENCY_DURATION).contains(&n) => n,
+                _ => {
+                    diags.push(Diagnostic::error("Invalid HW_ASSUME_ROLE_DURATION",
+                        format!("HW_ASSUME_ROLE_DURATION must be a whole number of seconds between {MIN_AGENCY_DURATION} and {MAX_AGENCY_DURATION}, got {s:?}.")));
+                    DEFAULT_AGENCY_DURATION
+                }
+            },
+        };
+        return vec![Agency {
+            agency_name: name,
+            domain: Domain::Name(domain),
+            duration,
+        }];
+    }
+    if let Some(f) = file {
+        if let Some(name) = &f.agency_name {
+            let domain = f
+                .agency_domain_name
+                .clone()
+                .map(Domain::Name)
+                .or_else(|| f.agency_domain_id.clone().map(Domain::Id));
+            match domain {
+                Some(domain) => {
+                    return vec![Agency {
+                        agency_name: name.clone(),
+                        domain,
+                        duration: DEFAULT_AGENCY_DURATION,
+                    }]
+                }
+                None => diags.push(Diagnostic::error_at(path("profile"), "Incomplete agency in the shared config file",
+                    format!("Profile {:?} names the agency {name:?} but neither agencyDomainName nor agencyDomainId.", f.name))),
+            }
+        }
+    }
+    Vec::new()
+}

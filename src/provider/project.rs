@@ -1,0 +1,119 @@
+//! The IAM session of a configured provider, and the project ID of a
+//! resource when no `project_id` is set: looked up by name in IAM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::config::{ProviderConfig, DEFAULT_CLOUD};
+use super::endpoint;
+use crate::iam::client::{IamClient, IamOptions};
+use crate::iam::session::{Base, DiscoveryError, Session};
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::value::AttrPath;
+
+/// `endpoints.iam` / `auth_url`, or `https://iam.{region}.{cloud}`.
+fn iam_endpoint(cfg: &ProviderConfig) -> Option<String> {
+    if let Some(e) = &cfg.iam_endpoint {
+        return Some(e.clone());
+    }
+    let region = cfg.region.as_deref()?;
+    let cloud = if cfg.cloud == DEFAULT_CLOUD && region.starts_with("eu-west-1") {
+        "myhuaweicloud.eu"
+    } else {
+        cfg.cloud.as_str()
+    };
+    endpoint::service_url("iam", region, cloud).ok()
+}
+
+pub struct IamSettings {
+    pub request_timeout: Duration,
+    pub backoff_base: Duration,
+    pub user_agent: String,
+}
+
+pub fn session(
+    cfg: &ProviderConfig,
+    s: IamSettings,
+    cancel: CancellationToken,
+) -> Result<Arc<Session>, Diagnostic> {
+    let needs_iam = !cfg.auth.chain.is_empty() || matches!(cfg.auth.base, Base::Password { .. });
+    let endpoint = match iam_endpoint(cfg) {
+        Some(e) => e,
+        None if needs_iam => {
+            return Err(Diagnostic::error_at(
+                AttrPath::root().attr("auth_url"),
+                "No IAM endpoint",
+                "Password and agency credentials are obtained from IAM: set `region` (HW_REGION_NAME) for the default `https://iam.{region}.{cloud}/v3`, or `auth_url` (HW_AUTH_URL).",
+            ))
+        }
+        // Only project lookups would need it; they say so if they happen.
+        None => String::new(),
+    };
+    let mut o = IamOptions::new(&endpoint);
+    o.insecure = cfg.insecure;
+    o.max_retries = cfg.max_retries;
+    o.request_timeout = s.request_timeout;
+    o.backoff_base = s.backoff_base;
+    o.user_agent = s.user_agent;
+    let scope = cfg
+        .auth
+        .project_name
+        .clone()
+        .or_else(|| cfg.region.clone())
+        .unwrap_or_default();
+    Ok(Arc::new(Session::new(
+        IamClient::new(o, cancel),
+        cfg.auth.base.clone(),
+        cfg.auth.chain.clone(),
+        scope,
+    )))
+}
+
+/// The project ID resources in `region` default to: the provider's
+/// `project_id`, else the project named `project_name` (for the provider's
+/// region) or the region's name, looked up once per name.
+pub async fn default_project(
+    cfg: &ProviderConfig,
+    session: &Session,
+    region: Option<&str>,
+) -> Result<Option<String>, Diagnostic> {
+    if let Some(p) = &cfg.project_id {
+        return Ok(Some(p.clone()));
+    }
+    let own_region = region.is_some_and(|r| Some(r) != cfg.region.as_deref());
+    let name = if own_region {
+        region.map(str::to_string)
+    } else {
+        cfg.auth.project_name.clone().or_else(|| cfg.region.clone())
+    };
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    if iam_endpoint(cfg).is_none() {
+        return Err(Diagnostic::error_at(
+            AttrPath::root().attr("project_id"),
+            "No project ID",
+            "Set `project_id` on the resource or the provider (HW_PROJECT_ID), or set `auth_url` (HW_AUTH_URL) so that it can be looked up in IAM.",
+        ));
+    }
+    let what = if own_region || cfg.auth.project_name.is_none() {
+        "the region's name (set `project_name` / HW_PROJECT_NAME for another project)"
+    } else {
+        "`project_name` (HW_PROJECT_NAME)"
+    };
+    session
+        .project_id(&name)
+        .await
+        .map(Some)
+        .map_err(|e| {
+            let detail = match &e {
+                DiscoveryError::NotFound { .. } => format!("IAM has no project named {name:?}, taken from {what}. Check the region and `project_name`, or set `project_id` (HW_PROJECT_ID)."),
+                DiscoveryError::Several { ids, .. } => format!("IAM has {} projects named {name:?} ({}). Set `project_id` (HW_PROJECT_ID) to the one to use.", ids.len(), ids.join(", ")),
+                DiscoveryError::NoPermission { message, .. } => format!("The credentials may not list IAM projects, so the project {name:?} cannot be looked up (IAM: {message}). Grant the permission to list projects, or set `project_id` (HW_PROJECT_ID)."),
+                DiscoveryError::Failed { error, .. } => format!("Looking up the project {name:?} in IAM failed: {error}. Check the credentials and `auth_url`, or set `project_id` (HW_PROJECT_ID) to skip the lookup."),
+            };
+            Diagnostic::error_at(AttrPath::root().attr("project_id"), "Cannot find the project ID", detail)
+        })
+}

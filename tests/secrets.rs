@@ -131,6 +131,39 @@ fn a_token_stays_out_of_state() {
     assert_secrets_absent(&tf, &write, &[TOKEN_VALUE]);
 }
 
+/// Password, the token it gives, and an agency's temporary keys: the
+/// emulator's issued values all start with these prefixes.
+#[test]
+fn password_tokens_and_agency_keys_stay_out_of_state_and_logs() {
+    let e = Emulator::start(&[]);
+    let tf = logging(Tf::new("secrets-iam"));
+    let write = |w: u32| {
+        let provider = format!(
+            "provider \"huaweicloud\" {{\n  region = \"cn-north-4\"\n  user_name = \"tf_user\"\n  password = \"emulator-password-0001\"\n  domain_name = \"emulator_account\"\n  assume_role {{\n    agency_name = \"ops_agency\"\n    domain_name = \"target_account\"\n  }}\n  endpoints = {{ apig = \"{0}\", iam = \"{0}\" }}\n}}\n",
+            e.url
+        );
+        tf.write(
+            "main.tf",
+            &format!("{}{provider}{}", terraform_block(), channel(w)),
+        );
+    };
+    assert_secrets_absent(
+        &tf,
+        &write,
+        &[
+            "emulator-password-0001",
+            "emu-token-",
+            "emu-temp-secret-",
+            "emu-sts-",
+        ],
+    );
+    let issued = e.admin("GET", "iam", None);
+    assert!(
+        issued["credentials_issued"].as_u64().unwrap() >= 1,
+        "{issued}"
+    );
+}
+
 trait OkRef {
     fn ok_ref(&self);
 }

@@ -194,7 +194,14 @@ impl Session {
             self.adopt_token(Scope::ProjectId(id.clone()), t.0).await;
             return Ok(id);
         }
-        let creds = self.iam_credentials().await.map_err(failed)?;
+        // 403 here is the agency's refusal, not a missing list permission.
+        let creds = self
+            .iam_credentials()
+            .await
+            .map_err(|error| DiscoveryError::Failed {
+                name: name.to_string(),
+                error,
+            })?;
         let found = self
             .iam
             .projects_by_name(&creds, name)

@@ -219,9 +219,11 @@ pub fn resolve(
     if let Some(d) = iam_endpoint.and_then(|e| check_endpoint("iam", e)) {
         diags.push(d);
     }
-    let iam_endpoint = iam_endpoint
-        .map(normalize_endpoint)
-        .or_else(|| auth.as_ref().and_then(|a| a.auth_url.as_deref()).map(normalize_endpoint));
+    let iam_endpoint = iam_endpoint.map(normalize_endpoint).or_else(|| {
+        auth.as_ref()
+            .and_then(|a| a.auth_url.as_deref())
+            .map(normalize_endpoint)
+    });
     if let Some(e) = iam_endpoint.as_deref() {
         if let Err(why) = endpoint::check_override(e) {
             diags.push(Diagnostic::error_at(
@@ -265,7 +267,8 @@ pub fn resolve(
     }
     Ok(ProviderConfig {
         region,
-        project_id: get("project_id", "HW_PROJECT_ID").or_else(|| file(|a| a.file_project_id.clone())),
+        project_id: get("project_id", "HW_PROJECT_ID")
+            .or_else(|| file(|a| a.file_project_id.clone())),
         auth: auth.expect("set when no diagnostics"),
         cloud: cloud.unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
         apig_endpoint,
@@ -383,7 +386,9 @@ mod tests {
             &env_of(&[("HW_SECRET_KEY", "SK"), ("HW_AUTH_TOKEN", "ignored")]),
         )
         .unwrap();
-        assert!(matches!(c.auth.base, Base::Static(Credentials::AkSk { ref sk, .. }) if sk == "SK"));
+        assert!(
+            matches!(c.auth.base, Base::Static(Credentials::AkSk { ref sk, .. }) if sk == "SK")
+        );
         // token in config ignores an access key pair in the environment.
         let c = resolve(
             &cfg(&[("token", Value::string("T"))]),

@@ -69,7 +69,9 @@ impl Kind {
         match self {
             Kind::Token => "`token` (HW_AUTH_TOKEN)",
             Kind::AkSk => "`access_key`/`secret_key` (HW_ACCESS_KEY/HW_SECRET_KEY)",
-            Kind::Password => "`password` with `user_name` or `user_id` (HW_PASSWORD, HW_USER_NAME, HW_USER_ID)",
+            Kind::Password => {
+                "`password` with `user_name` or `user_id` (HW_PASSWORD, HW_USER_NAME, HW_USER_ID)"
+            }
         }
     }
 }
@@ -139,7 +141,11 @@ pub fn resolve(
                 } else {
                     "profile"
                 };
-                diags.push(Diagnostic::error_at(path(at), "Cannot use the shared config file", e));
+                diags.push(Diagnostic::error_at(
+                    path(at),
+                    "Cannot use the shared config file",
+                    e,
+                ));
                 return Err(diags);
             }
         }
@@ -169,7 +175,10 @@ pub fn resolve(
             ));
             return Err(diags);
         }
-        ([one], _) => Some((*one, "the provider configuration (with environment fallbacks)")),
+        ([one], _) => Some((
+            *one,
+            "the provider configuration (with environment fallbacks)",
+        )),
         ([], k) if token_with_sts_only(k, &|_, v| envv(v)) => {
             diags.push(Diagnostic::error_at(
                 path("security_token"),
@@ -221,7 +230,12 @@ pub fn resolve(
             None => {
                 let from_file = file
                     .as_ref()
-                    .map(|f| format!(" The profile {:?} of the shared config file has no keys either.", f.name))
+                    .map(|f| {
+                        format!(
+                            " The profile {:?} of the shared config file has no keys either.",
+                            f.name
+                        )
+                    })
                     .unwrap_or_default();
                 diags.push(Diagnostic::error(
                     "No credentials for Huawei Cloud",
@@ -252,14 +266,23 @@ fn password(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Base> {
     let Some(password) = either("password", "HW_PASSWORD") else {
-        diags.push(Diagnostic::error_at(path("password"), "Missing password",
-            format!("`user_name` or `user_id` is set in {source} but `password` (HW_PASSWORD) is not.")));
+        diags.push(Diagnostic::error_at(
+            path("password"),
+            "Missing password",
+            format!(
+                "`user_name` or `user_id` is set in {source} but `password` (HW_PASSWORD) is not."
+            ),
+        ));
         return None;
     };
     let domain = either("domain_name", "HW_DOMAIN_NAME")
         .map(Domain::Name)
         .or_else(|| either("domain_id", "HW_DOMAIN_ID").map(Domain::Id));
-    let user = match (either("user_id", "HW_USER_ID"), either("user_name", "HW_USER_NAME"), domain) {
+    let user = match (
+        either("user_id", "HW_USER_ID"),
+        either("user_name", "HW_USER_NAME"),
+        domain,
+    ) {
         (Some(id), _, _) => User::Id(id),
         (None, Some(name), Some(domain)) => User::Name { name, domain },
         (None, Some(_), None) => {
@@ -287,9 +310,21 @@ fn agencies(
         return blocks
             .iter()
             .map(|b| Agency {
-                agency_name: b.get("agency_name").as_str().unwrap_or_default().to_string(),
-                domain: Domain::Name(b.get("domain_name").as_str().unwrap_or_default().to_string()),
-                duration: b.get("duration").as_i64().unwrap_or(DEFAULT_AGENCY_DURATION),
+                agency_name: b
+                    .get("agency_name")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                domain: Domain::Name(
+                    b.get("domain_name")
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                duration: b
+                    .get("duration")
+                    .as_i64()
+                    .unwrap_or(DEFAULT_AGENCY_DURATION),
             })
             .collect();
     }

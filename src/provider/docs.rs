@@ -45,14 +45,101 @@ pub fn index_page() -> String {
 <!-- Generated from the schema declaration (src/provider/config.rs). Do not edit: run `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n\
 # Huawei Cloud Provider (API Gateway)\n\n{}\n\n\
 ## Example Usage\n\n```hcl\nterraform {{\n  required_providers {{\n    huaweicloud = {{\n      source = \"huaweicloud/huaweicloud\"\n    }}\n  }}\n}}\n\nprovider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  project_id = \"0123456789abcdef0123456789abcdef\"\n  # access_key and secret_key from HW_ACCESS_KEY / HW_SECRET_KEY\n}}\n```\n\n\
-## Authentication\n\n\
-* **Access key pair** (`access_key` + `secret_key`, or `HW_ACCESS_KEY` + `HW_SECRET_KEY`): every request is signed with SDK-HMAC-SHA256. Temporary credentials add `security_token` (`HW_SECURITY_TOKEN`). The machine's clock must be within 15 minutes of the service's.\n\
-* **Token** (`token` or `HW_AUTH_TOKEN`): an IAM user token, sent as `X-Auth-Token`; tokens last 24 hours.\n\n\
-Set one of the two. When the configuration sets any credential, only the configuration's credentials are used; otherwise they come from the environment. With none, configuring the provider fails with an error naming both ways.\n\n\
+{}\n\
 ## Endpoints\n\nRequests go to `https://apig.{{region}}.{{cloud}}` (`cloud` defaults to `myhuaweicloud.com`, and to `myhuaweicloud.eu` for regions starting with `eu-west-1`). `endpoints = {{ apig = \"...\" }}` replaces it, e.g. with the local emulator's address; a missing scheme means `https://` and a trailing slash is ignored.\n\n\
 ## Retries and timeouts\n\nThrottling (HTTP 429, honouring `Retry-After`), server errors (500, 502, 503, 504) and connection failures are retried up to `max_retries` times with capped exponential backoff and jitter. Client errors are never retried, 401 least of all (repeated signature failures lock an access key for five minutes). A create whose answer is lost is never blindly repeated: the provider looks the channel up by name and adopts it instead of creating a duplicate. Ctrl-C stops waiting at once. Each request times out after 60 seconds (`HW_REQUEST_TIMEOUT_MS` overrides it).\n\n\
 {}",
         s.description,
+        AUTHENTICATION,
         reference(&s.attributes, "Argument Reference", "Attribute Reference"),
     )
 }
+
+/// The ways in, in the official provider's order, with an example of each.
+const AUTHENTICATION: &str = r#"## Authentication
+
+The provider takes credentials from these sources, in this order: static credentials in the provider block, environment variables, then the Huawei Cloud CLI's shared configuration file. An argument set in the block wins over its environment variable, which wins over the file. Use one kind of credentials at a time — a token, an access key pair, or a password; mixing two kinds (for example `token` and `password`) is an error. Any of them can be turned into an agency's temporary keys with `assume_role`.
+
+When `project_id` is unset, the provider looks the project up in IAM (`GET /v3/projects?name=...`) by `project_name`, else by the region's name, once per region per provider process; a resource with its own `region` gets its own lookup. No such project, several projects of that name, and missing permission to list projects each fail with an error that says which. IAM is at `https://iam.{region}.{cloud}/v3`, or `auth_url` (`HW_AUTH_URL`, or `endpoints = { iam = "..." }`).
+
+### Static credentials
+
+An access key pair; every request is signed with SDK-HMAC-SHA256 (temporary keys add `security_token`). The machine's clock must be within 15 minutes of the service's.
+
+```hcl
+provider "huaweicloud" {
+  region     = "cn-north-4"
+  access_key = "my-access-key"
+  secret_key = "my-secret-key"
+}
+```
+
+An IAM token, sent as `X-Auth-Token` (tokens last 24 hours):
+
+```hcl
+provider "huaweicloud" {
+  region = "cn-north-4"
+  token  = var.iam_token
+}
+```
+
+A password, exchanged for a project-scoped token (`POST /v3/auth/tokens`) that is renewed before it expires; the project ID comes from the token. A wrong password is never retried, since repeated failures lock the user.
+
+```hcl
+provider "huaweicloud" {
+  region      = "cn-north-4"
+  user_name   = "tf_user"        # or user_id
+  password    = var.password
+  domain_name = "my_account"     # or domain_id
+}
+```
+
+### Environment variables
+
+```hcl
+provider "huaweicloud" {}
+```
+
+```sh
+export HW_REGION_NAME="cn-north-4"
+export HW_ACCESS_KEY="my-access-key"
+export HW_SECRET_KEY="my-secret-key"
+# or HW_AUTH_TOKEN, or HW_USER_NAME + HW_PASSWORD + HW_DOMAIN_NAME
+terraform plan
+```
+
+### Shared configuration file
+
+The file written by the Huawei Cloud CLI (`hcloud configure`), read when `shared_config_file` or `profile` is set (`HW_SHARED_CONFIG_FILE`, `HW_PROFILE`). The profile defaults to the file's `current`. Mode `AKSK` gives the keys, region, project ID and agency fields; mode `SSO` gives the keys of `ssoAuth.stsToken`. Encrypted keys cannot be read: store them unencrypted with `hcloud configure set --cli-auth-encrypt=false`.
+
+```hcl
+provider "huaweicloud" {
+  shared_config_file = "~/.hcloud/config.json"
+  profile            = "ops"
+}
+```
+
+### Assume role (agencies)
+
+`assume_role` exchanges the credentials for an agency's temporary keys and security token (`POST /v3.0/OS-CREDENTIAL/securitytokens`), renewed before they expire. Repeat the block for a chain: each agency is assumed with the previous one's keys. The project is then looked up in the last agency's account. Environment: `HW_ASSUME_ROLE_AGENCY_NAME`, `HW_ASSUME_ROLE_DOMAIN_NAME`, `HW_ASSUME_ROLE_DURATION`.
+
+```hcl
+provider "huaweicloud" {
+  region     = "cn-north-4"
+  access_key = "my-access-key"
+  secret_key = "my-secret-key"
+
+  assume_role {
+    agency_name = "ops_agency"
+    domain_name = "target_account"
+    duration    = 3600
+  }
+  assume_role {
+    agency_name = "deep_agency"
+    domain_name = "third_account"
+  }
+}
+```
+
+Credentials from the ECS metadata service and OIDC federation are not supported yet.
+"#;

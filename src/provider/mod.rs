@@ -213,7 +213,11 @@ impl Provider for HuaweiCloud {
         let c = self.configured.get();
         let looked_up = match c {
             Some(c) if !req.config.is_null() && req.config.get("project_id").is_null() => {
-                let region = req.config.get("region").as_str().or(c.config.region.as_deref());
+                let region = req
+                    .config
+                    .get("region")
+                    .as_str()
+                    .or(c.config.region.as_deref());
                 match c.for_region(region).await {
                     Ok(cfg) => Some(cfg),
                     Err(d) => {

@@ -82,8 +82,9 @@ pub fn read(path: &Path, profile: Option<&str>) -> Result<Profile, String> {
         .map_err(|e| format!("cannot read the shared config file {shown}: {e}"))?;
     let root: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("the shared config file {shown} is not valid JSON: {e}"))?;
-    let file: File = serde_json::from_value(root.clone())
-        .map_err(|e| format!("the shared config file {shown} is not a Huawei Cloud CLI config: {e}"))?;
+    let file: File = serde_json::from_value(root.clone()).map_err(|e| {
+        format!("the shared config file {shown} is not a Huawei Cloud CLI config: {e}")
+    })?;
     let wanted = profile
         .filter(|p| !p.is_empty())
         .map(str::to_string)
@@ -93,7 +94,11 @@ pub fn read(path: &Path, profile: Option<&str>) -> Result<Profile, String> {
             "the shared config file {shown} names no current profile; set `profile` (HW_PROFILE)"
         ));
     }
-    let names: Vec<String> = file.profiles.iter().filter_map(|p| nonempty(p, "name")).collect();
+    let names: Vec<String> = file
+        .profiles
+        .iter()
+        .filter_map(|p| nonempty(p, "name"))
+        .collect();
     let Some(p) = file
         .profiles
         .iter()
@@ -125,18 +130,19 @@ pub fn read(path: &Path, profile: Option<&str>) -> Result<Profile, String> {
             "the keys of profile {wanted:?} in {shown} are encrypted. {UNENCRYPTED_HINT}"
         ));
     }
-    let credentials = match (keys.access_key_id.is_empty(), keys.secret_access_key.is_empty()) {
+    let credentials = match (
+        keys.access_key_id.is_empty(),
+        keys.secret_access_key.is_empty(),
+    ) {
         (false, false) => Some(Credentials::AkSk {
             ak: keys.access_key_id,
             sk: keys.secret_access_key,
             security_token: Some(keys.security_token).filter(|s| !s.is_empty()),
         }),
         (true, true) => None,
-        _ => {
-            return Err(format!(
-                "profile {wanted:?} of {shown} has only one of its access key ID and secret access key"
-            ))
-        }
+        _ => return Err(format!(
+            "profile {wanted:?} of {shown} has only one of its access key ID and secret access key"
+        )),
     };
     Ok(Profile {
         name: wanted,
@@ -171,32 +177,48 @@ mod tests {
         let p = write(FILE);
         let d = read(&p, None).unwrap();
         assert_eq!(d.name, "default");
-        assert!(matches!(d.credentials, Some(Credentials::AkSk { ref ak, ref security_token, .. }) if ak == "AKDEFAULT0001" && security_token.is_none()));
+        assert!(
+            matches!(d.credentials, Some(Credentials::AkSk { ref ak, ref security_token, .. }) if ak == "AKDEFAULT0001" && security_token.is_none())
+        );
         assert_eq!(d.agency_name.as_deref(), Some("ops_agency"));
         assert_eq!(d.project_id, None);
         let s = read(&p, Some("sso")).unwrap();
-        assert!(matches!(s.credentials, Some(Credentials::AkSk { ref security_token, .. }) if security_token.as_deref() == Some("st-sso")));
+        assert!(
+            matches!(s.credentials, Some(Credentials::AkSk { ref security_token, .. }) if security_token.as_deref() == Some("st-sso"))
+        );
         assert_eq!(s.region.as_deref(), Some("ap-southeast-1"));
         let e = read(&p, Some("nope")).unwrap_err();
-        assert!(e.contains("no profile \"nope\"") && e.contains("default, sso"), "{e}");
+        assert!(
+            e.contains("no profile \"nope\"") && e.contains("default, sso"),
+            "{e}"
+        );
         let _ = std::fs::remove_file(p);
     }
 
     #[test]
     fn encrypted_keys_say_how_to_store_them_unencrypted() {
-        let p = write(r#"{"current": "a", "cliAuthEncrypt": true, "profiles": [{"name": "a", "mode": "AKSK", "accessKeyId": "AKX00001", "secretAccessKey": "x"}]}"#);
+        let p = write(
+            r#"{"current": "a", "cliAuthEncrypt": true, "profiles": [{"name": "a", "mode": "AKSK", "accessKeyId": "AKX00001", "secretAccessKey": "x"}]}"#,
+        );
         let e = read(&p, None).unwrap_err();
         assert!(e.contains("--cli-auth-encrypt=false"), "{e}");
-        let q = write(r#"{"current": "a", "profiles": [{"name": "a", "mode": "AKSK", "accessKeyId": "gAAAAB+x/enc==", "secretAccessKey": "x"}]}"#);
+        let q = write(
+            r#"{"current": "a", "profiles": [{"name": "a", "mode": "AKSK", "accessKeyId": "gAAAAB+x/enc==", "secretAccessKey": "x"}]}"#,
+        );
         assert!(read(&q, None).unwrap_err().contains("encrypted"));
-        assert!(read(Path::new("/nonexistent/x.json"), None).unwrap_err().contains("cannot read"));
+        assert!(read(Path::new("/nonexistent/x.json"), None)
+            .unwrap_err()
+            .contains("cannot read"));
         let _ = std::fs::remove_file(p);
         let _ = std::fs::remove_file(q);
     }
 
     #[test]
     fn home_is_expanded() {
-        assert_eq!(expand("~/.hcloud/config.json", Some(Path::new("/h"))), PathBuf::from("/h/.hcloud/config.json"));
+        assert_eq!(
+            expand("~/.hcloud/config.json", Some(Path::new("/h"))),
+            PathBuf::from("/h/.hcloud/config.json")
+        );
         assert_eq!(expand("/x", Some(Path::new("/h"))), PathBuf::from("/x"));
     }
 }

@@ -140,9 +140,11 @@ pub fn read(path: &Path, profile: Option<&str>) -> Result<Profile, String> {
             security_token: Some(keys.security_token).filter(|s| !s.is_empty()),
         }),
         (true, true) => None,
-        _ => return Err(format!(
+        _ => {
+            return Err(format!(
             "profile {wanted:?} of {shown} has only one of its access key ID and secret access key"
-        )),
+        ))
+        }
     };
     Ok(Profile {
         name: wanted,

@@ -170,6 +170,7 @@ fn with_attr(v: &Value, k: &str, x: Value) -> Value {
 }
 
 pub fn plan(cfg: Option<&ProviderConfig>, prior: &Value, config: &Value) -> PlanResponse {
+    let config = &plan::without_read_only(&schema::schema().attributes, config);
     let mut diags = if config.is_null() {
         Vec::new()
     } else {

@@ -86,7 +86,7 @@ fn plan_group(cfg: &Value, prior: Option<&Value>) -> Value {
 fn plan_member(
     cfg: &Value,
     prior: Option<&Value>,
-    member_type: &str,
+    member_type: Option<&str>,
     port: &Value,
     prior_port: &Value,
 ) -> Value {
@@ -109,17 +109,24 @@ fn plan_member(
         _ => port.clone(),
     });
     set(&mut o, "port", member_port);
-    if member_type == "ip" {
-        let host = cfg.get("host").clone();
-        for a in ["ecs_id", "ecs_name"] {
-            set(&mut o, a, or_else(cfg.get(a), || host.clone()));
+    match member_type {
+        Some("ip") => {
+            let host = cfg.get("host").clone();
+            for a in ["ecs_id", "ecs_name"] {
+                set(&mut o, a, or_else(cfg.get(a), || host.clone()));
+            }
         }
-    } else {
-        set(
+        Some(_) => set(
             &mut o,
             "host",
             or_else(cfg.get("host"), || prior_or_unknown(prior, "host")),
-        );
+        ),
+        // Which of them the API derives depends on the unknown type.
+        None => {
+            for a in ["host", "ecs_id", "ecs_name"] {
+                set(&mut o, a, or_else(cfg.get(a), || Value::Unknown));
+            }
+        }
     }
     Value::Object(o)
 }
@@ -224,6 +231,36 @@ fn keep_prior_order(planned: Value, prior: &Value) -> Value {
     prior.clone()
 }
 
+/// The configuration without values on read-only attributes, at any depth.
+/// `ignore_changes` makes Terraform copy prior state into the configuration
+/// it plans with, read-only attributes included; those are the server's
+/// values, not the user's, and Terraform lets the plan disregard them.
+pub fn without_read_only(attrs: &[crate::tfplugin::schema::Attribute], v: &Value) -> Value {
+    let Value::Object(o) = v else {
+        return v.clone();
+    };
+    let mut out = o.clone();
+    for a in attrs {
+        let Some(x) = out.get_mut(a.name) else {
+            continue;
+        };
+        if a.is_computed_only() {
+            *x = Value::Null;
+        } else if let Some(children) = a.children() {
+            *x = match &*x {
+                Value::List(items) => Value::List(
+                    items
+                        .iter()
+                        .map(|i| without_read_only(children, i))
+                        .collect(),
+                ),
+                other => without_read_only(children, other),
+            };
+        }
+    }
+    Value::Object(out)
+}
+
 /// The planned state and the paths that force replacement.
 pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath>) {
     if config.is_null() {
@@ -248,11 +285,11 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
         set(&mut o, c, prior_or_unknown(prior_opt, c));
     }
 
+    // `None` while unknown: what the API derives for members depends on it.
     let member_type = o
         .get("member_type")
         .and_then(Value::as_str)
-        .unwrap_or("ecs")
-        .to_string();
+        .map(str::to_string);
 
     let groups = match config.get("member_groups") {
         Value::List(cfg) => {
@@ -277,14 +314,15 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     let members = match config.get("members") {
         Value::List(cfg) => {
             let pm = prior.get("members").as_list().unwrap_or_default();
-            let passes = member_passes(&member_type);
-            let pairs = pair(cfg, pm, &passes);
+            let mt = member_type.as_deref();
+            let pairs = match mt {
+                Some(t) => pair(cfg, pm, &member_passes(t)),
+                None => vec![None; cfg.len()],
+            };
             Value::List(
                 cfg.iter()
                     .zip(&pairs)
-                    .map(|(m, j)| {
-                        plan_member(m, j.map(|j| &pm[j]), &member_type, &port, prior.get("port"))
-                    })
+                    .map(|(m, j)| plan_member(m, j.map(|j| &pm[j]), mt, &port, prior.get("port")))
                     .collect(),
             )
         }
@@ -322,8 +360,10 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
 
     let mut replace = Vec::new();
     for a in schema().attributes.iter().filter(|a| a.force_new) {
+        // Unknown may turn out different: replace, as the final plan must
+        // keep the action planned now.
         let (pv, nv) = (prior.get(a.name), planned.get(a.name));
-        if nv.is_known() && pv != nv {
+        if pv != nv {
             replace.push(AttrPath::root().attr(a.name));
         }
     }

@@ -54,6 +54,22 @@ pub fn is_k8s_namespace(s: &str) -> bool {
             c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
         })
 }
+/// Why an `http_code` is wrong, in words; `None` when it is right.
+pub fn http_code_error(s: &str) -> Option<String> {
+    if is_http_code(s) {
+        return None;
+    }
+    let inverted = s.split(',').find_map(|item| {
+        let (a, b) = item.split_once('-')?;
+        let (x, y) = (a.parse::<u16>().ok()?, b.parse::<u16>().ok()?);
+        (x > y && is_http_code(&format!("{y}-{x}"))).then(|| (item.to_string(), format!("{y}-{x}")))
+    });
+    Some(match inverted {
+        Some((item, fixed)) => format!("has the inverted range {item:?}: a range goes from the lower code to the higher one (`{fixed}`)"),
+        None => format!("must be comma-separated codes or ranges of codes between 100 and 599, e.g. `201,202,210-299`, got {s:?}"),
+    })
+}
+
 /// `200`, `200,201`, `200-299`, `201,202,210-299`: every code 100 to 599.
 pub fn is_http_code(s: &str) -> bool {
     let code = |p: &str| {
@@ -103,6 +119,13 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+        if let Some(why) = h.get("http_code").as_str().and_then(http_code_error) {
+            diags.push(Diagnostic::error_at(
+                hp.clone().attr("http_code"),
+                "Invalid value for http_code",
+                format!("`vpc_health_config.http_code` {why}."),
+            ));
+        }
         if let Some(proto) = h.get("protocol").as_str() {
             if proto.eq_ignore_ascii_case("http") || proto.eq_ignore_ascii_case("https") {
                 for attr in ["path", "http_code"] {
@@ -120,22 +143,23 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     // Member groups: unique names.
     let mut group_names: Option<Vec<&str>> = None;
     if let Some(groups) = cfg.get("member_groups").as_list() {
-        let mut names = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
         let mut all_known = cfg.get("member_groups").is_known();
         for (i, g) in groups.iter().enumerate() {
             match g.get("member_group_name") {
                 Value::String(n) => {
-                    if names.contains(&n.as_str()) {
+                    if let Some(j) = names.iter().position(|x| x == n) {
                         diags.push(Diagnostic::error_at(
                             p("member_groups").index(i as i64).attr("member_group_name"),
                             "Duplicate member group",
-                            format!("The member group name {n:?} is used twice; group names are unique within a channel."),
+                            format!("`member_groups[{i}]` and `member_groups[{j}]` are both named {n:?}; group names are unique within a channel (the API matches groups by name)."),
                         ));
                     }
                     names.push(n.as_str());
                 }
                 _ => all_known = false,
             }
+            duplicate_labels(g, i, diags);
         }
         if all_known {
             group_names = Some(names);
@@ -146,27 +170,30 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
 
     // Members.
     if let Some(members) = cfg.get("members").as_list() {
+        let mut seen: Vec<(MemberKey, usize)> = Vec::new();
         for (i, m) in members.iter().enumerate() {
             if !m.is_known() || m.is_null() {
                 continue;
             }
             let mp = p("members").index(i as i64);
             match member_type {
-                Some("ip") if m.get("host").is_null() => diags.push(missing(
-                    mp.clone().attr("host"),
-                    "`host` is required for each member when `member_type` is \"ip\".".into(),
-                )),
-                Some("ecs") => {
-                    for attr in ["ecs_id", "ecs_name"] {
-                        if m.get(attr).is_null() {
-                            diags.push(missing(
-                                mp.clone().attr(attr),
-                                format!("`{attr}` is required for each member when `member_type` is \"ecs\" (the default)."),
-                            ));
-                        }
-                    }
-                }
+                Some("ip") => ip_member(m, &mp, diags),
+                Some("ecs") => ecs_member(m, &mp, diags),
                 _ => {}
+            }
+            if let Some(key) = member_key(m, member_type, cfg.get("port")) {
+                if let Some((_, j)) = seen.iter().find(|(k, _)| *k == key) {
+                    diags.push(Diagnostic::error_at(
+                        mp.clone(),
+                        "Duplicate member",
+                        format!(
+                            "`members[{i}]` and `members[{j}]` are the same member: {}. The API identifies a member by its address (`host`, or `ecs_id` for ECS members), its port (unset: the channel's `port`) and its group; merge the two or change one.",
+                            key.describe()
+                        ),
+                    ));
+                } else {
+                    seen.push((key, i));
+                }
             }
             if let (Some(g), Some(names)) = (m.get("member_group_name").as_str(), &group_names) {
                 if !names.contains(&g) {
@@ -237,6 +264,119 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             p("microservice_info"),
             "A microservice channel (`type = 3`) needs `microservice_info`.".into(),
         ));
+    }
+}
+
+/// How the API identifies a member: address, effective port and group.
+#[derive(PartialEq)]
+struct MemberKey {
+    kind: &'static str,
+    addr: String,
+    port: i64,
+    group: Option<String>,
+}
+
+impl MemberKey {
+    fn describe(&self) -> String {
+        let group = match &self.group {
+            Some(g) => format!("group {g:?}"),
+            None => "no group".to_string(),
+        };
+        format!("{} {:?}, port {}, {group}", self.kind, self.addr, self.port)
+    }
+}
+
+/// `None` while any part is unknown (or the member type is).
+fn member_key(m: &Value, member_type: Option<&str>, channel_port: &Value) -> Option<MemberKey> {
+    let (kind, addr) = match member_type? {
+        "ip" => ("host", m.get("host").as_str()?),
+        _ => ("ecs_id", m.get("ecs_id").as_str()?),
+    };
+    let port = match m.get("port") {
+        Value::Null => channel_port.as_i64()?,
+        v => v.as_i64()?,
+    };
+    let group = match m.get("member_group_name") {
+        Value::Null => None,
+        Value::String(g) => Some(g.clone()),
+        _ => return None,
+    };
+    Some(MemberKey {
+        kind,
+        addr: addr.to_string(),
+        port,
+        group,
+    })
+}
+
+/// An ip member needs `host`; the API sets its `ecs_id` and `ecs_name` to
+/// the host, so those (written back by Terraform from state under
+/// `ignore_changes` or generated configuration) may only repeat it.
+fn ip_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
+    let host = m.get("host");
+    if host.is_null() {
+        diags.push(missing(
+            mp.clone().attr("host"),
+            "`host` is required for each member when `member_type` is \"ip\".".into(),
+        ));
+        return;
+    }
+    let Some(host) = host.as_str() else { return };
+    for attr in ["ecs_id", "ecs_name"] {
+        if let Some(v) = m.get(attr).as_str() {
+            if v != host {
+                diags.push(Diagnostic::error_at(
+                    mp.clone().attr(attr),
+                    format!("Invalid value for {attr}"),
+                    format!("`{mp}.{attr}` is {v:?}, but for ip members the API sets `{attr}` to the member's `host` ({host:?}). Remove it, or set `member_type = \"ecs\"` for ECS servers."),
+                ));
+            }
+        }
+    }
+}
+
+/// An ecs member names its server by ID and name, with their patterns.
+fn ecs_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
+    let rules: [(&str, fn(&str) -> bool, &str); 2] = [
+        ("ecs_id", is_ecs_id, "1 to 64 letters, digits, hyphens (-) and underscores (_)"),
+        ("ecs_name", is_ecs_name, "1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)"),
+    ];
+    for (attr, ok, rule) in rules {
+        match m.get(attr) {
+            Value::Null => diags.push(missing(
+                mp.clone().attr(attr),
+                format!("`{attr}` is required for each member when `member_type` is \"ecs\" (the default)."),
+            )),
+            Value::String(v) if !ok(v) => diags.push(Diagnostic::error_at(
+                mp.clone().attr(attr),
+                format!("Invalid value for {attr}"),
+                format!("`{mp}.{attr}` must be {rule} for ECS members, got {v:?}."),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// Label names are unique within a group: the API keys labels by name.
+fn duplicate_labels(g: &Value, gi: usize, diags: &mut Vec<Diagnostic>) {
+    let labels = g.get("microservice_labels").as_list().unwrap_or_default();
+    let mut names: Vec<&str> = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        let Some(n) = l.get("label_name").as_str() else {
+            continue;
+        };
+        if let Some(j) = names.iter().position(|x| *x == n) {
+            diags.push(Diagnostic::error_at(
+                p("member_groups")
+                    .index(gi as i64)
+                    .attr("microservice_labels")
+                    .index(i as i64)
+                    .attr("label_name"),
+                "Duplicate label",
+                format!("`member_groups[{gi}].microservice_labels[{i}]` and `member_groups[{gi}].microservice_labels[{j}]` are both named {n:?}; label names are unique within a group."),
+            ));
+        }
+        names.push(n);
     }
 }
 

@@ -55,8 +55,8 @@ fn build() -> Schema {
             A::optional("dict_code", Type::String, "Dictionary code of the channel: letters, digits, hyphens (-), underscores (_) and periods (.), 3 to 64 characters. **Not supported by the API yet**: accepted and sent, but the service ignores it.")
                 .check(Check::Length(3, 64))
                 .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
-            A::nested("member_groups", Nesting::List, Presence::OptionalComputed, member_groups(), "Backend server groups of the channel, matched by name. Leaving this out means the channel has no groups (the API's update overwrites them)."),
-            A::nested("members", Nesting::List, Presence::OptionalComputed, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here."),
+            A::nested("member_groups", Nesting::List, Presence::OptionalComputed, member_groups(), "Backend server groups of the channel, matched by name (names are unique within a channel, label names unique within a group). Leaving this out means the channel has no groups (the API's update overwrites them)."),
+            A::nested("members", Nesting::List, Presence::OptionalComputed, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. The API identifies a member by its address (`host` for `ip`, `ecs_id` for `ecs`), its port (unset: the channel's `port`) and its `member_group_name`: two members alike in all three are a duplicate and rejected by validation. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here."),
             A::nested("vpc_health_config", Nesting::Single, Presence::OptionalComputed, health(), "Health check of the backend members."),
             A::nested("microservice_info", Nesting::Single, Presence::OptionalComputed, microservice(), "Microservice details; only for microservice channels (`type = 3`)."),
             A::computed("create_time", Type::String, "Time when the VPC channel was created."),
@@ -114,12 +114,10 @@ fn members() -> Vec<A> {
             .check(Check::OneOfInt(&[1, 2])),
         A::optional_computed("port", Type::Number, "Backend server port. When unset the API uses the channel's `port`.")
             .check(Check::Range(0, 65535)),
-        A::optional_computed("ecs_id", Type::String, "Backend server (ECS) ID: 1 to 64 letters, digits, hyphens (-) and underscores (_). Required when `member_type` is `ecs`; for IP members the API sets it to `host`.")
-            .check(Check::Length(1, 255))
-            .check(Check::Pattern(rules::is_ecs_id, "1 to 64 letters, digits, hyphens (-) and underscores (_)")),
-        A::optional_computed("ecs_name", Type::String, "Backend server (ECS) name: 1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.). Required when `member_type` is `ecs`; for IP members the API sets it to `host`.")
-            .check(Check::Length(1, 64))
-            .check(Check::Pattern(rules::is_ecs_name, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
+        A::optional_computed("ecs_id", Type::String, "Backend server (ECS) ID: 1 to 64 letters, digits, hyphens (-) and underscores (_). Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host` (as generated configuration and `ignore_changes` do).")
+            .check(Check::Length(1, 255)),
+        A::optional_computed("ecs_name", Type::String, "Backend server (ECS) name: 1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.). Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host`.")
+            .check(Check::Length(1, 64)),
     ]
 }
 
@@ -140,8 +138,7 @@ fn health() -> Vec<A> {
             .check(Check::Range(1, 10)),
         A::required("time_interval", Type::Number, "Interval between consecutive checks, in seconds; must be greater than `timeout`.")
             .check(Check::Range(1, 300)),
-        A::optional("http_code", Type::String, "Response codes that mean success, each 100 to 599: values (`200,201,202`), ranges (`200-299`) or both (`201,202,210-299`). Required when `protocol` is HTTP or HTTPS.")
-            .check(Check::Pattern(rules::is_http_code, "comma-separated codes or ranges of codes between 100 and 599, e.g. `201,202,210-299`")),
+        A::optional("http_code", Type::String, "Response codes that mean success, each 100 to 599: values (`200,201,202`), ranges (`200-299`) or both (`201,202,210-299`). Required when `protocol` is HTTP or HTTPS. A range goes from the lower code to the higher."),
         A::optional("enable_client_ssl", Type::Bool, "Whether to enable two-way authentication, using the certificate in the gateway's `backend_client_certificate` configuration item.")
             .default(Value::Bool(false)),
         A::optional_computed("status", Type::Number, "Health check result: `1` available, `2` unavailable.")

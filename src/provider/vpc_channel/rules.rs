@@ -338,8 +338,16 @@ fn ip_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
 /// An ecs member names its server by ID and name, with their patterns.
 fn ecs_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
     let rules: [(&str, fn(&str) -> bool, &str); 2] = [
-        ("ecs_id", is_ecs_id, "1 to 64 letters, digits, hyphens (-) and underscores (_)"),
-        ("ecs_name", is_ecs_name, "1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)"),
+        (
+            "ecs_id",
+            is_ecs_id,
+            "1 to 64 letters, digits, hyphens (-) and underscores (_)",
+        ),
+        (
+            "ecs_name",
+            is_ecs_name,
+            "1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)",
+        ),
     ];
     for (attr, ok, rule) in rules {
         match m.get(attr) {

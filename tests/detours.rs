@@ -231,7 +231,9 @@ locals {
 "#;
 
 /// (label, kind tag, edit of the kind's body making one input unknown).
-fn unknown_variants() -> Vec<(&'static str, &'static str, Box<dyn Fn(&str) -> String>)> {
+type Variant = (&'static str, &'static str, Box<dyn Fn(&str) -> String>);
+
+fn unknown_variants() -> Vec<Variant> {
     vec![
         (
             "member_type",

@@ -288,7 +288,7 @@ fn invalid_configs_fail_validate_without_api_calls() {
         (base(&format!("{ip}  members = [{{ host = \"1.1.1.1\", member_group_name = \"nogroup\" }}]")), "not declared"),
         (base(&format!("{ip}  member_groups = [{{ member_group_name = \"grp\", member_group_weight = 101 }}]")), "between 0 and 100"),
         (base(&format!("{ip}  member_groups = [{{ member_group_name = \"g\" }}]")), "member_group_name"),
-        (base(&format!("{ip}  member_groups = [{{ member_group_name = \"grp\" }}, {{ member_group_name = \"grp\" }}]")), "used twice"),
+        (base(&format!("{ip}  member_groups = [{{ member_group_name = \"grp\" }}, {{ member_group_name = \"grp\" }}]")), "are both named \"grp\""),
         (base(&hc("").replace("timeout = 5", "timeout = 10")), "greater than"),
         (base(&hc("").replace("timeout = 5", "timeout = 31").replace("time_interval = 10", "time_interval = 100")), "between 1 and 30"),
         (base(&hc("").replace("time_interval = 10", "time_interval = 301")), "between 1 and 300"),

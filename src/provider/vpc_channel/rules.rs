@@ -337,7 +337,8 @@ fn ip_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
 
 /// An ecs member names its server by ID and name, with their patterns.
 fn ecs_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
-    let rules: [(&str, fn(&str) -> bool, &str); 2] = [
+    type Rule = (&'static str, fn(&str) -> bool, &'static str);
+    let rules: [Rule; 2] = [
         (
             "ecs_id",
             is_ecs_id,

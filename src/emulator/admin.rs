@@ -1,5 +1,5 @@
-//! Test control under `/_emulator/` (no authentication, no faults, not
-//! recorded).
+//! Test control under `/_emulator/` (checked by [`super::guard`]; no
+//! faults, not recorded).
 
 use std::sync::Arc;
 
@@ -40,6 +40,9 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Reply> {
 
 pub async fn handle(emu: &Arc<Emulator>, req: Request<Incoming>) -> Reply {
     let (parts, body) = req.into_parts();
+    if let Err(refused) = emu.admin_guard.check(&parts) {
+        return refused;
+    }
     let Ok(body) = read_body(body, &parts.headers).await else {
         return Reply::json(413, json!({"error": "body too large"}));
     };

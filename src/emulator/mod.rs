@@ -30,7 +30,10 @@
 //! `DELETE`), `.../vpc-channels/{id}/members` (`GET`). Every API request
 //! needs `X-Auth-Token` or an AK/SK signature.
 //!
-//! Admin (no auth, never faulted or recorded), under `/_emulator/`:
+//! Admin (never faulted or recorded), under `/_emulator/`; only for a
+//! loopback `Host` (unless `--host` is not loopback), writes only with
+//! `Content-Type: application/json`, and with `--admin-token T` only with
+//! `Authorization: Bearer T`:
 //! `GET health`; `GET requests[?since=SEQ]`, `DELETE requests`;
 //! `GET channels`; `POST channels/{id}/bind-api`, `.../unbind-api`;
 //! `GET|POST|DELETE faults`; `GET|POST config` (`quirks`, `quota`,
@@ -51,6 +54,7 @@ mod api;
 mod auth;
 pub mod error;
 pub mod faults;
+mod guard;
 pub mod iam;
 pub mod list;
 mod persist;
@@ -60,6 +64,8 @@ pub mod store;
 mod util;
 mod validate;
 
+#[cfg(test)]
+mod security_tests;
 #[cfg(test)]
 mod tests;
 
@@ -125,6 +131,12 @@ pub struct Options {
     /// Added to every API request (not admin ones), for benchmarks that
     /// need the cost of a real round trip.
     pub latency_ms: u64,
+    /// When set, admin requests need `Authorization: Bearer <token>`.
+    pub admin_token: Option<String>,
+    /// Time to send a request's headers (also the keep-alive idle limit).
+    pub header_timeout: std::time::Duration,
+    /// Connections served at once; further ones wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Options {
@@ -146,6 +158,9 @@ impl Default for Options {
             verbose: false,
             max_recorded: DEFAULT_MAX_RECORDED,
             latency_ms: 0,
+            admin_token: None,
+            header_timeout: guard::DEFAULT_HEADER_TIMEOUT,
+            max_connections: guard::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -167,6 +182,10 @@ usage: apig-emulator [options]
   --max-recorded N       API requests kept for /_emulator/requests (default 20000)
   --latency-ms N         wait N ms before answering each API request (default 0)
   --verbose              log each API request to stderr
+  --admin-token T        admin requests (/_emulator/) need `Authorization: Bearer T`
+  --header-timeout SECS  close a connection that takes longer to send its headers, or idles (default 60)
+  --max-connections N    connections served at once; more wait (default 512)
+The admin API answers only a loopback Host unless --host is not loopback.
 Prints one line `listening on http://127.0.0.1:PORT` on stdout when ready.";
 
 impl Options {
@@ -217,6 +236,15 @@ impl Options {
                 }
                 "--latency-ms" => o.latency_ms = number(value("a number")?, "--latency-ms")?,
                 "--verbose" => o.verbose = true,
+                "--admin-token" => o.admin_token = Some(value("a token")?),
+                "--header-timeout" => {
+                    let secs = number(value("seconds")?, "--header-timeout")?.max(1);
+                    o.header_timeout = std::time::Duration::from_secs(secs);
+                }
+                "--max-connections" => {
+                    o.max_connections =
+                        number(value("a number")?, "--max-connections")?.max(1) as usize
+                }
                 _ => return Err(format!("unknown argument: {arg}")),
             }
         }
@@ -276,6 +304,9 @@ pub struct Emulator {
     latency_ms: AtomicU64,
     persist: Option<Persister>,
     verbose: bool,
+    admin_guard: guard::AdminGuard,
+    header_timeout: std::time::Duration,
+    max_connections: usize,
 }
 
 impl Emulator {
@@ -306,6 +337,9 @@ impl Emulator {
             latency_ms: AtomicU64::new(o.latency_ms),
             persist: o.state_file.clone().map(Persister::new),
             verbose: o.verbose,
+            admin_guard: guard::AdminGuard::new(o),
+            header_timeout: o.header_timeout,
+            max_connections: o.max_connections.max(1),
         })
     }
 
@@ -507,6 +541,9 @@ pub async fn start(opts: Options) -> std::io::Result<Handle> {
         (None, None)
     };
     let listener = TcpListener::bind((opts.host.as_str(), opts.port)).await?;
+    if let Some(w) = guard::exposure_warning(&opts) {
+        eprintln!("{w}");
+    }
     let addr = listener.local_addr()?;
     let url = format!("{}://{addr}", if opts.tls { "https" } else { "http" });
     let (tx, rx) = watch::channel(false);

@@ -93,10 +93,84 @@ pub async fn writer(emu: Arc<Emulator>) {
     }
 }
 
+/// Writes `bytes` to a new file beside `path`, then renames it over
+/// `path`. The temporary name is unpredictable and created exclusively
+/// (`O_EXCL` also refuses a symlink planted there), so nothing is written
+/// through a link; readers see the old or the new file, never a part.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for _ in 0..16 {
+        let tmp = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .mode(0o600)
+            .open(&tmp)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        return written;
+    }
+    Err(std::io::Error::other("no free temporary file name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_atomic;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn temporary_file_is_private_and_never_followed() {
+        let dir = std::env::temp_dir().join(format!("emu-persist-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir(&dir).unwrap();
+        let state = dir.join("state.json");
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "keep me").unwrap();
+        // Links at the names a predictable writer would use.
+        for guess in [
+            format!("state.json.tmp{}", std::process::id()),
+            "state.json.tmp".to_string(),
+            ".state.json.tmp".to_string(),
+        ] {
+            std::os::unix::fs::symlink(&victim, dir.join(guess)).unwrap();
+        }
+        write_atomic(&state, b"{\"version\":1}").unwrap();
+        write_atomic(&state, b"{\"version\":2}").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(std::fs::read_to_string(&state).unwrap(), "{\"version\":2}");
+        let mode = std::fs::metadata(&state).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "state file mode {mode:o}");
+        // Nothing left beside it but the planted links and the victim.
+        let left = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(left, 5);
+        // A state-file path that is itself a link is replaced, not written through.
+        let linked = dir.join("linked.json");
+        std::os::unix::fs::symlink(&victim, &linked).unwrap();
+        write_atomic(&linked, b"{}").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert!(!std::fs::symlink_metadata(&linked)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -11,7 +11,7 @@ use hyper::body::{Body as HttpBody, Bytes, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{HeaderMap, Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -304,17 +304,28 @@ pub async fn run(
         .is_some()
         .then(|| tokio::spawn(persist::writer(emu.clone())));
     let mut conns = JoinSet::new();
+    // At the cap, connections wait in the backlog rather than being refused:
+    // a refused create would leave its outcome unknown.
+    let slots = Arc::new(tokio::sync::Semaphore::new(emu.max_connections));
     loop {
+        let accept = async {
+            let slot = slots.clone().acquire_owned().await;
+            (slot, listener.accept().await)
+        };
         tokio::select! {
             changed = shutdown.changed() => {
                 if changed.is_err() || *shutdown.borrow() {
                     break;
                 }
             }
-            accepted = listener.accept() => match accepted {
+            (slot, accepted) = accept => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    conns.spawn(serve_conn(stream, tls.clone(), emu.clone(), shutdown.clone()));
+                    let conn = serve_conn(stream, tls.clone(), emu.clone(), shutdown.clone());
+                    conns.spawn(async move {
+                        conn.await;
+                        drop(slot);
+                    });
                 }
                 // Out of descriptors and the like: back off, keep serving.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -354,8 +365,13 @@ async fn serve_io<I>(io: I, emu: Arc<Emulator>, mut shutdown: watch::Receiver<bo
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
+    let header_timeout = emu.header_timeout;
     let svc = service_fn(move |req| handle(emu.clone(), req));
-    let conn = http1::Builder::new().serve_connection(io, svc);
+    // The timer is what makes hyper enforce the header timeout.
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(io, svc);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}

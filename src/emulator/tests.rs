@@ -69,6 +69,9 @@ impl T {
     async fn admin(&self, method: &str, what: &str, body: Option<Value>) -> (u16, Value) {
         let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let mut rb = self.c.request(m, self.url(&format!("/_emulator/{what}")));
+        if method != "GET" {
+            rb = rb.header("content-type", "application/json");
+        }
         if let Some(b) = body {
             rb = rb.body(b.to_string());
         }

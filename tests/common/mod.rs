@@ -214,7 +214,12 @@ impl Emulator {
     }
 
     pub fn admin(&self, method: &str, path: &str, body: Option<&str>) -> serde_json::Value {
-        let (st, b) = self.http(method, &format!("/_emulator/{path}"), &[], body);
+        // Admin writes need a JSON content type, even without a body.
+        let json: &[(&str, &str)] = match (method, body) {
+            ("GET", _) | (_, Some(_)) => &[],
+            _ => &[("Content-Type", "application/json")],
+        };
+        let (st, b) = self.http(method, &format!("/_emulator/{path}"), json, body);
         assert!(st < 300, "admin {method} {path}: {st} {b}");
         serde_json::from_str(&b).unwrap_or(serde_json::Value::Null)
     }

@@ -99,11 +99,14 @@ pub fn normalize_endpoint(e: &str) -> String {
 /// The diagnostic for an `endpoints.*` value that is not a usable URL.
 fn check_endpoint(key: &str, e: &str) -> Option<Diagnostic> {
     let why = endpoint::check_override(&normalize_endpoint(e)).err()?;
-    Some(Diagnostic::error_at(
-        path("endpoints").key(key),
-        "Invalid endpoint",
-        format!("endpoints[{key:?}] must be an absolute `http` or `https` URL such as `https://apig.example.com`, without user information: {why}."),
-    ))
+    let detail = format!("endpoints[{key:?}] {why}: it must be an absolute `http` or `https` URL such as `https://apig.example.com`, without user information.");
+    // With a path Terraform would show the configuration line, password
+    // included.
+    Some(if why == endpoint::USER_INFO {
+        Diagnostic::error("Invalid endpoint", detail)
+    } else {
+        Diagnostic::error_at(path("endpoints").key(key), "Invalid endpoint", detail)
+    })
 }
 
 fn path(name: &str) -> AttrPath {

@@ -478,3 +478,32 @@ fn duplicates_are_rejected_at_validate_naming_both_indexes() {
     tf.apply().ok();
     tf.assert_no_changes();
 }
+
+#[test]
+fn create_before_destroy_name_clash_says_why() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("cbd");
+    let lifecycle = "  lifecycle {\n    create_before_destroy = true\n  }\n";
+    tf.write(
+        "main.tf",
+        &config(&e, &resource("c", "cbd_name", KINDS[0].hcl, lifecycle)),
+    );
+    tf.apply().ok();
+    let out = tf.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-replace=huaweicloud_apig_vpc_channel.c",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let all = out.all().replace('\n', " ");
+    for want in [
+        "APIG.3208",
+        "names are unique per gateway",
+        "create_before_destroy",
+    ] {
+        assert!(all.contains(want), "want {want:?} in {all}");
+    }
+    assert_eq!(e.channels().len(), 1, "the old channel is kept");
+}

@@ -58,7 +58,7 @@ mod guard;
 pub mod iam;
 pub mod list;
 mod persist;
-mod render;
+pub(crate) mod render;
 mod server;
 pub mod store;
 mod util;

@@ -90,7 +90,7 @@ fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnos
 fn explain(code: &str, name: &str, loc: &Location) -> Option<String> {
     let gw = &loc.instance_id;
     Some(match code {
-        "APIG.3208" => format!("a VPC channel named {name:?} already exists in gateway {gw}. Choose another name, or import the existing one with `terraform import <address> {gw}/<channel id>`."),
+        "APIG.3208" => format!("a VPC channel named {name:?} already exists in gateway {gw}: names are unique per gateway. If this creates the replacement of a channel with `create_before_destroy`, the old channel still holds the name: give the replacement another name, or drop `create_before_destroy`. Otherwise choose another name, or import the existing channel with `terraform import <address> {gw}/{name}`."),
         "APIG.3109" => format!("the VPC channel quota is used up (30 per gateway by default) in gateway {gw}. Delete unused channels or ask for a higher quota."),
         "APIG.3414" => format!("VPC channel {name:?} is used by an API as its backend and cannot be deleted. Point the API at another backend (or delete the API) first."),
         "APIG.3719" => format!("VPC channel {name:?} is referenced by another VPC channel and cannot be deleted. Remove that reference first."),
@@ -487,5 +487,7 @@ pub async fn apply(
 
 #[cfg(test)]
 mod id_tests;
+#[cfg(test)]
+mod plan_props;
 #[cfg(test)]
 mod tests;

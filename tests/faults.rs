@@ -17,7 +17,7 @@
 //!      (not committed by the emulator) is followed by a lookup by name that
 //!      finds nothing, then a new create: exactly one channel. A 503 that
 //!      never ends → clear "HTTP 503" error after max_retries, state kept.
-//! - d  latency with HW_REQUEST_TIMEOUT_MS=1500: 1000 ms on every request →
+//! - d  latency with HW_REQUEST_TIMEOUT=2 (s): 1000 ms on every request →
 //!      success; 3000 ms on one GET → timed out, retried, success; 3000 ms on
 //!      every GET (max_retries = 1) → clear "request timeout" error, state
 //!      kept; 3000 ms on a POST → timed out, lookup finds nothing, created
@@ -299,7 +299,7 @@ fn c_endless_503_gives_up_with_a_clear_error() {
 // d ---------------------------------------------------------------------------
 
 fn slow_tf(tag: &str) -> Tf {
-    Tf::new(tag).env("HW_REQUEST_TIMEOUT_MS", "1500")
+    Tf::new(tag).env("HW_REQUEST_TIMEOUT", "2")
 }
 
 #[test]
@@ -333,7 +333,7 @@ fn d_one_get_beyond_the_timeout_is_retried() {
     e.fault(json!({"method": "GET", "latency_ms": 3000, "count": 1}));
     let started = Instant::now();
     assert_empty_plan(&tf);
-    assert!(started.elapsed() >= Duration::from_millis(1500));
+    assert!(started.elapsed() >= Duration::from_secs(2));
     assert_faults_used(&e);
     // The emulator records the timed-out request only if it finishes it.
     let gets = by_method(&e.requests(), "GET")
@@ -364,7 +364,7 @@ fn d_every_get_beyond_the_timeout_is_a_clear_error() {
         &p,
         &[
             "Failed to read VPC channel",
-            "within 1500 ms (request timeout)",
+            "within 2 s (`request_timeout`, HW_REQUEST_TIMEOUT)",
             "after 2 attempts",
         ],
     );

@@ -489,7 +489,7 @@ fn tf_cases() -> Vec<(&'static str, Canned)> {
 }
 
 fn tf_for(api: &FakeApi, tag: &str) -> Tf {
-    let tf = Tf::new(tag).env("HW_REQUEST_TIMEOUT_MS", "5000");
+    let tf = Tf::new(tag).env("HW_REQUEST_TIMEOUT", "5");
     tf.write(
         "main.tf",
         &config_for_url(&api.url, "  max_retries = 1", &hcl()),
@@ -814,7 +814,7 @@ fn late_commit_after_a_timeout_is_adopted_not_orphaned() {
             _ => Canned::Http(204, None, Vec::new()),
         }
     });
-    let tf = Tf::new("mal-late").env("HW_REQUEST_TIMEOUT_MS", "1000");
+    let tf = Tf::new("mal-late").env("HW_REQUEST_TIMEOUT", "1");
     tf.write(
         "main.tf",
         &config_for_url(&api.url, "  max_retries = 2", &hcl()),

@@ -127,6 +127,7 @@ pub fn api_response(data: &[u8]) {
         instance_id: "eddc4d25480b4cd6b512f270a1b8b341".into(),
         project_id: "0123456789abcdef0123456789abcdef".into(),
         region: Some("cn-north-4".into()),
+        endpoint: String::new(),
     };
     // First read (import: no guide), then a refresh guided by that state.
     let first = convert::state_from_api(&ch, &Value::Null, &loc);

@@ -55,6 +55,10 @@ const SNIPPET_CHARS: usize = 200;
 const MESSAGE_CHARS: usize = 2000;
 const REDACTED: &str = "(sensitive)";
 
+/// The API answers in milliseconds: this only ends waiting on a server
+/// that accepted the connection and hangs.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
 pub const DEFAULT_USER_AGENT: &str =
     concat!("terraform-provider-huaweicloud/", env!("CARGO_PKG_VERSION"));
 
@@ -151,14 +155,14 @@ pub struct ClientOptions {
 }
 
 impl ClientOptions {
-    /// Defaults: 5 retries, certificates verified, 60 s per request, backoff
+    /// Defaults: 5 retries, certificates verified, 20 s per request, backoff
     /// 500 ms doubling up to 30 s.
     pub fn new(credentials: Credentials) -> ClientOptions {
         ClientOptions {
             credentials,
             max_retries: 5,
             insecure: false,
-            request_timeout: Duration::from_secs(60),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
@@ -320,6 +324,8 @@ struct Failure {
     committed: bool,
     /// Trying again may help (false for TLS and request-building errors).
     retryable: bool,
+    /// No answer within the request timeout.
+    timed_out: bool,
 }
 
 impl Failure {
@@ -492,6 +498,7 @@ impl Client {
     async fn run(&self, req: &Prepared<'_>) -> Result<Answer, ApiError> {
         let idempotent = req.method != Method::POST;
         let mut retry = 0u32;
+        let mut timeouts = 0u32;
         loop {
             if self.cancel.is_cancelled() {
                 return Err(ApiError::Cancelled);
@@ -517,7 +524,11 @@ impl Client {
                     (api_error(&answer, &self.secrets), retryable, delay)
                 }
                 Err(failure) => {
-                    let retryable = failure.retryable && (idempotent || !failure.committed);
+                    // A server silent that long is not expected to answer
+                    // the next try: one more, not `max_retries` more.
+                    timeouts += u32::from(failure.timed_out);
+                    let retryable =
+                        failure.retryable && (idempotent || !failure.committed) && timeouts < 2;
                     (failure.into_error(), retryable, None)
                 }
             };
@@ -557,6 +568,7 @@ impl Client {
                 message: m.clone(),
                 committed: false,
                 retryable: false,
+                timed_out: false,
             })
     }
 
@@ -568,6 +580,7 @@ impl Client {
                 message: format!("could not obtain credentials: {m}"),
                 committed: false,
                 retryable: false,
+                timed_out: false,
             })?),
         };
         let headers = self.headers(req, credentials.as_ref().unwrap_or(&self.credentials))?;
@@ -793,6 +806,7 @@ fn insert_header(
         ),
         committed: false,
         retryable: false,
+        timed_out: false,
     };
     let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
     let mut value = HeaderValue::from_str(value).map_err(|_| bad())?;
@@ -909,20 +923,16 @@ fn transport_failure(err: &reqwest::Error, host: &str, timeout: Duration) -> Fai
             message: format!("invalid request: {}", cause_chain(err)),
             committed: false,
             retryable: false,
+            timed_out: false,
         };
     }
     // Certificate and protocol errors do not go away by trying again.
     if let Some(tls) = tls_error(err) {
-        let hint = match tls {
-            rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented => {
-                " (the server certificate is not trusted; the insecure option skips verification)"
-            }
-            _ => "",
-        };
         return Failure {
-            message: format!("TLS handshake with {host} failed: {tls}{hint}"),
+            message: format!("TLS handshake with {host} failed: {tls}{}", tls_hint(err)),
             committed: false,
             retryable: false,
+            timed_out: false,
         };
     }
     if err.is_connect() {
@@ -930,13 +940,11 @@ fn transport_failure(err: &reqwest::Error, host: &str, timeout: Duration) -> Fai
             message: format!("could not connect to {host}: {}", cause_chain(err)),
             committed: false,
             retryable: true,
+            timed_out: false,
         };
     }
     let message = if err.is_timeout() {
-        format!(
-            "no response from {host} within {} (request timeout)",
-            format_duration(timeout)
-        )
+        format!("no response from {host} {}", timeout_message(timeout))
     } else if is_incomplete_message(err) {
         format!("connection closed before a response: {}", cause_chain(err))
     } else {
@@ -946,6 +954,29 @@ fn transport_failure(err: &reqwest::Error, host: &str, timeout: Duration) -> Fai
         message,
         committed: true,
         retryable: true,
+        timed_out: err.is_timeout(),
+    }
+}
+
+/// Names the setting, so that a slow API can be given more time.
+pub fn timeout_message(timeout: Duration) -> String {
+    format!(
+        "within {} (`request_timeout`, HW_REQUEST_TIMEOUT)",
+        format_duration(timeout)
+    )
+}
+
+/// A hint for a TLS failure with a likely cause beyond the error's text.
+pub fn tls_hint(err: &reqwest::Error) -> &'static str {
+    match tls_error(err) {
+        Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented) => {
+            " (the server certificate is not trusted; the insecure option skips verification)"
+        }
+        // What a plain HTTP answer to the TLS hello looks like.
+        Some(rustls::Error::InvalidMessage(_)) => {
+            " (the server did not answer in TLS: if it speaks plain HTTP, use an `http://` endpoint)"
+        }
+        _ => "",
     }
 }
 
@@ -953,8 +984,8 @@ fn transport_failure(err: &reqwest::Error, host: &str, timeout: Duration) -> Fai
 fn body_failure(err: &reqwest::Error, host: &str, timeout: Duration) -> Failure {
     let message = if err.is_timeout() {
         format!(
-            "no complete response from {host} within {} (request timeout)",
-            format_duration(timeout)
+            "no complete response from {host} {}",
+            timeout_message(timeout)
         )
     } else {
         format!(
@@ -966,6 +997,7 @@ fn body_failure(err: &reqwest::Error, host: &str, timeout: Duration) -> Failure 
         message,
         committed: true,
         retryable: true,
+        timed_out: err.is_timeout(),
     }
 }
 
@@ -1904,14 +1936,17 @@ mod tests {
         let s = server(vec![Reply::Hang]).await;
         let mut o = options(token());
         o.request_timeout = Duration::from_millis(300);
-        o.max_retries = 1;
+        o.max_retries = 5;
         let err = client(o.clone())
             .show_channel(&s.target(), "ch1")
             .await
             .unwrap_err();
-        assert_eq!(s.count(), 2, "GET retried once");
+        assert_eq!(s.count(), 2, "a timed-out GET is retried once, not 5 times");
         let text = err.to_string();
-        assert!(text.contains("within 300 ms (request timeout)"), "{text}");
+        assert!(
+            text.contains("within 300 ms (`request_timeout`, HW_REQUEST_TIMEOUT)"),
+            "{text}"
+        );
         assert!(matches!(
             err,
             ApiError::Transport {
@@ -2406,7 +2441,7 @@ mod tests {
         let o = ClientOptions::new(token());
         assert_eq!(o.max_retries, 5);
         assert!(!o.insecure);
-        assert_eq!(o.request_timeout, Duration::from_secs(60));
+        assert_eq!(o.request_timeout, Duration::from_secs(20));
         assert_eq!(o.backoff_base, Duration::from_millis(500));
         assert_eq!(o.backoff_cap, Duration::from_secs(30));
     }

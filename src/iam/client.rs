@@ -28,6 +28,9 @@ pub struct IamOptions {
     /// `https://iam.cn-north-4.myhuaweicloud.com` (a trailing `/v3` is
     /// dropped: paths carry their own version).
     pub endpoint: String,
+    /// The setting `endpoint` comes from (`auth_url`, ...), named when the
+    /// endpoint cannot be reached.
+    pub endpoint_setting: String,
     pub insecure: bool,
     pub request_timeout: Duration,
     pub max_retries: u32,
@@ -39,8 +42,9 @@ impl IamOptions {
     pub fn new(endpoint: &str) -> Self {
         IamOptions {
             endpoint: root_of(endpoint),
+            endpoint_setting: String::new(),
             insecure: false,
-            request_timeout: Duration::from_secs(60),
+            request_timeout: crate::apig::client::DEFAULT_REQUEST_TIMEOUT,
             max_retries: 5,
             backoff_base: Duration::from_millis(500),
             user_agent: crate::apig::client::DEFAULT_USER_AGENT.to_string(),
@@ -313,7 +317,12 @@ impl IamClient {
                 .collect(),
             None => Vec::new(),
         };
+        let from = match self.opts.endpoint_setting.as_str() {
+            "" => String::new(),
+            s => format!(" (from {s})"),
+        };
         let mut retry = 0u32;
+        let mut timeouts = 0u32;
         loop {
             let headers = headers(&method, &url, &host, query, body.as_deref(), creds)?;
             let mut req = self
@@ -326,7 +335,7 @@ impl IamClient {
             let outcome = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
-                r = send_once(req) => r,
+                r = send_once(req, self.opts.request_timeout) => r,
             };
             let (err, retryable) = match outcome {
                 Ok(a) if (200..300).contains(&a.status) => return Ok(a),
@@ -334,7 +343,14 @@ impl IamClient {
                     let retryable = matches!(a.status, 429 | 500 | 502 | 503 | 504);
                     (status_error(&a), retryable)
                 }
-                Err(e) => (IamError::Transport(format!("{shown}: {e}")), true),
+                Err((e, timed_out)) => {
+                    // Once silent, a server is not expected to answer the next try.
+                    timeouts += u32::from(timed_out);
+                    (
+                        IamError::Transport(format!("{shown}{from}: {e}")),
+                        timeouts < 2,
+                    )
+                }
             };
             if !retryable || retry >= self.opts.max_retries {
                 return Err(scrub(err, &secrets));
@@ -357,14 +373,19 @@ fn domain_json(d: &Domain) -> serde_json::Value {
     }
 }
 
-async fn send_once(req: reqwest::RequestBuilder) -> Result<Answer, String> {
-    let mut r = req.send().await.map_err(|e| error_chain(&e))?;
+/// One attempt; the error says whether it was the request timeout.
+async fn send_once(
+    req: reqwest::RequestBuilder,
+    timeout: Duration,
+) -> Result<Answer, (String, bool)> {
+    let failed = |e: reqwest::Error| (error_chain(&e, timeout), e.is_timeout() && !e.is_connect());
+    let mut r = req.send().await.map_err(failed)?;
     let status = r.status().as_u16();
     let headers = r.headers().clone();
     let mut body = Vec::new();
-    while let Some(chunk) = r.chunk().await.map_err(|e| error_chain(&e))? {
+    while let Some(chunk) = r.chunk().await.map_err(failed)? {
         if body.len() + chunk.len() > MAX_BODY {
-            return Err("the answer is larger than 1 MiB".into());
+            return Err(("the answer is larger than 1 MiB".into(), false));
         }
         body.extend_from_slice(&chunk);
     }
@@ -375,13 +396,17 @@ async fn send_once(req: reqwest::RequestBuilder) -> Result<Answer, String> {
     })
 }
 
-fn error_chain(e: &reqwest::Error) -> String {
+fn error_chain(e: &reqwest::Error, timeout: Duration) -> String {
+    if e.is_timeout() && !e.is_connect() {
+        return crate::apig::client::timeout_message(timeout);
+    }
     let mut s = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(c) = src {
         s.push_str(&format!(": {c}"));
         src = c.source();
     }
+    s.push_str(crate::apig::client::tls_hint(e));
     s
 }
 

@@ -9,6 +9,7 @@ use crate::tfplugin::value::{AttrPath, Type, Value};
 
 pub const DEFAULT_CLOUD: &str = "myhuaweicloud.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
+pub const MAX_REQUEST_TIMEOUT_SECS: i64 = 600;
 
 /// Built once per process.
 pub fn schema() -> &'static Schema {
@@ -54,6 +55,9 @@ fn base_schema() -> Schema {
             Attribute::optional("max_retries", Type::Number, "How many times a request is retried after throttling (429), a server error (500, 502, 503, 504) or a connection failure, with capped exponential backoff. Defaults to `5`. 401 and other client errors are never retried.")
                 .env("HW_MAX_RETRIES")
                 .check(Check::Range(0, 100)),
+            Attribute::optional("request_timeout", Type::Number, "Seconds one HTTP request may take, from connecting to reading the whole answer; a whole number from 1 to 600. Defaults to `20` (the API answers in milliseconds). A request that times out is retried at most once, whatever `max_retries` says, so a server that accepts connections but never answers fails a read within about twice this time.")
+                .env("HW_REQUEST_TIMEOUT")
+                .check(Check::Range(1, MAX_REQUEST_TIMEOUT_SECS)),
         ],
     }
 }
@@ -67,8 +71,11 @@ pub struct ProviderConfig {
     pub cloud: String,
     pub apig_endpoint: Option<String>,
     pub iam_endpoint: Option<String>,
+    /// The setting `iam_endpoint` came from, for diagnostics.
+    pub iam_endpoint_setting: &'static str,
     pub insecure: bool,
     pub max_retries: u32,
+    pub request_timeout: std::time::Duration,
 }
 
 impl ProviderConfig {
@@ -82,13 +89,32 @@ impl ProviderConfig {
         let Some(region) = region.or(self.region.as_deref()) else {
             return Ok(None);
         };
-        let cloud = if self.cloud == DEFAULT_CLOUD && region.starts_with("eu-west-1") {
+        endpoint::service_url("apig", region, self.cloud_for(region)).map(Some)
+    }
+
+    /// The cloud domain of default endpoints in `region`.
+    pub fn cloud_for(&self, region: &str) -> &str {
+        if self.cloud == DEFAULT_CLOUD && region.starts_with("eu-west-1") {
             "myhuaweicloud.eu"
         } else {
             self.cloud.as_str()
-        };
-        endpoint::service_url("apig", region, cloud).map(Some)
+        }
     }
+
+    /// The setting(s) the APIG endpoint of `region` comes from, for
+    /// messages about connection failures.
+    pub fn apig_endpoint_setting(&self, region: Option<&str>) -> String {
+        match region.or(self.region.as_deref()) {
+            _ if self.apig_endpoint.is_some() => "`endpoints.apig`".into(),
+            Some(r) => derived_setting("apig", r, self.cloud_for(r)),
+            None => "no setting".into(),
+        }
+    }
+}
+
+/// How a default endpoint was built, naming the override.
+pub fn derived_setting(service: &str, region: &str, cloud: &str) -> String {
+    format!("`region` ({region:?}) and `cloud` ({cloud:?}); `endpoints.{service}` overrides it")
 }
 
 /// Adds `https://` when no scheme is given and drops trailing slashes.
@@ -213,6 +239,13 @@ pub fn resolve(
             }
         }
     };
+    let request_timeout = match request_timeout(config, env) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            std::time::Duration::ZERO
+        }
+    };
     let apig_endpoint = config.get("endpoints").get("apig").as_str();
     if let Some(d) = apig_endpoint.and_then(|e| check_endpoint("apig", e)) {
         diags.push(d);
@@ -222,6 +255,11 @@ pub fn resolve(
     if let Some(d) = iam_endpoint.and_then(|e| check_endpoint("iam", e)) {
         diags.push(d);
     }
+    let iam_endpoint_setting = if iam_endpoint.is_some() {
+        "`endpoints.iam`"
+    } else {
+        "`auth_url` (HW_AUTH_URL)"
+    };
     let iam_endpoint = iam_endpoint.map(normalize_endpoint).or_else(|| {
         auth.as_ref()
             .and_then(|a| a.auth_url.as_deref())
@@ -276,9 +314,39 @@ pub fn resolve(
         cloud: cloud.unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
         apig_endpoint,
         iam_endpoint,
+        iam_endpoint_setting,
         insecure,
         max_retries,
+        request_timeout,
     })
+}
+
+/// `request_timeout`, else HW_REQUEST_TIMEOUT (checked here: validate never
+/// saw it), else the default.
+fn request_timeout(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<std::time::Duration, Diagnostic> {
+    let secs = match config.get("request_timeout") {
+        Value::Null => match env("HW_REQUEST_TIMEOUT").as_deref().map(str::trim) {
+            None | Some("") => return Ok(crate::apig::client::DEFAULT_REQUEST_TIMEOUT),
+            Some(s) => s.parse::<i64>().ok().filter(|n| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n)).ok_or_else(|| {
+                Diagnostic::error_at(
+                    path("request_timeout"),
+                    "Invalid HW_REQUEST_TIMEOUT",
+                    format!("HW_REQUEST_TIMEOUT must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {s:?}."),
+                )
+            })?,
+        },
+        v => v.as_i64().filter(|n| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n)).ok_or_else(|| {
+            Diagnostic::error_at(
+                path("request_timeout"),
+                "Invalid request_timeout",
+                format!("`request_timeout` must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {}.", v.as_f64().unwrap_or_default()),
+            )
+        })?,
+    };
+    Ok(std::time::Duration::from_secs(secs as u64))
 }
 
 #[cfg(test)]

@@ -263,6 +263,72 @@ mod tests {
         }
 
         #[test]
+        fn endpoint_settings_are_named() {
+            let token = [("token", Value::string("t"))];
+            let c = resolve(&cfg(&token), &|_| None).unwrap();
+            assert_eq!(c.apig_endpoint_setting(None), "no setting");
+            let s = c.apig_endpoint_setting(Some("eu-west-101"));
+            assert_eq!(s, "`region` (\"eu-west-101\") and `cloud` (\"myhuaweicloud.eu\"); `endpoints.apig` overrides it");
+            let c = resolve(
+                &cfg(&[
+                    ("token", Value::string("t")),
+                    ("endpoints", endpoints("http://127.0.0.1:1")),
+                ]),
+                &|k| (k == "HW_AUTH_URL").then(|| "http://127.0.0.1:2/v3".into()),
+            )
+            .unwrap();
+            assert_eq!(
+                c.apig_endpoint_setting(Some("cn-north-4")),
+                "`endpoints.apig`"
+            );
+            assert_eq!(c.iam_endpoint_setting, "`auth_url` (HW_AUTH_URL)");
+            let iam = Value::Map(BTreeMap::from([("iam".to_string(), Value::string("h"))]));
+            let c = resolve(
+                &cfg(&[("token", Value::string("t")), ("endpoints", iam)]),
+                &|_| None,
+            )
+            .unwrap();
+            assert_eq!(c.iam_endpoint_setting, "`endpoints.iam`");
+        }
+
+        #[test]
+        fn request_timeout_from_config_or_environment() {
+            use std::time::Duration;
+            let with = |v: Option<Value>, env: Option<&str>| {
+                let mut pairs = vec![("token", Value::string("t"))];
+                pairs.extend(v.map(|v| ("request_timeout", v)));
+                let env = env.map(str::to_string);
+                resolve(&cfg(&pairs), &move |k| {
+                    (k == "HW_REQUEST_TIMEOUT").then(|| env.clone()).flatten()
+                })
+                .map(|c| c.request_timeout)
+            };
+            assert_eq!(with(None, None).unwrap(), Duration::from_secs(20));
+            assert_eq!(with(None, Some(" 7 ")).unwrap(), Duration::from_secs(7));
+            // Config wins over the environment.
+            assert_eq!(
+                with(Some(Value::int(3)), Some("9")).unwrap(),
+                Duration::from_secs(3)
+            );
+            for bad in ["0", "601", "1.5", "-1", "soon"] {
+                let e = with(None, Some(bad)).unwrap_err();
+                assert_eq!(e[0].path, Some(AttrPath::root().attr("request_timeout")));
+                assert!(
+                    e[0].detail.contains(
+                        "HW_REQUEST_TIMEOUT must be a whole number of seconds from 1 to 600"
+                    ),
+                    "{e:?}"
+                );
+            }
+            for bad in [Value::int(0), Value::int(601), Value::Number(0.5)] {
+                let e = with(Some(bad), None).unwrap_err();
+                assert!(e[0].detail.contains("`request_timeout` must be"), "{e:?}");
+                let d = validate(&cfg(&[("request_timeout", Value::int(0))]));
+                assert_eq!(d[0].path, Some(AttrPath::root().attr("request_timeout")));
+            }
+        }
+
+        #[test]
         fn resource_region_is_checked() {
             use crate::provider::vpc_channel;
             let with = |r: &str| {

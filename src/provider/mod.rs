@@ -114,12 +114,8 @@ impl Provider for HuaweiCloud {
         opts.max_retries = resolved.max_retries;
         opts.insecure = resolved.insecure;
         opts.user_agent = format!("{} terraform/{terraform_version}", user_agent());
-        if let Some(ms) = std::env::var("HW_REQUEST_TIMEOUT_MS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-        {
-            opts.request_timeout = Duration::from_millis(ms.max(1));
-        }
+        opts.request_timeout = resolved.request_timeout;
+        // Test-only: the suites shorten the backoff to stay fast.
         if let Some(ms) = std::env::var("HW_RETRY_BASE_MS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok())
@@ -129,7 +125,6 @@ impl Provider for HuaweiCloud {
         let session = match project::session(
             &resolved,
             project::IamSettings {
-                request_timeout: opts.request_timeout,
                 backoff_base: opts.backoff_base,
                 user_agent: opts.user_agent.clone(),
             },
@@ -157,6 +152,7 @@ impl Provider for HuaweiCloud {
                     ),
                 ),
                 ("max_retries", &resolved.max_retries),
+                ("request_timeout_s", &resolved.request_timeout.as_secs()),
             ],
         );
         let _ = self.configured.set(Arc::new(Configured {

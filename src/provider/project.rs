@@ -6,29 +6,26 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::config::{ProviderConfig, DEFAULT_CLOUD};
+use super::config::{derived_setting, ProviderConfig};
 use super::endpoint;
 use crate::iam::client::{IamClient, IamOptions};
 use crate::iam::session::{Base, DiscoveryError, Session};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::value::AttrPath;
 
-/// `endpoints.iam` / `auth_url`, or `https://iam.{region}.{cloud}`.
-fn iam_endpoint(cfg: &ProviderConfig) -> Option<String> {
+/// `endpoints.iam` / `auth_url`, or `https://iam.{region}.{cloud}`, with
+/// the setting it comes from.
+fn iam_endpoint(cfg: &ProviderConfig) -> Option<(String, String)> {
     if let Some(e) = &cfg.iam_endpoint {
-        return Some(e.clone());
+        return Some((e.clone(), cfg.iam_endpoint_setting.to_string()));
     }
     let region = cfg.region.as_deref()?;
-    let cloud = if cfg.cloud == DEFAULT_CLOUD && region.starts_with("eu-west-1") {
-        "myhuaweicloud.eu"
-    } else {
-        cfg.cloud.as_str()
-    };
-    endpoint::service_url("iam", region, cloud).ok()
+    let cloud = cfg.cloud_for(region);
+    let url = endpoint::service_url("iam", region, cloud).ok()?;
+    Some((url, derived_setting("iam", region, cloud)))
 }
 
 pub struct IamSettings {
-    pub request_timeout: Duration,
     pub backoff_base: Duration,
     pub user_agent: String,
 }
@@ -39,7 +36,7 @@ pub fn session(
     cancel: CancellationToken,
 ) -> Result<Arc<Session>, Diagnostic> {
     let needs_iam = !cfg.auth.chain.is_empty() || matches!(cfg.auth.base, Base::Password { .. });
-    let endpoint = match iam_endpoint(cfg) {
+    let (endpoint, setting) = match iam_endpoint(cfg) {
         Some(e) => e,
         None if needs_iam => {
             return Err(Diagnostic::error_at(
@@ -49,12 +46,13 @@ pub fn session(
             ))
         }
         // Only project lookups would need it; they say so if they happen.
-        None => String::new(),
+        None => Default::default(),
     };
     let mut o = IamOptions::new(&endpoint);
+    o.endpoint_setting = setting;
     o.insecure = cfg.insecure;
     o.max_retries = cfg.max_retries;
-    o.request_timeout = s.request_timeout;
+    o.request_timeout = cfg.request_timeout;
     o.backoff_base = s.backoff_base;
     o.user_agent = s.user_agent;
     let scope = cfg

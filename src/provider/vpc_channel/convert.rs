@@ -16,6 +16,8 @@ pub struct Location {
     pub instance_id: String,
     pub project_id: String,
     pub region: Option<String>,
+    /// The APIG endpoint and the setting it comes from, for messages.
+    pub endpoint: String,
 }
 
 fn s(v: &Option<String>) -> Value {

@@ -87,6 +87,7 @@ fn setup(base: &str) -> (Client, Target, Location, ChannelRequest) {
         instance_id: "gw".into(),
         project_id: "proj".into(),
         region: None,
+        endpoint: String::new(),
     };
     let body = ChannelRequest {
         name: "chan".into(),

@@ -72,6 +72,11 @@ fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnos
                 "Set `region` on the resource or the provider (environment: HW_REGION_NAME), or set `endpoints = { apig = \"...\" }` on the provider.",
             )
         })?;
+    let endpoint = format!(
+        "{} (from {})",
+        crate::apig::client::redact_url(&base_url),
+        cfg.apig_endpoint_setting(region.as_deref())
+    );
     Ok((
         Target {
             base_url,
@@ -82,6 +87,7 @@ fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnos
             instance_id,
             project_id,
             region,
+            endpoint,
         },
     ))
 }
@@ -107,8 +113,12 @@ fn explain(code: &str, name: &str, loc: &Location) -> Option<String> {
 
 fn api_diag(op: &str, name: &str, loc: &Location, e: &ApiError) -> Diagnostic {
     let summary = format!("Failed to {op} VPC channel {name:?}");
+    let at = match loc.endpoint.as_str() {
+        "" => String::new(),
+        e => format!(" at {e}"),
+    };
     let context = format!(
-        "Operation: {op} VPC channel {name:?} in gateway {} (project {}).",
+        "Operation: {op} VPC channel {name:?} in gateway {} (project {}){at}.",
         loc.instance_id, loc.project_id
     );
     let detail = match e {

@@ -357,6 +357,7 @@ fn loc() -> Location {
         instance_id: GW.into(),
         project_id: "proj".into(),
         region: Some("cn-north-4".into()),
+        endpoint: String::new(),
     }
 }
 

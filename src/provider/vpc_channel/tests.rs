@@ -29,6 +29,7 @@ fn loc() -> Location {
         instance_id: "gw".into(),
         project_id: "proj".into(),
         region: Some("cn-north-4".into()),
+        endpoint: String::new(),
     }
 }
 

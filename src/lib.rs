@@ -6,7 +6,7 @@
 //! - [`emulator`]: the local APIG emulator, a binary of its own.
 
 pub mod apig;
-pub mod civil;
+pub mod calendar;
 pub mod emulator;
 pub mod iam;
 pub mod provider;

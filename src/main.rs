@@ -1,7 +1,9 @@
+use hwprovider::provider::{HuaweiCloud, ADDRESS, NAME};
+
 fn main() {
-    std::process::exit(hwprovider::tfplugin::serve::main(
-        hwprovider::provider::HuaweiCloud::new,
-        "terraform-provider-huaweicloud",
-        "huaweicloud/huaweicloud",
+    std::process::exit(hwprovider::tfplugin::launch::main(
+        HuaweiCloud::new,
+        NAME,
+        ADDRESS,
     ));
 }

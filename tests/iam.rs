@@ -17,7 +17,7 @@ fn counter(h: &emulator::Handle, k: &str) -> u64 {
 }
 
 fn client(h: &emulator::Handle) -> IamClient {
-    let mut o = IamOptions::new(&format!("{}/v3", h.url));
+    let mut o = IamOptions::new(&format!("{}/v3", h.url), "iam-test/1");
     o.backoff_base = Duration::from_millis(5);
     IamClient::new(o, CancellationToken::new())
 }

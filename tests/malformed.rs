@@ -318,7 +318,7 @@ impl Tweak for Canned {
 // Library level
 
 fn client(max_retries: u32) -> Client {
-    let mut o = ClientOptions::new(Credentials::Token(TOKEN.into()));
+    let mut o = ClientOptions::new(Credentials::Token(TOKEN.into()), "malformed-test/1");
     o.max_retries = max_retries;
     o.backoff_base = Duration::from_millis(1);
     o.request_timeout = Duration::from_secs(10);

@@ -59,9 +59,6 @@ const REDACTED: &str = "(sensitive)";
 /// that accepted the connection and hangs.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
-pub const DEFAULT_USER_AGENT: &str =
-    concat!("terraform-provider-huaweicloud/", env!("CARGO_PKG_VERSION"));
-
 /// How requests authenticate.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
@@ -155,15 +152,16 @@ pub struct ClientOptions {
 }
 
 impl ClientOptions {
-    /// Defaults: 5 retries, certificates verified, 20 s per request, backoff
-    /// 500 ms doubling up to 30 s.
-    pub fn new(credentials: Credentials) -> ClientOptions {
+    /// The caller names itself in `user_agent`. Defaults: 5 retries,
+    /// certificates verified, 20 s per request, backoff 500 ms doubling up
+    /// to 30 s.
+    pub fn new(credentials: Credentials, user_agent: impl Into<String>) -> ClientOptions {
         ClientOptions {
             credentials,
             max_retries: 5,
             insecure: false,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
-            user_agent: DEFAULT_USER_AGENT.to_string(),
+            user_agent: user_agent.into(),
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
             source: None,
@@ -1521,7 +1519,7 @@ mod tests {
 
     /// Fast backoff so that retry tests take milliseconds.
     fn options(credentials: Credentials) -> ClientOptions {
-        let mut o = ClientOptions::new(credentials);
+        let mut o = ClientOptions::new(credentials, "clienttest/1.0");
         o.backoff_base = Duration::from_millis(1);
         o.backoff_cap = Duration::from_millis(5);
         o.request_timeout = Duration::from_secs(10);
@@ -2420,25 +2418,28 @@ mod tests {
     #[test]
     fn new_rejects_unusable_options() {
         let bad = [
-            ClientOptions::new(Credentials::Token(String::new())),
-            ClientOptions::new(Credentials::AkSk {
-                ak: "a".into(),
-                sk: String::new(),
-                security_token: None,
-            }),
+            ClientOptions::new(Credentials::Token(String::new()), "t/1"),
+            ClientOptions::new(
+                Credentials::AkSk {
+                    ak: "a".into(),
+                    sk: String::new(),
+                    security_token: None,
+                },
+                "t/1",
+            ),
             ClientOptions {
                 request_timeout: Duration::ZERO,
-                ..ClientOptions::new(token())
+                ..ClientOptions::new(token(), "t/1")
             },
             ClientOptions {
                 user_agent: "bad\nagent".into(),
-                ..ClientOptions::new(token())
+                ..ClientOptions::new(token(), "t/1")
             },
         ];
         for o in bad {
             assert!(Client::new(o, CancellationToken::new()).is_err());
         }
-        let o = ClientOptions::new(token());
+        let o = ClientOptions::new(token(), "t/1");
         assert_eq!(o.max_retries, 5);
         assert!(!o.insecure);
         assert_eq!(o.request_timeout, Duration::from_secs(20));

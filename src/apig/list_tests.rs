@@ -19,7 +19,7 @@ async fn setup(quota: usize) -> (Handle, Client, Target) {
     })
     .await
     .unwrap();
-    let mut o = ClientOptions::new(Credentials::Token(DEFAULT_TOKEN.into()));
+    let mut o = ClientOptions::new(Credentials::Token(DEFAULT_TOKEN.into()), "list-test/1");
     o.backoff_base = Duration::from_millis(1);
     o.backoff_cap = Duration::from_millis(5);
     let c = Client::new(o, CancellationToken::new()).unwrap();

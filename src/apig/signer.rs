@@ -211,7 +211,7 @@ pub fn verify(sk: &str, input: &SigningInput, signature_hex: &str) -> bool {
 pub fn sdk_date(unix_secs: i64) -> String {
     let days = unix_secs.div_euclid(86_400);
     let secs = unix_secs.rem_euclid(86_400);
-    let (y, m, d) = crate::civil::civil_from_days(days);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
         y,
@@ -243,7 +243,7 @@ pub fn parse_sdk_date(s: &str) -> Option<i64> {
     if h > 23 || mi > 59 || sec > 59 {
         return None;
     }
-    Some(crate::civil::days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec)
+    Some(crate::calendar::days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec)
 }
 
 fn is_leap(y: i64) -> bool {

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::faults::FaultRule;
+use super::query::{parse_query, query_get};
 use super::server::{read_body, Reply};
-use super::util::{parse_query, query_get};
 use super::Emulator;
 
 fn bad(msg: impl Into<String>) -> Reply {

@@ -10,9 +10,10 @@ use hyper::Method;
 use serde_json::Value;
 
 use super::auth::{AuthKind, Received};
+use super::clock::unix_now;
 use super::error::ApiError;
+use super::query::parse_query;
 use super::server::Reply;
-use super::util::{parse_query, unix_now};
 use super::{list, render, validate, Emulator};
 
 #[derive(Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use hyper::HeaderMap;
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::util::parse_query;
+use super::query::parse_query;
 use crate::apig::signer;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -133,7 +133,7 @@ impl ApiError {
     /// AK/SK failures come from the gateway, hence `APIGW` and a request id.
     pub fn aksk(msg: impl Into<String>) -> Self {
         let mut e = Self::new(401, "APIGW.0301", msg);
-        e.request_id = Some(super::util::new_id());
+        e.request_id = Some(super::generated::new_id());
         e
     }
 

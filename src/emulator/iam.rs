@@ -10,8 +10,10 @@ use hyper::Method;
 use serde_json::{json, Value};
 
 use super::auth::{AuthKind, IssuedCredential, Received, HOME_DOMAIN};
+use super::clock::unix_now;
+use super::generated::new_id;
+use super::query::{parse_query, query_get};
 use super::server::Reply;
-use super::util::{new_id, parse_query, query_get, unix_now};
 use super::Emulator;
 
 pub const USER_NAME: &str = "tf_user";

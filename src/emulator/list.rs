@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::error::ApiError;
+use super::query::query_get;
 use super::render;
 use super::store::StoredChannel;
-use super::util::query_get;
 use crate::apig::models::Member;
 
 /// Largest page; more is silently capped, as at the real API.

@@ -1,7 +1,7 @@
 use super::*;
 use crate::apig::models::{ChannelRequest, MemberGroupCreate, MemberInfo};
+use crate::emulator::query::parse_query;
 use crate::emulator::store::{Policy, Store};
-use crate::emulator::util::parse_query;
 
 const P: Policy = Policy {
     quirks: true,

@@ -52,16 +52,18 @@
 mod admin;
 mod api;
 mod auth;
+mod clock;
 pub mod error;
 pub mod faults;
+mod generated;
 mod guard;
 pub mod iam;
 pub mod list;
 mod persist;
+mod query;
 pub(crate) mod render;
 mod server;
 pub mod store;
-mod util;
 mod validate;
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 
 use serde_json::{json, Value};
 
+use super::generated::{fake_private_ip, short_tag};
 use super::store::StoredChannel;
-use super::util::{fake_private_ip, short_tag};
 use crate::apig::models::{
     CceInfo, Channel, CseInfo, HealthConfig, Member, MemberGroup, MicroserviceCreate,
     MicroserviceInfo,

@@ -18,8 +18,9 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use super::auth::AuthKind;
+use super::clock::unix_millis;
 use super::error::ApiError;
-use super::util::{new_id, unix_millis};
+use super::generated::new_id;
 use super::{admin, api, persist, Emulator, Recorded};
 
 /// Largest request body accepted.
@@ -197,7 +198,7 @@ async fn api_request(
         duration_ms: 0,
         method: method.clone(),
         path: path.clone(),
-        query: super::util::parse_query(&raw_query)
+        query: super::query::parse_query(&raw_query)
             .into_iter()
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect(),

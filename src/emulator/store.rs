@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::clock::now_times;
 use super::error::ApiError;
-use super::util::{fake_pod_ips, new_id, now_times};
+use super::generated::{fake_pod_ips, new_id};
 use crate::apig::models::{
     ChannelRequest, HealthConfig, Member, MemberGroup, MemberInfo, MicroserviceInfo,
 };

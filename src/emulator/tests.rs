@@ -761,7 +761,7 @@ async fn signed_request(
 #[tokio::test]
 async fn aksk_signatures() {
     let t = T::new(opts()).await;
-    let now = util::unix_now();
+    let now = clock::unix_now();
     let p = chans(GW);
     let body = minimal("signed_one").to_string();
     let (s, v) = signed_request(&t, "POST", &p, &[], body.as_bytes(), now, &[], None).await;
@@ -828,7 +828,7 @@ async fn aksk_with_security_token() {
         ..opts()
     })
     .await;
-    let now = util::unix_now();
+    let now = clock::unix_now();
     let p = chans(GW);
     let (s, e) = signed_request(&t, "GET", &p, &[], b"", now, &[], None).await;
     assert_eq!(s, 401, "{e}");
@@ -1006,7 +1006,7 @@ async fn admin_api() {
 
 #[tokio::test]
 async fn state_file_survives_restart() {
-    let dir = std::env::temp_dir().join(format!("emu-state-{}", util::new_id()));
+    let dir = std::env::temp_dir().join(format!("emu-state-{}", generated::new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("state.json");
     let o = Options {
@@ -1087,7 +1087,7 @@ async fn tls_mode() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_creates_with_state_file() {
-    let dir = std::env::temp_dir().join(format!("emu-par-{}", util::new_id()));
+    let dir = std::env::temp_dir().join(format!("emu-par-{}", generated::new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     let t = std::sync::Arc::new(
         T::new(Options {

@@ -39,7 +39,8 @@ pub struct IamOptions {
 }
 
 impl IamOptions {
-    pub fn new(endpoint: &str) -> Self {
+    /// The caller names itself in `user_agent`.
+    pub fn new(endpoint: &str, user_agent: impl Into<String>) -> Self {
         IamOptions {
             endpoint: root_of(endpoint),
             endpoint_setting: String::new(),
@@ -47,7 +48,7 @@ impl IamOptions {
             request_timeout: crate::apig::client::DEFAULT_REQUEST_TIMEOUT,
             max_retries: 5,
             backoff_base: Duration::from_millis(500),
-            user_agent: crate::apig::client::DEFAULT_USER_AGENT.to_string(),
+            user_agent: user_agent.into(),
         }
     }
 }

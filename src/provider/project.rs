@@ -48,13 +48,12 @@ pub fn session(
         // Only project lookups would need it; they say so if they happen.
         None => Default::default(),
     };
-    let mut o = IamOptions::new(&endpoint);
+    let mut o = IamOptions::new(&endpoint, s.user_agent);
     o.endpoint_setting = setting;
     o.insecure = cfg.insecure;
     o.max_retries = cfg.max_retries;
     o.request_timeout = cfg.request_timeout;
     o.backoff_base = s.backoff_base;
-    o.user_agent = s.user_agent;
     let scope = cfg
         .auth
         .project_name

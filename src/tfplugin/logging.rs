@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,9 +45,13 @@ impl Level {
 }
 
 static LEVEL: AtomicU8 = AtomicU8::new(Level::Off as u8);
+/// hclog's `@module`: `provider.<binary name>`, set once at start-up.
+static MODULE: OnceLock<String> = OnceLock::new();
 
-/// Reads `TF_LOG_PROVIDER`, falling back to `TF_LOG`.
-pub fn init_from_env() {
+/// Names the module (the plugin binary) and reads `TF_LOG_PROVIDER`,
+/// falling back to `TF_LOG`.
+pub fn init_from_env(plugin_name: &str) {
+    let _ = MODULE.set(format!("provider.{plugin_name}"));
     let lvl = std::env::var("TF_LOG_PROVIDER")
         .ok()
         .and_then(|v| Level::parse(&v))
@@ -84,7 +89,9 @@ pub fn format_line(
     s.push_str(l.as_str());
     s.push_str("\",\"@message\":");
     super::value::write_json_str(&mut s, msg);
-    s.push_str(",\"@module\":\"provider.terraform-provider-huaweicloud\",\"@timestamp\":\"");
+    s.push_str(",\"@module\":");
+    super::value::write_json_str(&mut s, MODULE.get().map_or("provider", String::as_str));
+    s.push_str(",\"@timestamp\":\"");
     s.push_str(&timestamp(now));
     s.push('"');
     for (k, v) in fields {
@@ -101,7 +108,7 @@ pub fn format_line(
 pub fn timestamp(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs() as i64;
-    let (y, mo, da) = crate::civil::civil_from_days(secs.div_euclid(86_400));
+    let (y, mo, da) = crate::calendar::civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
     format!(
         "{y:04}-{mo:02}-{da:02}T{:02}:{:02}:{:02}.{:06}Z",

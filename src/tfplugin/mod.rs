@@ -1,13 +1,20 @@
-//! Terraform plugin protocol 6: wire types, values, schemas, diagnostics and
-//! the gRPC server. Knows nothing of Huawei Cloud.
+//! Terraform plugin protocol 6: wire types, values, schemas, diagnostics,
+//! the provider traits and the gRPC server. Knows nothing of Huawei Cloud.
+//!
+//! - [`provider`]: the `Provider`, `Resource` and `DataSource` traits;
+//! - [`registry`]: the types a provider serves, by name;
+//! - [`grpc`]: the tfplugin6 service routing RPCs to the registry;
+//! - [`launch`]: go-plugin start-up (handshake, TLS, socket, shutdown).
 
 pub mod codec;
 pub mod diag;
 pub mod docs;
+pub mod grpc;
+pub mod launch;
 pub mod logging;
+pub mod provider;
+pub mod registry;
 pub mod schema;
-pub mod serve;
-pub mod server;
 pub mod tls;
 pub mod value;
 

@@ -46,7 +46,11 @@ fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Answer {
 }
 
 fn client_with(credentials: Credentials) -> Client {
-    Client::new(ClientOptions::new(credentials), CancellationToken::new()).unwrap()
+    Client::new(
+        ClientOptions::new(credentials, "redact-test/1"),
+        CancellationToken::new(),
+    )
+    .unwrap()
 }
 
 /// What `execute` returns for a non-2xx answer.

@@ -76,7 +76,7 @@ fn list_json(id: &str) -> String {
 }
 
 fn setup(base: &str) -> (Client, Target, Location, ChannelRequest) {
-    let opts = ClientOptions::new(Credentials::Token("t0ken-value".into()));
+    let opts = ClientOptions::new(Credentials::Token("t0ken-value".into()), "id-test/1");
     let client = Client::new(opts, CancellationToken::new()).unwrap();
     let target = Target {
         base_url: base.to_string(),
@@ -136,7 +136,9 @@ async fn unusable_create_id_adopts_the_listed_channel() {
     })
     .await;
     let (client, target, loc, body) = setup(&base);
-    let id = create(&client, &target, &loc, &body, 3).await.unwrap();
+    let id = post_channel(&client, &target, &loc, &body, 3)
+        .await
+        .unwrap();
     assert_eq!(id, "goodid1");
     assert_eq!(posts(&seen), 1, "created twice: {:?}", seen.lock().unwrap());
 }
@@ -159,7 +161,9 @@ async fn unusable_create_id_is_reported_exactly_and_never_created_again() {
     for route in routes {
         let (base, seen) = api(route).await;
         let (client, target, loc, body) = setup(&base);
-        let d = create(&client, &target, &loc, &body, 3).await.unwrap_err();
+        let d = post_channel(&client, &target, &loc, &body, 3)
+            .await
+            .unwrap_err();
         assert_eq!(posts(&seen), 1, "created twice: {:?}", seen.lock().unwrap());
         for needle in ["\"chan\"", "gateway gw", "\"a?b#c\"", "exists"] {
             assert!(d.detail.contains(needle), "{needle} missing: {}", d.detail);

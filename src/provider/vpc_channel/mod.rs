@@ -4,8 +4,11 @@
 pub mod convert;
 pub mod import;
 pub mod plan;
+mod resource;
 pub mod rules;
 pub mod schema;
+
+pub use resource::VpcChannel;
 
 use std::time::Duration;
 
@@ -14,7 +17,7 @@ use crate::apig::models::{Channel, ChannelRequest};
 use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::logging::{self, Level};
-use crate::tfplugin::server::{PlanResponse, StateResponse};
+use crate::tfplugin::provider::{PlanResponse, StateResponse};
 use crate::tfplugin::value::{AttrPath, Value};
 
 use convert::Location;
@@ -319,7 +322,7 @@ fn same_channel(found: &Channel, body: &ChannelRequest) -> bool {
 
 /// POST, guarding against duplicates: when the answer is lost the channel
 /// may exist, so look it up by exact name before trying again.
-async fn create(
+async fn post_channel(
     client: &Client,
     target: &Target,
     loc: &Location,
@@ -411,74 +414,109 @@ async fn create(
     ))
 }
 
-pub async fn apply(
+/// Where a planned or prior channel lives, or the diagnostic and the state
+/// to keep when that cannot be told.
+fn locate_or_keep(
+    v: &Value,
+    cfg: &ProviderConfig,
+    keep: Value,
+    private: &mut Vec<u8>,
+) -> Result<(Target, Location), StateResponse> {
+    locate(v, cfg).map_err(|d| StateResponse {
+        state: keep,
+        private: std::mem::take(private),
+        diags: vec![d],
+    })
+}
+
+pub async fn delete(
+    cfg: &ProviderConfig,
+    client: &Client,
+    prior: Value,
+    mut private: Vec<u8>,
+) -> StateResponse {
+    let (target, loc) = match locate_or_keep(&prior, cfg, prior.clone(), &mut private) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let name = prior.get("name").as_str().unwrap_or_default().to_string();
+    let id = prior.get("id").as_str().unwrap_or_default().to_string();
+    match client.delete_channel(&target, &id).await {
+        Ok(()) => StateResponse::default(),
+        Err(e) if e.is_channel_gone() => StateResponse::default(),
+        Err(e) => StateResponse {
+            diags: vec![api_diag("delete", &name, &loc, &e)],
+            state: prior,
+            private,
+        },
+    }
+}
+
+pub async fn create(
+    cfg: &ProviderConfig,
+    client: &Client,
+    planned: Value,
+    config: Value,
+    mut private: Vec<u8>,
+) -> StateResponse {
+    let (target, loc) = match locate_or_keep(&planned, cfg, Value::Null, &mut private) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let body = convert::request_from_plan(&planned, &config);
+    match post_channel(client, &target, &loc, &body, cfg.max_retries).await {
+        Ok(id) => read_back(client, &target, &loc, id, planned, private).await,
+        Err(d) => StateResponse {
+            state: Value::Null,
+            private,
+            diags: vec![d],
+        },
+    }
+}
+
+pub async fn update(
     cfg: &ProviderConfig,
     client: &Client,
     prior: Value,
     planned: Value,
     config: Value,
-    private: Vec<u8>,
+    mut private: Vec<u8>,
 ) -> StateResponse {
-    let guide = if planned.is_null() { &prior } else { &planned };
-    let (target, loc) = match locate(guide, cfg) {
+    let (target, loc) = match locate_or_keep(&planned, cfg, prior.clone(), &mut private) {
         Ok(x) => x,
-        Err(d) => {
-            return StateResponse {
-                state: prior,
-                private,
-                diags: vec![d],
-            }
-        }
+        Err(r) => return r,
     };
-    let name = guide.get("name").as_str().unwrap_or_default().to_string();
-
-    // Delete.
-    if planned.is_null() {
-        let id = prior.get("id").as_str().unwrap_or_default().to_string();
-        return match client.delete_channel(&target, &id).await {
-            Ok(()) => StateResponse::default(),
-            Err(e) if e.is_channel_gone() => StateResponse::default(),
-            Err(e) => StateResponse {
-                diags: vec![api_diag("delete", &name, &loc, &e)],
-                state: prior,
-                private,
-            },
+    let body = convert::request_from_plan(&planned, &config);
+    let id = prior.get("id").as_str().unwrap_or_default().to_string();
+    if let Err(e) = client.update_channel(&target, &id, &body).await {
+        let name = planned.get("name").as_str().unwrap_or_default();
+        return StateResponse {
+            diags: vec![api_diag("update", name, &loc, &e)],
+            state: prior,
+            private,
         };
     }
+    read_back(client, &target, &loc, id, planned, private).await
+}
 
-    let body = convert::request_from_plan(&planned, &config);
-    let id = if prior.is_null() {
-        match create(client, &target, &loc, &body, cfg.max_retries).await {
-            Ok(id) => id,
-            Err(d) => {
-                return StateResponse {
-                    state: Value::Null,
-                    private,
-                    diags: vec![d],
-                }
-            }
-        }
-    } else {
-        let id = prior.get("id").as_str().unwrap_or_default().to_string();
-        if let Err(e) = client.update_channel(&target, &id, &body).await {
-            return StateResponse {
-                diags: vec![api_diag("update", &name, &loc, &e)],
-                state: prior,
-                private,
-            };
-        }
-        id
-    };
-
-    // Create and update answers carry no members or health check: read back.
-    match client.show_channel(&target, &id).await {
+/// Create and update answers carry no members or health check: read back.
+async fn read_back(
+    client: &Client,
+    target: &Target,
+    loc: &Location,
+    id: String,
+    planned: Value,
+    private: Vec<u8>,
+) -> StateResponse {
+    let name = || planned.get("name").as_str().unwrap_or_default().to_string();
+    match client.show_channel(target, &id).await {
         Ok(ch) if ch.id != id => StateResponse {
-            diags: vec![other_id("read back", &name, &id, &ch.id)],
+            diags: vec![other_id("read back", &name(), &id, &ch.id)],
             state: with_attr(&unknowns_to_null(&planned), "id", Value::String(id)),
             private,
         },
         Ok(ch) => StateResponse {
-            state: convert::state_from_api(&ch, &planned, &loc),
+            state: convert::state_from_api(&ch, &planned, loc),
             private,
             diags: Vec::new(),
         },
@@ -487,9 +525,9 @@ pub async fn apply(
             // refreshes it on the next run.
             let partial = with_attr(&unknowns_to_null(&planned), "id", Value::String(id));
             StateResponse {
+                diags: vec![api_diag("read back", &name(), loc, &e)],
                 state: partial,
                 private,
-                diags: vec![api_diag("read back", &name, &loc, &e)],
             }
         }
     }

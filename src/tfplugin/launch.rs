@@ -12,9 +12,10 @@ use tokio::net::UnixListener;
 use tokio::sync::{mpsc, watch};
 use tonic::transport::server::Connected;
 
+use super::grpc::Server;
 use super::logging::{self, Level};
 use super::proto;
-use super::server::{Provider, Server};
+use super::provider::Provider;
 use super::tls;
 
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
@@ -157,7 +158,7 @@ pub fn main<P: Provider>(make: impl FnOnce() -> P, name: &str, address: &str) ->
         }
         ignore_sigint();
     }
-    logging::init_from_env();
+    logging::init_from_env(name);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,0 +1,96 @@
+//! `huaweicloud_apig_vpc_channel` behind the protocol's [`Resource`] trait.
+
+use crate::provider::Configured;
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::provider::{
+    ApplyRequest, Imported, PlanRequest, PlanResponse, Resource, StateResponse,
+};
+use crate::tfplugin::schema::Schema;
+use crate::tfplugin::value::Value;
+
+use super::schema;
+
+pub struct VpcChannel;
+
+#[tonic::async_trait]
+impl Resource<Configured> for VpcChannel {
+    fn type_name(&self) -> &'static str {
+        schema::TYPE_NAME
+    }
+
+    fn schema(&self) -> &'static Schema {
+        schema::schema()
+    }
+
+    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+        super::validate(config)
+    }
+
+    async fn plan(&self, ctx: Option<&Configured>, req: PlanRequest) -> PlanResponse {
+        // Without a project on the resource, the provider's default for the
+        // region is looked up (once per region).
+        let looked_up = match ctx {
+            Some(c) if !req.config.is_null() && req.config.get("project_id").is_null() => {
+                let region = (req.config.get("region").as_str()).or(c.config.region.as_deref());
+                match c.for_region(region).await {
+                    Ok(cfg) => Some(cfg),
+                    Err(d) => {
+                        return PlanResponse {
+                            diags: vec![d],
+                            ..Default::default()
+                        }
+                    }
+                }
+            }
+            _ => None,
+        };
+        let cfg = looked_up.as_ref().or(ctx.map(|c| &c.config));
+        let mut r = super::plan(cfg, &req.prior, &req.config);
+        r.private = req.prior_private;
+        r
+    }
+
+    async fn read(&self, ctx: &Configured, state: Value, private: Vec<u8>) -> StateResponse {
+        if !state.get("project_id").is_null() {
+            return super::read(&ctx.config, &ctx.client, state, private).await;
+        }
+        // An imported channel has no project yet: look it up.
+        match ctx.for_region(state.get("region").as_str()).await {
+            Ok(cfg) => super::read(&cfg, &ctx.client, state, private).await,
+            Err(d) => StateResponse {
+                state,
+                private,
+                diags: vec![d],
+            },
+        }
+    }
+
+    async fn create(&self, ctx: &Configured, req: ApplyRequest) -> StateResponse {
+        super::create(
+            &ctx.config,
+            &ctx.client,
+            req.planned,
+            req.config,
+            req.private,
+        )
+        .await
+    }
+
+    async fn update(&self, ctx: &Configured, req: ApplyRequest) -> StateResponse {
+        let (cfg, client) = (&ctx.config, &ctx.client);
+        super::update(cfg, client, req.prior, req.planned, req.config, req.private).await
+    }
+
+    async fn delete(&self, ctx: &Configured, req: ApplyRequest) -> StateResponse {
+        super::delete(&ctx.config, &ctx.client, req.prior, req.private).await
+    }
+
+    async fn import(&self, ctx: Option<&Configured>, id: &str) -> Result<Imported, Diagnostic> {
+        let state =
+            super::import::import(ctx.map(|c| &c.config), ctx.map(|c| &c.client), id).await?;
+        Ok(Imported {
+            state,
+            private: Vec::new(),
+        })
+    }
+}

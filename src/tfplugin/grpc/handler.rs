@@ -1,0 +1,126 @@
+//! The one skeleton every typed RPC shares: log it, run the provider's code
+//! on its own task, and answer failures with diagnostics.
+
+use std::future::Future;
+use std::time::Instant;
+
+use tonic::{Response, Status};
+
+use super::super::diag::{has_errors, Diagnostic};
+use super::super::logging::{self, Level};
+use super::super::proto;
+use super::convert::{diags_to_proto, encode};
+use crate::tfplugin::value::{Type, Value};
+
+/// Logs the RPC with its duration when dropped.
+pub struct RpcLog {
+    rpc: &'static str,
+    resource: String,
+    start: Instant,
+}
+
+impl RpcLog {
+    pub fn new(rpc: &'static str, resource: &str) -> Self {
+        if logging::enabled(Level::Trace) {
+            logging::log(
+                Level::Trace,
+                "Received request",
+                &[("tf_rpc", &rpc), ("tf_resource_type", &resource)],
+            );
+        }
+        RpcLog {
+            rpc,
+            resource: resource.to_string(),
+            start: Instant::now(),
+        }
+    }
+}
+
+impl Drop for RpcLog {
+    fn drop(&mut self) {
+        if logging::enabled(Level::Debug) {
+            let ms = format!("{:.3}", self.start.elapsed().as_secs_f64() * 1000.0);
+            logging::log(
+                Level::Debug,
+                "Served request",
+                &[
+                    ("tf_rpc", &self.rpc),
+                    ("tf_resource_type", &self.resource),
+                    ("tf_req_duration_ms", &ms),
+                ],
+            );
+        }
+    }
+}
+
+/// Runs provider code on its own task so a panic becomes a diagnostic
+/// instead of killing the process (and with it Terraform's run).
+pub async fn guarded<T, F>(rpc: &'static str, fut: F) -> Result<T, Diagnostic>
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::spawn(fut).await {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let detail = if e.is_panic() {
+                let p = e.into_panic();
+                p.downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into())
+            } else {
+                "task cancelled".into()
+            };
+            logging::log(
+                Level::Error,
+                "Internal error",
+                &[("tf_rpc", &rpc), ("error", &detail)],
+            );
+            Err(Diagnostic::error(
+                "Internal provider error",
+                format!(
+                    "The provider failed while handling {rpc}: {detail}. No further change was made by this call; please report this bug."
+                ),
+            ))
+        }
+    }
+}
+
+pub type R<T> = Result<Response<T>, Status>;
+
+/// Runs one RPC: `body` decodes, calls the provider and builds the answer;
+/// when it fails, `fail` builds the answer that carries its diagnostics.
+pub async fn handle<Resp>(
+    rpc: &'static str,
+    type_name: &str,
+    body: impl Future<Output = Result<Resp, Vec<Diagnostic>>>,
+    fail: impl FnOnce(Vec<proto::Diagnostic>) -> Resp,
+) -> R<Resp> {
+    let _log = RpcLog::new(rpc, type_name);
+    Ok(Response::new(match body.await {
+        Ok(r) => r,
+        Err(diags) => fail(diags_to_proto(&diags)),
+    }))
+}
+
+/// The provider's diagnostics as a failure when any is an error.
+pub fn fail_on_errors(diags: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    if has_errors(&diags) {
+        Err(diags)
+    } else {
+        Ok(diags)
+    }
+}
+
+/// Encodes a result value; on failure the error joins `diags`.
+pub fn encode_or_fail(
+    v: &Value,
+    ty: &Type,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<proto::DynamicValue, Vec<Diagnostic>> {
+    encode(v, ty).map_err(|d| {
+        diags.push(d);
+        std::mem::take(diags)
+    })
+}

@@ -1,0 +1,485 @@
+//! The tfplugin6 gRPC service around a [`Provider`]: routes each typed RPC
+//! through the [`Registry`] by type name.
+
+use std::sync::{Arc, OnceLock};
+
+use tonic::{Request, Response, Status};
+
+use super::super::codec;
+use super::super::diag::Diagnostic;
+use super::super::logging::{self, Level};
+use super::super::proto;
+use super::super::provider::{ApplyRequest, PlanRequest, Provider};
+use super::super::registry::Registry;
+use super::super::value::Type;
+use super::convert::{
+    capabilities, decode, diags_to_proto, encode, path_to_proto, schema_to_proto,
+};
+use super::handler::{encode_or_fail, fail_on_errors, guarded, handle, RpcLog, R};
+
+pub struct Server<P: Provider> {
+    provider: Arc<P>,
+    registry: Registry<P::Context>,
+    provider_type: Type,
+    context: OnceLock<Arc<P::Context>>,
+}
+
+impl<P: Provider> Server<P> {
+    pub fn new(provider: Arc<P>) -> Self {
+        Server {
+            registry: provider.registry(),
+            provider_type: provider.schema().value_type(),
+            provider,
+            context: OnceLock::new(),
+        }
+    }
+
+    /// What configure produced, for calls that may run before it.
+    fn maybe_context(&self) -> Option<Arc<P::Context>> {
+        self.context.get().cloned()
+    }
+
+    fn context(&self) -> Result<Arc<P::Context>, Diagnostic> {
+        self.maybe_context().ok_or_else(|| {
+            Diagnostic::error(
+                "Provider not configured",
+                "Terraform called the provider before configuring it. This is a bug in Terraform or the provider.",
+            )
+        })
+    }
+}
+
+#[tonic::async_trait]
+impl<P: Provider> proto::provider_server::Provider for Server<P> {
+    async fn get_metadata(
+        &self,
+        _: Request<proto::get_metadata::Request>,
+    ) -> R<proto::get_metadata::Response> {
+        let _log = RpcLog::new("GetMetadata", "");
+        Ok(Response::new(proto::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            resources: (self.registry.resources())
+                .map(|(n, _)| proto::get_metadata::ResourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
+            data_sources: (self.registry.data_sources())
+                .map(|(n, _)| proto::get_metadata::DataSourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<proto::get_provider_schema::Request>,
+    ) -> R<proto::get_provider_schema::Response> {
+        let _log = RpcLog::new("GetProviderSchema", "");
+        let all = |it: &mut dyn Iterator<Item = (&str, &'static super::super::schema::Schema)>| {
+            it.map(|(n, s)| (n.to_string(), schema_to_proto(s)))
+                .collect()
+        };
+        Ok(Response::new(proto::get_provider_schema::Response {
+            provider: Some(schema_to_proto(self.provider.schema())),
+            resource_schemas: all(&mut self.registry.resources()),
+            data_source_schemas: all(&mut self.registry.data_sources()),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        }))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<proto::validate_provider_config::Request>,
+    ) -> R<proto::validate_provider_config::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let cfg = decode(
+                req.config.as_ref(),
+                &self.provider_type,
+                "provider configuration",
+            )?;
+            let diagnostics = diags_to_proto(&self.provider.validate_provider_config(&cfg));
+            Ok(proto::validate_provider_config::Response { diagnostics })
+        };
+        handle("ValidateProviderConfig", "", body, |diagnostics| {
+            proto::validate_provider_config::Response { diagnostics }
+        })
+        .await
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<proto::validate_resource_config::Request>,
+    ) -> R<proto::validate_resource_config::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_resource(&req.type_name)?;
+            let cfg = decode(req.config.as_ref(), &e.value_type, "resource configuration")?;
+            let diagnostics = diags_to_proto(&e.handler.validate(&cfg));
+            Ok(proto::validate_resource_config::Response { diagnostics })
+        };
+        handle("ValidateResourceConfig", &req.type_name, body, |d| {
+            proto::validate_resource_config::Response { diagnostics: d }
+        })
+        .await
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<proto::validate_data_resource_config::Request>,
+    ) -> R<proto::validate_data_resource_config::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_data_source(&req.type_name)?;
+            let cfg = decode(
+                req.config.as_ref(),
+                &e.value_type,
+                "data source configuration",
+            )?;
+            let diagnostics = diags_to_proto(&e.handler.validate(&cfg));
+            Ok(proto::validate_data_resource_config::Response { diagnostics })
+        };
+        handle("ValidateDataResourceConfig", &req.type_name, body, |d| {
+            proto::validate_data_resource_config::Response { diagnostics: d }
+        })
+        .await
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<proto::upgrade_resource_state::Request>,
+    ) -> R<proto::upgrade_resource_state::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_resource(&req.type_name)?;
+            let version = e.schema.version;
+            if req.version > version {
+                return Err(Diagnostic::error(
+                    "State from a newer provider",
+                    format!(
+                        "The state was written by a provider with schema version {}, newer than this provider's {version}. Upgrade the provider.",
+                        req.version
+                    ),
+                ).into());
+            }
+            let raw = req.raw_state.clone().unwrap_or_default();
+            if raw.json.is_empty() {
+                if raw.flatmap.is_empty() {
+                    return Ok(proto::upgrade_resource_state::Response::default());
+                }
+                return Err(Diagnostic::error(
+                    "Unsupported state format",
+                    "The state is in the legacy flatmap format, which this provider never wrote.",
+                )
+                .into());
+            }
+            let (value, ignored) = codec::decode_json(&raw.json, &e.value_type).map_err(|e| {
+                Diagnostic::error(
+                    "Unreadable state",
+                    format!(
+                        "The stored state of this {} could not be read: {e}",
+                        req.type_name
+                    ),
+                )
+            })?;
+            if !ignored.is_empty() {
+                logging::log(
+                    Level::Warn,
+                    "Dropped attributes unknown to the schema from state",
+                    &[("attributes", &ignored.join(","))],
+                );
+            }
+            Ok(proto::upgrade_resource_state::Response {
+                upgraded_state: Some(encode(&value, &e.value_type)?),
+                diagnostics: Vec::new(),
+            })
+        };
+        handle("UpgradeResourceState", &req.type_name, body, |d| {
+            proto::upgrade_resource_state::Response {
+                upgraded_state: None,
+                diagnostics: d,
+            }
+        })
+        .await
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<proto::configure_provider::Request>,
+    ) -> R<proto::configure_provider::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let cfg = decode(
+                req.config.as_ref(),
+                &self.provider_type,
+                "provider configuration",
+            )?;
+            let (p, tfv) = (self.provider.clone(), req.terraform_version.clone());
+            let ctx = guarded(
+                "ConfigureProvider",
+                async move { p.configure(&cfg, &tfv).await },
+            )
+            .await??;
+            let _ = self.context.set(Arc::new(ctx));
+            Ok(proto::configure_provider::Response::default())
+        };
+        handle("ConfigureProvider", "", body, |diagnostics| {
+            proto::configure_provider::Response { diagnostics }
+        })
+        .await
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<proto::read_resource::Request>,
+    ) -> R<proto::read_resource::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_resource(&req.type_name)?;
+            let state = decode(req.current_state.as_ref(), &e.value_type, "current state")?;
+            let (r, ctx, private) = (e.handler.clone(), self.context()?, req.private.clone());
+            let out = guarded(
+                "ReadResource",
+                async move { r.read(&ctx, state, private).await },
+            )
+            .await?;
+            let mut diags = fail_on_errors(out.diags)?;
+            Ok(proto::read_resource::Response {
+                new_state: Some(encode_or_fail(&out.state, &e.value_type, &mut diags)?),
+                private: out.private,
+                diagnostics: diags_to_proto(&diags),
+                ..Default::default()
+            })
+        };
+        // On failure Terraform keeps what we return: the current state.
+        handle("ReadResource", &req.type_name, body, |diagnostics| {
+            proto::read_resource::Response {
+                new_state: req.current_state.clone(),
+                private: req.private.clone(),
+                diagnostics,
+                ..Default::default()
+            }
+        })
+        .await
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<proto::plan_resource_change::Request>,
+    ) -> R<proto::plan_resource_change::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_resource(&req.type_name)?;
+            let ty = &e.value_type;
+            let preq = PlanRequest {
+                prior: decode(req.prior_state.as_ref(), ty, "prior state")?,
+                proposed: decode(req.proposed_new_state.as_ref(), ty, "proposed new state")?,
+                config: decode(req.config.as_ref(), ty, "configuration")?,
+                prior_private: req.prior_private.clone(),
+            };
+            let (r, ctx) = (e.handler.clone(), self.maybe_context());
+            let out = guarded("PlanResourceChange", async move {
+                r.plan(ctx.as_deref(), preq).await
+            })
+            .await?;
+            let mut diags = fail_on_errors(out.diags)?;
+            Ok(proto::plan_resource_change::Response {
+                planned_state: Some(encode_or_fail(&out.planned, ty, &mut diags)?),
+                requires_replace: out.requires_replace.iter().map(path_to_proto).collect(),
+                planned_private: out.private,
+                diagnostics: diags_to_proto(&diags),
+                ..Default::default()
+            })
+        };
+        handle("PlanResourceChange", &req.type_name, body, |diagnostics| {
+            proto::plan_resource_change::Response {
+                diagnostics,
+                ..Default::default()
+            }
+        })
+        .await
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<proto::apply_resource_change::Request>,
+    ) -> R<proto::apply_resource_change::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_resource(&req.type_name)?;
+            let ty = &e.value_type;
+            let areq = ApplyRequest {
+                prior: decode(req.prior_state.as_ref(), ty, "prior state")?,
+                planned: decode(req.planned_state.as_ref(), ty, "planned state")?,
+                config: decode(req.config.as_ref(), ty, "configuration")?,
+                private: req.planned_private.clone(),
+            };
+            let (r, ctx) = (e.handler.clone(), self.context()?);
+            let out = guarded("ApplyResourceChange", async move {
+                if areq.planned.is_null() {
+                    r.delete(&ctx, areq).await
+                } else if areq.prior.is_null() {
+                    r.create(&ctx, areq).await
+                } else {
+                    r.update(&ctx, areq).await
+                }
+            })
+            .await?;
+            // Errors too carry a state: what the failed apply left behind.
+            let mut diags = out.diags;
+            Ok(proto::apply_resource_change::Response {
+                new_state: Some(encode_or_fail(&out.state, ty, &mut diags)?),
+                private: out.private,
+                diagnostics: diags_to_proto(&diags),
+                ..Default::default()
+            })
+        };
+        // On failure Terraform keeps what we return: default to the prior state.
+        handle("ApplyResourceChange", &req.type_name, body, |diagnostics| {
+            proto::apply_resource_change::Response {
+                new_state: req.prior_state.clone(),
+                private: req.planned_private.clone(),
+                diagnostics,
+                ..Default::default()
+            }
+        })
+        .await
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<proto::import_resource_state::Request>,
+    ) -> R<proto::import_resource_state::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_resource(&req.type_name)?;
+            let (r, ctx, id) = (e.handler.clone(), self.maybe_context(), req.id.clone());
+            let it = guarded("ImportResourceState", async move {
+                r.import(ctx.as_deref(), &id).await
+            })
+            .await??;
+            Ok(proto::import_resource_state::Response {
+                imported_resources: vec![proto::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(encode(&it.state, &e.value_type)?),
+                    private: it.private,
+                }],
+                ..Default::default()
+            })
+        };
+        handle("ImportResourceState", &req.type_name, body, |diagnostics| {
+            proto::import_resource_state::Response {
+                diagnostics,
+                ..Default::default()
+            }
+        })
+        .await
+    }
+
+    async fn move_resource_state(
+        &self,
+        _: Request<proto::move_resource_state::Request>,
+    ) -> R<proto::move_resource_state::Response> {
+        Ok(Response::new(proto::move_resource_state::Response {
+            diagnostics: diags_to_proto(&[Diagnostic::error(
+                "Moving resources is not supported",
+                "This provider does not accept state moved from another resource type.",
+            )]),
+            ..Default::default()
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<proto::read_data_source::Request>,
+    ) -> R<proto::read_data_source::Response> {
+        let req = req.into_inner();
+        let body = async {
+            let e = self.registry.get_data_source(&req.type_name)?;
+            let cfg = decode(req.config.as_ref(), &e.value_type, "configuration")?;
+            let (d, ctx) = (e.handler.clone(), self.context()?);
+            let out = guarded("ReadDataSource", async move { d.read(&ctx, cfg).await }).await?;
+            let mut diags = fail_on_errors(out.diags)?;
+            Ok(proto::read_data_source::Response {
+                state: Some(encode_or_fail(&out.state, &e.value_type, &mut diags)?),
+                diagnostics: diags_to_proto(&diags),
+                ..Default::default()
+            })
+        };
+        handle("ReadDataSource", &req.type_name, body, |diagnostics| {
+            proto::read_data_source::Response {
+                diagnostics,
+                ..Default::default()
+            }
+        })
+        .await
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _: Request<proto::validate_ephemeral_resource_config::Request>,
+    ) -> R<proto::validate_ephemeral_resource_config::Response> {
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        _: Request<proto::open_ephemeral_resource::Request>,
+    ) -> R<proto::open_ephemeral_resource::Response> {
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        _: Request<proto::renew_ephemeral_resource::Request>,
+    ) -> R<proto::renew_ephemeral_resource::Response> {
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _: Request<proto::close_ephemeral_resource::Request>,
+    ) -> R<proto::close_ephemeral_resource::Response> {
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<proto::get_functions::Request>,
+    ) -> R<proto::get_functions::Response> {
+        Ok(Response::new(proto::get_functions::Response::default()))
+    }
+
+    async fn call_function(
+        &self,
+        _: Request<proto::call_function::Request>,
+    ) -> R<proto::call_function::Response> {
+        Ok(Response::new(proto::call_function::Response {
+            result: None,
+            error: Some(proto::FunctionError {
+                text: "this provider defines no functions".into(),
+                function_argument: None,
+            }),
+        }))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<proto::stop_provider::Request>,
+    ) -> R<proto::stop_provider::Response> {
+        let _log = RpcLog::new("StopProvider", "");
+        self.provider.stop();
+        Ok(Response::new(proto::stop_provider::Response::default()))
+    }
+}

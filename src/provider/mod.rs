@@ -8,6 +8,7 @@ pub mod endpoint;
 pub mod project;
 pub mod shared_config;
 pub mod vpc_channel;
+pub mod vpc_channel_data;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -36,7 +36,7 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
 }
 
 /// Resolves the API target of a channel from its state or plan.
-fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnostic> {
+pub(crate) fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnostic> {
     let instance_id = v
         .get("instance_id")
         .as_str()
@@ -96,7 +96,7 @@ fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnos
 }
 
 /// Why an API error happened, in the user's terms.
-fn explain(code: &str, name: &str, loc: &Location) -> Option<String> {
+pub(crate) fn explain(code: &str, name: &str, loc: &Location) -> Option<String> {
     let gw = &loc.instance_id;
     Some(match code {
         "APIG.3208" => format!("a VPC channel named {name:?} already exists in gateway {gw}: names are unique per gateway. If this creates the replacement of a channel with `create_before_destroy`, the old channel still holds the name: give the replacement another name, or drop `create_before_destroy`. Otherwise choose another name, or import the existing channel with `terraform import <address> {gw}/{name}`."),
@@ -114,7 +114,7 @@ fn explain(code: &str, name: &str, loc: &Location) -> Option<String> {
     })
 }
 
-fn api_diag(op: &str, name: &str, loc: &Location, e: &ApiError) -> Diagnostic {
+pub(crate) fn api_diag(op: &str, name: &str, loc: &Location, e: &ApiError) -> Diagnostic {
     let summary = format!("Failed to {op} VPC channel {name:?}");
     let at = match loc.endpoint.as_str() {
         "" => String::new(),

@@ -1,0 +1,105 @@
+//! `huaweicloud_apig_vpc_channels`: every page of the list call with the
+//! configured filters, then show details once per channel (bounded
+//! concurrency, each call with the client's retries).
+
+use crate::apig::client::Client;
+use crate::apig::list::{ChannelFilter, DETAILS_CONCURRENCY};
+use crate::provider::config::ProviderConfig;
+use crate::provider::vpc_channel::locate;
+use crate::tfplugin::diag::{has_errors, Diagnostic};
+use crate::tfplugin::server::StateResponse;
+use crate::tfplugin::value::{AttrPath, Value};
+
+use super::{api_error, exported_state, schema, set};
+
+pub fn validate(config: &Value) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    crate::tfplugin::schema::validate(
+        &schema::many().attributes,
+        config,
+        &AttrPath::root(),
+        &mut diags,
+    );
+    diags
+}
+
+/// The list call's filters from the configuration.
+pub fn filter(config: &Value) -> ChannelFilter {
+    let s = |k: &str| config.get(k).as_str().map(str::to_string);
+    let precise = config.get("precise_search").as_bool() == Some(true);
+    ChannelFilter {
+        id: s("id"),
+        name: s("name"),
+        precise_search: if precise {
+            vec!["name".into()]
+        } else {
+            Vec::new()
+        },
+        member_host: s("member_host"),
+        member_port: config.get("member_port").as_i64(),
+        member_group_name: s("member_group_name"),
+        member_group_id: s("member_group_id"),
+        dict_code: s("dict_code"),
+    }
+}
+
+pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> StateResponse {
+    let diags = validate(&config);
+    if has_errors(&diags) {
+        return StateResponse {
+            state: config,
+            private: Vec::new(),
+            diags,
+        };
+    }
+    let fail = |config: Value, d: Diagnostic| StateResponse {
+        state: config,
+        private: Vec::new(),
+        diags: vec![d],
+    };
+    let (target, loc) = match locate(&config, cfg) {
+        Ok(x) => x,
+        Err(d) => return fail(config, d),
+    };
+    let f = filter(&config);
+    let listed = match client.list_all_channels(&target, &f).await {
+        Ok(l) => l,
+        Err(e) => return fail(config, api_error("the VPC channels", &loc, &e)),
+    };
+    // A gateway that ignores precise_search still gets exact names.
+    let ids: Vec<String> = listed
+        .into_iter()
+        .filter(|c| f.precise_search.is_empty() || f.name.as_deref().is_none_or(|n| c.name == n))
+        .map(|c| c.id)
+        .collect();
+    let mut channels = match client
+        .show_channels(&target, &ids, DETAILS_CONCURRENCY)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return fail(config, api_error("the VPC channels' details", &loc, &e)),
+    };
+    channels.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    let mut state = config;
+    set(
+        &mut state,
+        "ids",
+        Value::List(channels.iter().map(|c| Value::string(&c.id)).collect()),
+    );
+    set(
+        &mut state,
+        "channels",
+        Value::List(channels.iter().map(|c| exported_state(c, &loc)).collect()),
+    );
+    set(&mut state, "project_id", Value::string(&loc.project_id));
+    set(
+        &mut state,
+        "region",
+        loc.region.clone().map(Value::String).unwrap_or(Value::Null),
+    );
+    StateResponse {
+        state,
+        private: Vec::new(),
+        diags: Vec::new(),
+    }
+}

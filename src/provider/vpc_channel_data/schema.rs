@@ -1,0 +1,151 @@
+//! Schemas of the two data sources, derived from the resource's declaration
+//! so that every attribute the resource has is exported, described once.
+
+use std::sync::OnceLock;
+
+use crate::provider::vpc_channel::{rules, schema as resource};
+use crate::tfplugin::schema::{Attribute as A, Check, Kind, Nesting, Presence, Schema};
+use crate::tfplugin::value::Type;
+
+pub const ONE: &str = "huaweicloud_apig_vpc_channel";
+pub const MANY: &str = "huaweicloud_apig_vpc_channels";
+
+/// A resource attribute as exported: computed, all the way down, with no
+/// checks, defaults or replacement (nothing of it is configured).
+pub fn exported(a: &A) -> A {
+    let mut a = a.clone();
+    a.presence = Presence::Computed;
+    a.checks.clear();
+    a.default = None;
+    a.force_new = false;
+    a.kind = match a.kind {
+        Kind::Nested(n, kids) | Kind::Block(n, kids) => {
+            Kind::Nested(n, kids.iter().map(exported).collect())
+        }
+        plain => plain,
+    };
+    a
+}
+
+/// A resource argument kept as an argument of a data source (its checks
+/// too), never forcing replacement.
+fn argument(name: &str) -> A {
+    let mut a = resource_attr(name).clone();
+    a.force_new = false;
+    a
+}
+
+fn resource_attr(name: &str) -> &'static A {
+    resource::schema()
+        .attribute(name)
+        .unwrap_or_else(|| panic!("the resource schema has no {name}"))
+}
+
+/// `huaweicloud_apig_vpc_channel`: one channel by `id` or exact `name`.
+pub fn one() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| Schema {
+        version: 0,
+        description: "Reads one VPC channel of a dedicated gateway, by `id` or by exact `name`, with everything the resource `huaweicloud_apig_vpc_channel` holds: members, member groups, health check and microservice information. Set exactly one of `id` and `name`.",
+        attributes: resource::schema()
+            .attributes
+            .iter()
+            .map(|a| match a.name {
+                "instance_id" | "project_id" | "region" => argument(a.name),
+                "id" => {
+                    let mut id = A::optional_computed("id", Type::String, "ID of the VPC channel to read. Set `id` or `name`, not both.")
+                        .check(Check::Length(1, 64))
+                        .check(Check::Pattern(rules::is_plain_id, "letters, digits, hyphens (-) and underscores (_)"));
+                    id.presence = Presence::OptionalComputed;
+                    id
+                }
+                "name" => {
+                    let mut n = argument("name");
+                    n.presence = Presence::OptionalComputed;
+                    n.description = "Exact name of the VPC channel to read (the list call with `precise_search=name`). Set `id` or `name`, not both.";
+                    n
+                }
+                _ => exported(a),
+            })
+            .collect(),
+    })
+}
+
+/// `huaweicloud_apig_vpc_channels`: the channels of a gateway, filtered by
+/// the list API's own filters, each with full details.
+pub fn many() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| {
+        let filter = |name, desc| A::optional(name, Type::String, desc).check(Check::Length(1, 255));
+        let channel: Vec<A> = resource::schema().attributes.iter().map(exported).collect();
+        Schema {
+            version: 0,
+            description: "Lists the VPC channels of a dedicated gateway, filtered by the list API's own filters, and reads every one in full (members, member groups, health check, microservice information). Every page is read; details are fetched once per channel, a few at a time.",
+            attributes: vec![
+                argument("instance_id"),
+                argument("project_id"),
+                argument("region"),
+                filter("id", "Only the channel with this ID."),
+                filter("name", "Only channels whose name contains this (case-insensitive), or, with `precise_search = true`, is exactly this."),
+                A::optional("precise_search", Type::Bool, "Match `name` exactly instead of as a substring."),
+                filter("member_host", "Only channels with a member at this address."),
+                A::optional("member_port", Type::Number, "Only channels with a member on this port.").check(Check::Range(0, 65535)),
+                filter("member_group_name", "Only channels with a member group whose name contains this."),
+                filter("member_group_id", "Only channels with the member group of this ID."),
+                filter("dict_code", "Only channels with this dictionary code."),
+                A::computed("ids", Type::list(Type::String), "IDs of the channels found, in the order of `channels`."),
+                A::nested("channels", Nesting::List, Presence::Computed, channel, "The channels found, ordered by name, then ID; each has every attribute of the resource `huaweicloud_apig_vpc_channel`."),
+            ],
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_computed(attrs: &[A]) -> bool {
+        attrs.iter().all(|a| {
+            a.is_computed_only() && a.checks.is_empty() && a.children().is_none_or(all_computed)
+        })
+    }
+
+    #[test]
+    fn every_resource_attribute_is_exported() {
+        let r = &resource::schema().attributes;
+        let one = one();
+        let many = many();
+        let channels = many.attribute("channels").unwrap().children().unwrap();
+        for a in r {
+            assert!(one.attribute(a.name).is_some(), "{} missing", a.name);
+            assert!(
+                channels.iter().any(|c| c.name == a.name),
+                "{} missing",
+                a.name
+            );
+            assert_eq!(
+                exported(a).value_type(),
+                a.value_type(),
+                "{} changes type",
+                a.name
+            );
+        }
+        assert!(all_computed(channels));
+        assert_eq!(one.attributes.len(), r.len());
+        let arguments: Vec<&str> = one
+            .attributes
+            .iter()
+            .filter(|a| !a.is_computed_only())
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(
+            arguments,
+            ["id", "instance_id", "project_id", "region", "name"]
+        );
+        assert!(one.attributes.iter().all(|a| !a.force_new));
+        assert_eq!(
+            one.attribute("instance_id").unwrap().presence,
+            Presence::Required
+        );
+    }
+}

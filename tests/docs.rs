@@ -26,6 +26,23 @@ fn resource_page_is_current() {
 }
 
 #[test]
+fn data_source_pages_are_current() {
+    use hwprovider::provider::vpc_channel_data::docs;
+    check("docs/data-sources/apig_vpc_channel.md", docs::one_page());
+    check("docs/data-sources/apig_vpc_channels.md", docs::many_page());
+    for page in [docs::one_page(), docs::many_page()] {
+        // every nested section a line links to exists
+        for link in page.split("](#").skip(1) {
+            let anchor = &link[..link.find(')').unwrap()];
+            assert!(
+                page.contains(&format!("<a id=\"{anchor}\"></a>")),
+                "{anchor}"
+            );
+        }
+    }
+}
+
+#[test]
 fn index_page_is_current() {
     check("docs/index.md", hwprovider::provider::docs::index_page());
 }

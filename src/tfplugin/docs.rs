@@ -105,6 +105,9 @@ pub fn reference(attrs: &[Attribute], title_args: &str, title_attrs: &str) -> St
         out.push_str(&format!("\n## {title_attrs}\n\nIn addition to the arguments above, these attributes are exported:\n\n"));
         for a in computed {
             out.push_str(&line(a, "", false));
+            if a.children().is_some() {
+                nested.push((a.name.to_string(), a));
+            }
         }
     }
     while let Some((path, a)) = (!nested.is_empty()).then(|| nested.remove(0)) {

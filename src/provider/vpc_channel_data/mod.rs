@@ -3,6 +3,7 @@
 //! list API's filters). Both export the resource's attributes through the
 //! resource's own state conversion.
 
+pub mod docs;
 pub mod many;
 pub mod one;
 pub mod schema;

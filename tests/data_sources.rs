@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const FULL: &str = r#"{"name":"ds_full","port":8080,"balance_strategy":2,"member_type":"ip","type":2,
   "member_groups":[{"member_group_name":"grp_blue","member_group_weight":5},{"member_group_name":"grp_red"}],
   "members":[{"host":"10.0.0.1","weight":4,"port":81,"member_group_name":"grp_blue"},{"host":"10.0.0.2","member_group_name":"grp_red"}],
-  "vpc_health_config":{"protocol":"HTTP","path":"/health","threshold_normal":2,"threshold_abnormal":3,"time_interval":10,"timeout":3}}"#;
+  "vpc_health_config":{"protocol":"HTTP","path":"/health","http_code":"200","threshold_normal":2,"threshold_abnormal":3,"time_interval":10,"timeout":3}}"#;
 
 fn create(e: &Emulator, body: &str) -> Value {
     let (st, v) = e.api("POST", "", Some(body));

@@ -369,7 +369,7 @@ data "huaweicloud_apig_vpc_channels" "later" {{
   instance_id = "{GATEWAY}"
   id          = huaweicloud_apig_vpc_channel.made.id
 }}
-output "weight" {{ value = data.huaweicloud_apig_vpc_channel.later.members[0].weight }}
+output "weight" {{ value = [for m in data.huaweicloud_apig_vpc_channel.later.members : m.weight] }}
 output "ids" {{ value = data.huaweicloud_apig_vpc_channels.later.ids }}
 output "made" {{ value = huaweicloud_apig_vpc_channel.made.id }}
 "#
@@ -389,7 +389,7 @@ output "made" {{ value = huaweicloud_apig_vpc_channel.made.id }}
     );
     tf.apply().ok();
     let out = outputs(&tf);
-    assert_eq!(out["weight"], 7);
+    assert_eq!(out["weight"], json!([7]));
     assert_eq!(out["ids"], json!([out["made"].clone()]));
     tf.assert_no_changes();
 }

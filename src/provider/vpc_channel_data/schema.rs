@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::provider::vpc_channel::{rules, schema as resource};
-use crate::tfplugin::schema::{Attribute as A, Check, Kind, Nesting, Presence, Schema};
+use crate::tfplugin::schema::{object_type, Attribute as A, Check, Kind, Presence, Schema};
 use crate::tfplugin::value::Type;
 
 pub const ONE: &str = "huaweicloud_apig_vpc_channel";
@@ -77,7 +77,12 @@ pub fn many() -> &'static Schema {
     static S: OnceLock<Schema> = OnceLock::new();
     S.get_or_init(|| {
         let filter = |name, desc| A::optional(name, Type::String, desc).check(Check::Length(1, 255));
-        let channel: Vec<A> = resource::schema().attributes.iter().map(exported).collect();
+        // A plain list of objects, not a nested attribute: Terraform 1.0.x
+        // types a nested list's elements apart (a null or empty nested value
+        // keeps "optional" markers, a present one loses them) and crashes
+        // decoding a list whose channels differ, e.g. one without a health
+        // check. A plain type has no such markers.
+        let channel = Type::list(object_type(&resource::schema().attributes));
         Schema {
             version: 0,
             description: "Lists the VPC channels of a dedicated gateway, filtered by the list API's own filters, and reads every one in full (members, member groups, health check, microservice information). Every page is read; details are fetched once per channel, a few at a time.",
@@ -94,7 +99,7 @@ pub fn many() -> &'static Schema {
                 filter("member_group_id", "Only channels with the member group of this ID."),
                 filter("dict_code", "Only channels with this dictionary code."),
                 A::computed("ids", Type::list(Type::String), "IDs of the channels found, in the order of `channels`."),
-                A::nested("channels", Nesting::List, Presence::Computed, channel, "The channels found, ordered by name, then ID; each has every attribute of the resource `huaweicloud_apig_vpc_channel`."),
+                A::computed("channels", channel, "The channels found, ordered by name, then ID. Each object has every attribute of the resource `huaweicloud_apig_vpc_channel` (see its Attribute Reference): `id`, `instance_id`, `project_id`, `region`, `name`, `port`, `balance_strategy`, `member_type`, `type`, `dict_code`, `member_groups`, `members`, `vpc_health_config`, `microservice_info`, `create_time` and `status`, with every member and member group."),
             ],
         }
     })
@@ -113,14 +118,17 @@ mod tests {
     #[test]
     fn every_resource_attribute_is_exported() {
         let r = &resource::schema().attributes;
-        let one = one();
-        let many = many();
-        let channels = many.attribute("channels").unwrap().children().unwrap();
+        let (one, many) = (one(), many());
+        let channels = many.attribute("channels").unwrap();
+        assert_eq!(
+            channels.value_type(),
+            Type::list(resource::schema().value_type())
+        );
         for a in r {
             assert!(one.attribute(a.name).is_some(), "{} missing", a.name);
             assert!(
-                channels.iter().any(|c| c.name == a.name),
-                "{} missing",
+                channels.description.contains(&format!("`{}`", a.name)),
+                "{} undocumented",
                 a.name
             );
             assert_eq!(
@@ -130,18 +138,13 @@ mod tests {
                 a.name
             );
         }
-        assert!(all_computed(channels));
         assert_eq!(one.attributes.len(), r.len());
-        let arguments: Vec<&str> = one
-            .attributes
-            .iter()
-            .filter(|a| !a.is_computed_only())
-            .map(|a| a.name)
-            .collect();
-        assert_eq!(
-            arguments,
-            ["id", "instance_id", "project_id", "region", "name"]
-        );
+        let (arguments, exported_only): (Vec<&A>, Vec<&A>) =
+            one.attributes.iter().partition(|a| !a.is_computed_only());
+        let names: Vec<&str> = arguments.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["id", "instance_id", "project_id", "region", "name"]);
+        let exported_only: Vec<A> = exported_only.into_iter().cloned().collect();
+        assert!(all_computed(&exported_only));
         assert!(one.attributes.iter().all(|a| !a.force_new));
         assert_eq!(
             one.attribute("instance_id").unwrap().presence,

@@ -219,7 +219,12 @@ fn list_with_each_filter() {
             "member_host = \"10.0.0.1\"".into(),
             vec![id(&full), id(&web), id(&other)],
         ),
-        ("port", "member_port = 8080".into(), vec![id(&web)]),
+        // ds_full's member without a port listens on the channel's 8080
+        (
+            "port",
+            "member_port = 8080".into(),
+            vec![id(&full), id(&web)],
+        ),
         (
             "host_port",
             "member_host = \"10.0.0.1\"\n  member_port = 80".into(),

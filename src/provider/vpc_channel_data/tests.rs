@@ -15,7 +15,7 @@ fn one_needs_exactly_one_of_id_and_name() {
             .map(|d| d.summary)
             .collect::<Vec<_>>()
     };
-    assert_eq!(errs(v(&[gw.clone()])), ["Missing argument"]);
+    assert_eq!(errs(v(std::slice::from_ref(&gw))), ["Missing argument"]);
     assert_eq!(
         errs(v(&[
             gw.clone(),

@@ -77,7 +77,10 @@ impl Provider for HuaweiCloud {
     }
 
     fn registry(&self) -> Registry<Configured> {
-        Registry::new().resource(vpc_channel::VpcChannel)
+        Registry::new()
+            .resource(vpc_channel::VpcChannel)
+            .data_source(vpc_channel_data::OneChannel)
+            .data_source(vpc_channel_data::Channels)
     }
 
     fn validate_provider_config(&self, cfg: &Value) -> Vec<Diagnostic> {

@@ -7,7 +7,7 @@ use crate::apig::list::{ChannelFilter, DETAILS_CONCURRENCY};
 use crate::provider::config::ProviderConfig;
 use crate::provider::vpc_channel::locate;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
-use crate::tfplugin::server::StateResponse;
+use crate::tfplugin::provider::StateResponse;
 use crate::tfplugin::value::{AttrPath, Value};
 
 use super::{api_error, exported_state, schema, set};

@@ -7,6 +7,9 @@ pub mod docs;
 pub mod many;
 pub mod one;
 pub mod schema;
+mod source;
+
+pub use source::{Channels, OneChannel};
 
 use crate::apig::client::ApiError;
 use crate::apig::models::Channel;

@@ -85,6 +85,7 @@ fn exported_state_keeps_every_member_of_microservice_channels() {
         instance_id: "gw".into(),
         project_id: "p".into(),
         region: None,
+        endpoint: String::new(),
     };
     let s = exported_state(&ch, &loc);
     assert_eq!(s.get("members").as_list().unwrap().len(), 2);

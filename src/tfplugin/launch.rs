@@ -133,6 +133,16 @@ fn ignore_sigint() {
 
 /// Entry point of the provider binary. Returns the process exit code.
 pub fn main<P: Provider>(make: impl FnOnce() -> P, name: &str, address: &str) -> i32 {
+    main_with_service(|| Server::new(Arc::new(make())), name, address)
+}
+
+/// Like [`main`], serving any tfplugin6 service (e.g. the benchmark's
+/// zero-work plugin, which answers the protocol directly).
+pub fn main_with_service<S: proto::provider_server::Provider>(
+    make: impl FnOnce() -> S,
+    name: &str,
+    address: &str,
+) -> i32 {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--version" || a == "-v") {
         println!("{name} {}", env!("CARGO_PKG_VERSION"));
@@ -179,7 +189,11 @@ pub fn main<P: Provider>(make: impl FnOnce() -> P, name: &str, address: &str) ->
     }
 }
 
-async fn run<P: Provider>(provider: P, debug: bool, address: &str) -> std::io::Result<()> {
+async fn run<S: proto::provider_server::Provider>(
+    service: S,
+    debug: bool,
+    address: &str,
+) -> std::io::Result<()> {
     let dir = SocketDir::create()?;
     let sock = dir.0.join("plugin.sock");
     let listener = UnixListener::bind(&sock)?;
@@ -233,7 +247,7 @@ async fn run<P: Provider>(provider: P, debug: bool, address: &str) -> std::io::R
         }
     });
 
-    let svc = proto::provider_server::ProviderServer::new(Server::new(Arc::new(provider)))
+    let svc = proto::provider_server::ProviderServer::new(service)
         .max_decoding_message_size(MAX_MESSAGE)
         .max_encoding_message_size(MAX_MESSAGE);
     let ctl = proto::controller::grpc_controller_server::GrpcControllerServer::new(Controller {

@@ -67,6 +67,8 @@ pub mod store;
 mod validate;
 
 #[cfg(test)]
+mod conformance_tests;
+#[cfg(test)]
 mod security_tests;
 #[cfg(test)]
 mod tests;

@@ -70,6 +70,11 @@ pub fn http_code_error(s: &str) -> Option<String> {
     })
 }
 
+/// A health-check path is absolute, as the API requires (`/vpc/demo`).
+pub fn is_health_path(s: &str) -> bool {
+    s.starts_with('/')
+}
+
 /// `200`, `200,201`, `200-299`, `201,202,210-299`: every code 100 to 599.
 pub fn is_http_code(s: &str) -> bool {
     let code = |p: &str| {

@@ -126,7 +126,8 @@ fn health() -> Vec<A> {
         A::required("protocol", Type::String, "Protocol of the health check: `TCP`, `HTTP` or `HTTPS` (any case).")
             .check(Check::OneOf(&["TCP", "HTTP", "HTTPS"], true)),
         A::optional("path", Type::String, "Destination path of the health check. Required when `protocol` is HTTP or HTTPS.")
-            .check(Check::Length(1, 512)),
+            .check(Check::Length(1, 512))
+            .check(Check::Pattern(rules::is_health_path, "starting with a slash (/)")),
         A::optional("method", Type::String, "Request method of the health check: `GET` or `HEAD`.")
             .default(Value::string("GET"))
             .check(Check::OneOf(&["GET", "HEAD"], false)),

@@ -507,3 +507,50 @@ fn create_before_destroy_name_clash_says_why() {
     }
     assert_eq!(e.channels().len(), 1, "the old channel is kept");
 }
+
+/// The API reports an ECS member's private IP as its `host`: a configured
+/// `host` is kept in state (not sent), one left unset follows the server.
+#[test]
+fn ecs_member_host_set_in_config_is_kept() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("ecshost");
+    let body = r#"
+  name = "ecs_host"
+  port = 80
+  members = [{ ecs_id = "abc-1", ecs_name = "one" },
+             { ecs_id = "abc-2", ecs_name = "y", host = "10.0.0.9" }]
+"#;
+    tf.write("main.tf", &config(&e, &resource("d", "x", body, "")));
+    tf.validate().ok();
+    tf.apply().ok();
+    tf.assert_no_changes();
+    let v = tf.resource_values("huaweicloud_apig_vpc_channel.d");
+    let members = v["members"].as_array().unwrap();
+    assert_eq!(members[1]["host"], "10.0.0.9", "{v}");
+    let server_ip = members[0]["host"].as_str().unwrap_or_default();
+    assert!(!server_ip.is_empty(), "unset host follows the server: {v}");
+    let sent: Vec<_> = e
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .collect();
+    assert_eq!(sent.len(), 1);
+    let sent_members = sent[0]["body"]["members"].as_array().unwrap();
+    assert!(
+        sent_members.iter().all(|m| m.get("host").is_none()),
+        "host is not sent for ECS members: {}",
+        sent[0]["body"]
+    );
+
+    // Editing the configured host changes state only; still no diff after.
+    tf.write(
+        "main.tf",
+        &config(
+            &e,
+            &resource("d", "x", &body.replace("10.0.0.9", "10.0.0.8"), ""),
+        ),
+    );
+    tf.apply().ok();
+    tf.assert_no_changes();
+    assert_eq!(e.channels().len(), 1, "not replaced");
+}

@@ -315,6 +315,14 @@ fn microservice_to_value(m: &MicroserviceInfo, guide: &Value) -> Value {
     ])
 }
 
+/// Sets `attr` to the guide's known, non-null value, if it has one.
+fn keep_guide(v: &mut Value, guide: &Value, attr: &str) {
+    let g = guide.get(attr);
+    if let (Value::Object(o), true) = (v, g.is_known() && !g.is_null()) {
+        o.insert(attr.to_string(), g.clone());
+    }
+}
+
 /// Sets `attrs` that are null in `v` to the guide's known, non-null value.
 fn fill_unset(v: &mut Value, guide: &Value, attrs: &[&str]) {
     if let Value::Object(o) = v {
@@ -371,9 +379,15 @@ pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
     let pairs = pair(&members, members_guide_list, &passes);
     for (m, j) in members.iter_mut().zip(pairs) {
         if let Some(j) = j {
+            let g = &members_guide_list[j];
+            if member_type != "ip" {
+                // An ECS member's `host` is the server's private IP, which
+                // the API reports whatever was asked: a written one is kept.
+                keep_guide(m, g, "host");
+            }
             fill_unset(
                 m,
-                &members_guide_list[j],
+                g,
                 &["host", "weight", "status", "port", "ecs_id", "ecs_name"],
             );
         }
@@ -414,9 +428,10 @@ pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
     ])
 }
 
-/// The full desired body for create and update, from the plan. Values the
-/// server derives (an ip member's ecs_id/ecs_name, an ecs member's host)
-/// are sent only when the configuration sets them.
+/// The full desired body for create and update, from the plan. An ip
+/// member's ecs_id/ecs_name (derived by the server) are sent only when the
+/// configuration sets them; an ecs member's host (the server's IP, valid
+/// only for ip members) never is.
 pub fn request_from_plan(planned: &Value, config: &Value) -> ChannelRequest {
     let member_type = planned
         .get("member_type")
@@ -457,11 +472,7 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> ChannelRequest {
             let derived = |attr: &str| opt_str(c.get(attr));
             let ip = member_type == "ip";
             MemberInfo {
-                host: if ip {
-                    opt_str(m.get("host"))
-                } else {
-                    derived("host")
-                },
+                host: if ip { opt_str(m.get("host")) } else { None },
                 weight: opt_int(m.get("weight")),
                 is_backup: m.get("is_backup").as_bool(),
                 member_group_name: opt_str(m.get("member_group_name")),

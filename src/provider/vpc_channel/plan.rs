@@ -108,6 +108,17 @@ fn plan_member(
         Some(p) if !p.is_null() && p != prior_port => p.clone(),
         _ => port.clone(),
     });
+    // Unpaired for now, but an unknown type or address may pair it with a
+    // prior member (and its explicit port) in the final plan.
+    let may_pair = member_type.is_none()
+        || ["host", "ecs_id", "ecs_name"]
+            .iter()
+            .any(|a| !cfg.get(a).is_known());
+    let member_port = if prior.is_none() && may_pair && !prior_port.is_null() {
+        or_else(cfg.get("port"), || Value::Unknown)
+    } else {
+        member_port
+    };
     set(&mut o, "port", member_port);
     match member_type {
         Some("ip") => {

@@ -103,6 +103,8 @@ fn gen_config(rng: &mut StdRng, name: &str) -> Value {
                 vec![
                     ("ecs_id", s(&format!("ecs-{i}"))),
                     ("ecs_name", s(&format!("web.{i}"))),
+                    // The server reports its own IP as host: see they differ.
+                    ("host", maybe(rng, |_| s(&format!("10.9.0.{i}")))),
                 ]
             };
             let mut m = vec![

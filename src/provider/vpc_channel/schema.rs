@@ -102,7 +102,7 @@ fn labels() -> Vec<A> {
 
 fn members() -> Vec<A> {
     vec![
-        A::optional_computed("host", Type::String, "Backend server address. Required when `member_type` is `ip`; for ECS members the API fills in the server's private address.")
+        A::optional_computed("host", Type::String, "Backend server address. Required when `member_type` is `ip`. For ECS members the API reports the server's private address; a `host` written on an ECS member is not sent and is kept in state as written.")
             .check(Check::Length(1, 64)),
         A::optional_computed("weight", Type::Number, "Weight: the higher, the more requests the member receives. The API chooses it when unset.")
             .check(Check::Range(0, 10000)),

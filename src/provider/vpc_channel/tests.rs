@@ -370,3 +370,50 @@ fn values_the_api_leaves_out_keep_the_planned_ones() {
         "unknown in the plan: the API's answer (none) stands"
     );
 }
+
+/// An ECS member's `host` is the server's private IP: a configured one is
+/// kept, an unset one follows the server, and a server whose IP changes
+/// later makes no diff either way.
+#[test]
+fn ecs_member_host_kept_when_written() {
+    let cfg = v(serde_json::json!({
+        "instance_id": "gw", "name": "e", "port": 80,
+        "members": [{"ecs_id": "e1", "ecs_name": "one"},
+                    {"ecs_id": "e2", "ecs_name": "two", "host": "10.0.0.9"}]
+    }));
+    let shown = |ip1: &str, ip2: &str| -> Channel {
+        serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "e", "port": 80, "balance_strategy": 1, "member_type": "ecs",
+            "type": 2, "create_time": "t", "status": 1,
+            "members": [
+                {"id": "m1", "host": ip1, "ecs_id": "e1", "ecs_name": "one", "weight": 0,
+                 "port": 80, "status": 1, "is_backup": false},
+                {"id": "m2", "host": ip2, "ecs_id": "e2", "ecs_name": "two", "weight": 0,
+                 "port": 80, "status": 1, "is_backup": false}]
+        }))
+        .unwrap()
+    };
+    let (planned, _) = plan(&Value::Null, &cfg, &D);
+    let body = request_from_plan(&planned, &cfg);
+    assert!(body.members.unwrap().iter().all(|m| m.host.is_none()));
+    let state = state_from_api(&shown("192.168.0.1", "192.168.0.2"), &planned, &loc());
+    let hosts = |s: &Value| -> Vec<Value> {
+        let ms = s.get("members").as_list().unwrap_or_default();
+        ms.iter().map(|m| m.get("host").clone()).collect()
+    };
+    assert_eq!(
+        hosts(&state),
+        [Value::string("192.168.0.1"), Value::string("10.0.0.9")]
+    );
+    // The servers' IPs change: refresh, then plan nothing.
+    let refreshed = state_from_api(&shown("192.168.5.1", "192.168.5.2"), &state, &loc());
+    let (again, replace) = plan(&refreshed, &cfg, &D);
+    assert_eq!(again, refreshed);
+    assert!(replace.is_empty());
+    // Imported (no guide): the server's values, which plan nothing as config.
+    let imported = state_from_api(&shown("192.168.0.1", "192.168.0.2"), &Value::Null, &loc());
+    assert_eq!(
+        hosts(&imported),
+        [Value::string("192.168.0.1"), Value::string("192.168.0.2")]
+    );
+}

@@ -249,3 +249,26 @@ fn request_timeout_is_validated() {
         ],
     );
 }
+
+/// An endpoint with a query or fragment fails validate, before any request.
+#[test]
+fn endpoint_with_query_or_fragment_fails_validate() {
+    let e = Emulator::start(&[]);
+    for (url, extra, needle) in [
+        (
+            format!("{}/?x=1", e.url),
+            String::new(),
+            "endpoints[\"apig\"] must not have a query",
+        ),
+        (
+            e.url.clone(),
+            format!("  auth_url = \"{}/v3#top\"\n", e.url),
+            "`auth_url` must not have a query (`?...`) or fragment",
+        ),
+    ] {
+        let tf = Tf::new("msg-query");
+        tf.write("main.tf", &config_for_url(&url, &extra, CHANNEL));
+        fails_with(&tf.validate(), &["Invalid", needle]);
+    }
+    assert!(e.requests().is_empty(), "validation makes no API call");
+}

@@ -49,7 +49,7 @@ fn base_schema() -> Schema {
                 .env("HW_CLOUD")
                 .check(Check::Length(1, 253))
                 .check(Check::Pattern(endpoint::is_dns_name, endpoint::CLOUD_RULE)),
-            Attribute::optional("endpoints", Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`. Each value must be an absolute `http` or `https` URL without user information."),
+            Attribute::optional("endpoints", Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`. Each value must be an absolute `http` or `https` URL without user information, query (`?`) or fragment (`#`)."),
             Attribute::optional("insecure", Type::Bool, "Skip verification of the API's TLS certificate. Only for test endpoints with self-signed certificates. Defaults to `false`.")
                 .env("HW_INSECURE"),
             Attribute::optional("max_retries", Type::Number, "How many times a request is retried after throttling (429), a server error (500, 502, 503, 504) or a connection failure, with capped exponential backoff. Defaults to `5`. 401 and other client errors are never retried.")
@@ -122,17 +122,38 @@ pub fn normalize_endpoint(e: &str) -> String {
     endpoint::normalize(e)
 }
 
+/// An error at `at`, unless the value may hold a secret: with a path
+/// Terraform would show the configuration line, password included.
+fn url_diag(at: AttrPath, why: &str, summary: &str, detail: String) -> Diagnostic {
+    if endpoint::may_hold_secret(why) {
+        Diagnostic::error(summary, detail)
+    } else {
+        Diagnostic::error_at(at, summary, detail)
+    }
+}
+
 /// The diagnostic for an `endpoints.*` value that is not a usable URL.
 fn check_endpoint(key: &str, e: &str) -> Option<Diagnostic> {
     let why = endpoint::check_override(&normalize_endpoint(e)).err()?;
-    let detail = format!("endpoints[{key:?}] {why}: it must be an absolute `http` or `https` URL such as `https://apig.example.com`, without user information.");
-    // With a path Terraform would show the configuration line, password
-    // included.
-    Some(if why == endpoint::USER_INFO {
-        Diagnostic::error("Invalid endpoint", detail)
-    } else {
-        Diagnostic::error_at(path("endpoints").key(key), "Invalid endpoint", detail)
-    })
+    let detail = format!("endpoints[{key:?}] {why}: it must be an absolute `http` or `https` URL such as `https://apig.example.com`, without user information, query or fragment.");
+    Some(url_diag(
+        path("endpoints").key(key),
+        &why,
+        "Invalid endpoint",
+        detail,
+    ))
+}
+
+/// The diagnostic for an `auth_url` (from `source`) that is not a usable URL.
+fn check_auth_url(e: &str, source: &str) -> Option<Diagnostic> {
+    let why = endpoint::check_override(&normalize_endpoint(e)).err()?;
+    let detail = format!("{source} {why}: it must be an absolute `http` or `https` URL such as `https://iam.example.com/v3`, without user information, query or fragment.");
+    Some(url_diag(
+        path("auth_url"),
+        &why,
+        "Invalid IAM endpoint",
+        detail,
+    ))
 }
 
 fn path(name: &str) -> AttrPath {
@@ -166,6 +187,9 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
                 }
             }
         }
+    }
+    if let Some(e) = config.get("auth_url").as_str().filter(|e| !e.is_empty()) {
+        diags.extend(check_auth_url(e, "`auth_url`"));
     }
     diags
 }
@@ -260,20 +284,14 @@ pub fn resolve(
     } else {
         "`auth_url` (HW_AUTH_URL)"
     };
-    let iam_endpoint = iam_endpoint.map(normalize_endpoint).or_else(|| {
-        auth.as_ref()
-            .and_then(|a| a.auth_url.as_deref())
-            .map(normalize_endpoint)
-    });
-    if let Some(e) = iam_endpoint.as_deref() {
-        if let Err(why) = endpoint::check_override(e) {
-            diags.push(Diagnostic::error_at(
-                path("auth_url"),
-                "Invalid IAM endpoint",
-                format!("`auth_url` (or HW_AUTH_URL, or endpoints[\"iam\"]) must be an absolute `http` or `https` URL without user information: {why}."),
-            ));
-        }
+    let auth_url = match iam_endpoint {
+        Some(_) => None, // `endpoints.iam` wins and was checked above.
+        None => auth.as_ref().and_then(|a| a.auth_url.as_deref()),
+    };
+    if let Some(d) = auth_url.and_then(|e| check_auth_url(e, "`auth_url` (or HW_AUTH_URL)")) {
+        diags.push(d);
     }
+    let iam_endpoint = iam_endpoint.or(auth_url).map(normalize_endpoint);
     // Values from the environment were not seen by validate.
     let file = |f: fn(&AuthSetup) -> Option<String>| auth.as_ref().and_then(f);
     let region = get("region", "HW_REGION_NAME").or_else(|| file(|a| a.file_region.clone()));

@@ -19,7 +19,7 @@ pub fn attributes() -> Vec<Attribute> {
     vec![
         Attribute::optional("project_name", Type::String, "Name of the project looked up in IAM when `project_id` is unset. Defaults to the region's name (its default project); sub-projects are named like `cn-north-4_sub`.")
             .env("HW_PROJECT_NAME"),
-        Attribute::optional("auth_url", Type::String, "IAM endpoint used for project lookup, password tokens and agencies. Defaults to `https://iam.{region}.{cloud}/v3`; `endpoints = { iam = \"...\" }` sets it too.")
+        Attribute::optional("auth_url", Type::String, "IAM endpoint used for project lookup, password tokens and agencies. Defaults to `https://iam.{region}.{cloud}/v3`; `endpoints = { iam = \"...\" }` sets it too. Must be an absolute `http` or `https` URL without user information, query (`?`) or fragment (`#`).")
             .env("HW_AUTH_URL"),
         Attribute::optional("user_name", Type::String, "Name of the IAM user for password credentials; needs `domain_name` or `domain_id`.")
             .env("HW_USER_NAME"),

@@ -75,9 +75,16 @@ pub fn normalize(e: &str) -> String {
 }
 
 pub const USER_INFO: &str = "must not contain user information (`user:password@`)";
+pub const QUERY: &str = "must not have a query (`?...`) or fragment (`#...`)";
+
+/// Whether a check failure may quote a secret if the value is shown.
+pub fn may_hold_secret(why: &str) -> bool {
+    why == USER_INFO || why == QUERY
+}
 
 /// An `endpoints.*` override (already normalised) must be an absolute
-/// `http(s)` URL with a host and without user information.
+/// `http(s)` URL with a host and without user information, query or
+/// fragment (request paths and signed queries are appended to it).
 pub fn check_override(e: &str) -> Result<(), String> {
     // The URL is not echoed back: it may hold a password.
     let url = Url::parse(e).map_err(|err| format!("is not a valid URL ({err})"))?;
@@ -92,6 +99,9 @@ pub fn check_override(e: &str) -> Result<(), String> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("has no host".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(QUERY.into());
     }
     Ok(())
 }
@@ -204,9 +214,15 @@ mod tests {
             "http://user@h",
             "https://",
             "http://a b",
+            "https://h/x?pw=1",
+            "https://h?",
+            "https://h/#pw",
         ] {
             let e = check_override(bad).unwrap_err();
             assert!(!e.contains("pw"), "{e}");
+        }
+        for q in ["https://h/x?a=1", "https://h?", "https://h/#f", "h/v3?x#y"] {
+            assert_eq!(check_override(&normalize(q)), Err(QUERY.into()), "{q}");
         }
     }
 
@@ -254,6 +270,38 @@ mod tests {
             }
             for ok in ["127.0.0.1:8080", "http://localhost:1/x"] {
                 assert!(validate(&cfg(&[("endpoints", endpoints(ok))])).is_empty());
+                assert!(validate(&cfg(&[("auth_url", Value::string(ok))])).is_empty());
+            }
+        }
+
+        #[test]
+        fn query_or_fragment_is_refused_at_validate_and_configure() {
+            for bad in ["https://h/x?secretpw=1", "h#frag", "https://h/v3?"] {
+                let d = validate(&cfg(&[("endpoints", endpoints(bad))]));
+                assert_eq!(d.len(), 1, "{bad}: {d:?}");
+                assert!(d[0]
+                    .detail
+                    .starts_with("endpoints[\"apig\"] must not have a query"));
+                let d = validate(&cfg(&[("auth_url", Value::string(bad))]));
+                assert_eq!(d.len(), 1, "{bad}: {d:?}");
+                assert!(d[0].detail.starts_with("`auth_url` must not have a query"));
+                // A query may hold a secret: no path to quote the line by.
+                assert_eq!(d[0].path, None);
+                assert!(!d[0].detail.contains("secretpw"), "{d:?}");
+                let token = [("token", Value::string("t"))];
+                let env = |k: &str| (k == "HW_AUTH_URL").then(|| bad.to_string());
+                let d = resolve(&cfg(&token), &env).unwrap_err();
+                assert_eq!(d.len(), 1, "{bad}: {d:?}");
+                assert!(d[0]
+                    .detail
+                    .starts_with("`auth_url` (or HW_AUTH_URL) must not have a query"));
+                let iam = Value::Map(BTreeMap::from([("iam".to_string(), Value::string(bad))]));
+                let d = resolve(&cfg(&[token[0].clone(), ("endpoints", iam)]), &|_| None);
+                let d = d.unwrap_err();
+                assert_eq!(d.len(), 1, "{bad}: {d:?}");
+                assert!(d[0]
+                    .detail
+                    .starts_with("endpoints[\"iam\"] must not have a query"));
             }
             let fine = cfg(&[
                 ("region", Value::string("cn-north-4")),

@@ -11,6 +11,25 @@ pub const DEFAULT_CLOUD: &str = "myhuaweicloud.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const MAX_REQUEST_TIMEOUT_SECS: i64 = 600;
 
+/// The environment variable declared for provider argument `name` (a
+/// top-level one, or `block.child` for a block's argument); the only place
+/// the variables are named is the schema below.
+pub fn env_var(name: &str) -> &'static str {
+    let attrs = &schema().attributes;
+    let found = match name.split_once('.') {
+        None => attrs.iter().find(|a| a.name == name),
+        Some((block, child)) => attrs
+            .iter()
+            .find(|a| a.name == block)
+            .and_then(|a| a.children())
+            .and_then(|c| c.iter().find(|a| a.name == child)),
+    };
+    found.and_then(|a| a.env).unwrap_or_else(|| {
+        debug_assert!(false, "no environment variable declared for {name}");
+        ""
+    })
+}
+
 /// Built once per process.
 pub fn schema() -> &'static Schema {
     static S: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
@@ -212,12 +231,12 @@ pub fn resolve(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let get = |name: &str, var: &str| -> Option<String> {
+    let get = |name: &str| -> Option<String> {
         config
             .get(name)
             .as_str()
             .map(str::to_string)
-            .or_else(|| env(var))
+            .or_else(|| env(env_var(name)))
             .filter(|s| !s.is_empty())
     };
 
@@ -232,14 +251,15 @@ pub fn resolve(
 
     let insecure = match config.get("insecure") {
         Value::Bool(b) => *b,
-        _ => match env("HW_INSECURE").as_deref().map(str::trim) {
+        _ => match env(env_var("insecure")).as_deref().map(str::trim) {
             None | Some("") => false,
             Some(s) if s.eq_ignore_ascii_case("true") || s == "1" => true,
             Some(s) if s.eq_ignore_ascii_case("false") || s == "0" => false,
             Some(s) => {
+                let var = env_var("insecure");
                 diags.push(Diagnostic::error(
-                    "Invalid HW_INSECURE",
-                    format!("HW_INSECURE must be true or false, got {s:?}."),
+                    format!("Invalid {var}"),
+                    format!("{var} must be true or false, got {s:?}."),
                 ));
                 false
             }
@@ -248,15 +268,16 @@ pub fn resolve(
     let max_retries = match config.get("max_retries").as_i64() {
         Some(n) => n.clamp(0, 100) as u32,
         None => {
-            match env("HW_MAX_RETRIES") {
+            let var = env_var("max_retries");
+            match env(var) {
                 None => DEFAULT_MAX_RETRIES,
                 Some(s) => match s.trim().parse::<u32>() {
                     Ok(n) if n <= 100 => n,
                     _ => {
                         diags.push(Diagnostic::error(
-                        "Invalid HW_MAX_RETRIES",
-                        format!("HW_MAX_RETRIES must be a whole number between 0 and 100, got {s:?}."),
-                    ));
+                            format!("Invalid {var}"),
+                            format!("{var} must be a whole number between 0 and 100, got {s:?}."),
+                        ));
                         DEFAULT_MAX_RETRIES
                     }
                 },
@@ -294,25 +315,19 @@ pub fn resolve(
     let iam_endpoint = iam_endpoint.or(auth_url).map(normalize_endpoint);
     // Values from the environment were not seen by validate.
     let file = |f: fn(&AuthSetup) -> Option<String>| auth.as_ref().and_then(f);
-    let region = get("region", "HW_REGION_NAME").or_else(|| file(|a| a.file_region.clone()));
-    let cloud = get("cloud", "HW_CLOUD");
+    let region = get("region").or_else(|| file(|a| a.file_region.clone()));
+    let cloud = get("cloud");
     let shapes = [
         (
             "region",
-            "HW_REGION_NAME",
             &region,
             endpoint::is_region_name as fn(&str) -> bool,
             endpoint::REGION_RULE,
         ),
-        (
-            "cloud",
-            "HW_CLOUD",
-            &cloud,
-            endpoint::is_dns_name,
-            endpoint::CLOUD_RULE,
-        ),
+        ("cloud", &cloud, endpoint::is_dns_name, endpoint::CLOUD_RULE),
     ];
-    for (name, var, value, ok, rule) in shapes {
+    for (name, value, ok, rule) in shapes {
+        let var = env_var(name);
         if let Some(v) = value.as_deref().filter(|v| !ok(v)) {
             diags.push(Diagnostic::error_at(
                 path(name),
@@ -326,8 +341,7 @@ pub fn resolve(
     }
     Ok(ProviderConfig {
         region,
-        project_id: get("project_id", "HW_PROJECT_ID")
-            .or_else(|| file(|a| a.file_project_id.clone())),
+        project_id: get("project_id").or_else(|| file(|a| a.file_project_id.clone())),
         auth: auth.expect("set when no diagnostics"),
         cloud: cloud.unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
         apig_endpoint,
@@ -346,13 +360,13 @@ fn request_timeout(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<std::time::Duration, Diagnostic> {
     let secs = match config.get("request_timeout") {
-        Value::Null => match env("HW_REQUEST_TIMEOUT").as_deref().map(str::trim) {
+        Value::Null => match env(env_var("request_timeout")).as_deref().map(str::trim) {
             None | Some("") => return Ok(crate::apig::client::DEFAULT_REQUEST_TIMEOUT),
             Some(s) => s.parse::<i64>().ok().filter(|n| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n)).ok_or_else(|| {
                 Diagnostic::error_at(
                     path("request_timeout"),
-                    "Invalid HW_REQUEST_TIMEOUT",
-                    format!("HW_REQUEST_TIMEOUT must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {s:?}."),
+                    format!("Invalid {}", env_var("request_timeout")),
+                    format!("{} must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {s:?}.", env_var("request_timeout")),
                 )
             })?,
         },
@@ -373,6 +387,25 @@ mod tests {
     use crate::apig::client::Credentials;
     use crate::iam::session::Base;
     use std::collections::HashMap;
+
+    #[test]
+    fn environment_variables_come_from_the_schema_once_each() {
+        let mut seen = std::collections::HashSet::new();
+        for a in &schema().attributes {
+            let mut vars: Vec<(String, &str)> =
+                a.env.map(|e| (a.name.to_string(), e)).into_iter().collect();
+            for c in a.children().unwrap_or_default() {
+                vars.extend(c.env.map(|e| (format!("{}.{}", a.name, c.name), e)));
+            }
+            for (name, var) in vars {
+                assert!(seen.insert(var), "{var} declared twice");
+                assert_eq!(env_var(&name), var);
+            }
+        }
+        assert_eq!(env_var("assume_role.duration"), "HW_ASSUME_ROLE_DURATION");
+        assert_eq!(env_var("request_timeout"), "HW_REQUEST_TIMEOUT");
+        assert_eq!(seen.len(), 22);
+    }
 
     fn cfg(pairs: &[(&str, Value)]) -> Value {
         let mut all: Vec<(&str, Value)> = schema()

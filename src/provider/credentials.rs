@@ -9,6 +9,7 @@ use crate::apig::client::Credentials;
 use crate::iam::models::{Domain, User};
 use crate::iam::session::{Agency, Base};
 use crate::iam::{DEFAULT_AGENCY_DURATION, MAX_AGENCY_DURATION, MIN_AGENCY_DURATION};
+use crate::provider::config::env_var;
 use crate::provider::shared_config;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::schema::{Attribute, Check, Nesting};
@@ -33,11 +34,14 @@ pub fn attributes() -> Vec<Attribute> {
         Attribute::optional("domain_id", Type::String, "Account ID of the user for password credentials (instead of `domain_name`).")
             .env("HW_DOMAIN_ID"),
         Attribute::block("assume_role", Nesting::List, vec![
-            Attribute::required("agency_name", Type::String, "Name of the agency to assume."),
-            Attribute::required("domain_name", Type::String, "Account that owns the agency."),
+            Attribute::required("agency_name", Type::String, "Name of the agency to assume.")
+                .env("HW_ASSUME_ROLE_AGENCY_NAME"),
+            Attribute::required("domain_name", Type::String, "Account that owns the agency.")
+                .env("HW_ASSUME_ROLE_DOMAIN_NAME"),
             Attribute::optional("duration", Type::Number, "Lifetime of the temporary keys in seconds. Defaults to `900`; renewed before they expire.")
+                .env("HW_ASSUME_ROLE_DURATION")
                 .check(Check::Range(MIN_AGENCY_DURATION, MAX_AGENCY_DURATION)),
-        ], "Assume an IAM agency: the credentials are exchanged for the agency's temporary keys. Repeat the block for a chain: each agency is assumed with the previous one's keys, and the project is looked up in the last account. Environment: `HW_ASSUME_ROLE_AGENCY_NAME`, `HW_ASSUME_ROLE_DOMAIN_NAME`, `HW_ASSUME_ROLE_DURATION` (one agency)."),
+        ], "Assume an IAM agency: the credentials are exchanged for the agency's temporary keys. Repeat the block for a chain: each agency is assumed with the previous one's keys, and the project is looked up in the last account. The environment variables of its arguments declare one agency."),
         Attribute::optional("shared_config_file", Type::String, "Path of the Huawei Cloud CLI's config file (`~/.hcloud/config.json` by default). Read only when this or `profile` is set; it supplies what the provider block and the environment leave unset.")
             .env("HW_SHARED_CONFIG_FILE"),
         Attribute::optional("profile", Type::String, "Profile of the shared config file. Defaults to its `current` profile.")
@@ -76,24 +80,10 @@ impl Kind {
     }
 }
 
-const KINDS: [(Kind, &[(&str, &str)]); 3] = [
-    (Kind::Token, &[("token", "HW_AUTH_TOKEN")]),
-    (
-        Kind::AkSk,
-        &[
-            ("access_key", "HW_ACCESS_KEY"),
-            ("secret_key", "HW_SECRET_KEY"),
-            ("security_token", "HW_SECURITY_TOKEN"),
-        ],
-    ),
-    (
-        Kind::Password,
-        &[
-            ("password", "HW_PASSWORD"),
-            ("user_name", "HW_USER_NAME"),
-            ("user_id", "HW_USER_ID"),
-        ],
-    ),
+const KINDS: [(Kind, &[&str]); 3] = [
+    (Kind::Token, &["token"]),
+    (Kind::AkSk, &["access_key", "secret_key", "security_token"]),
+    (Kind::Password, &["password", "user_name", "user_id"]),
 ];
 
 fn path(name: &str) -> AttrPath {
@@ -114,20 +104,21 @@ pub fn resolve(
             .map(str::to_string)
     };
     let envv = |var: &str| env(var).filter(|s| !s.is_empty());
-    let either = |name: &str, var: &str| cfg(name).or_else(|| envv(var));
-    let present = |get: &dyn Fn(&str, &str) -> Option<String>| -> Vec<Kind> {
+    let from_env = |name: &str| envv(env_var(name));
+    let either = |name: &str| cfg(name).or_else(|| from_env(name));
+    let present = |get: &dyn Fn(&str) -> Option<String>| -> Vec<Kind> {
         KINDS
             .iter()
-            .filter(|(_, attrs)| attrs.iter().any(|(n, v)| get(n, v).is_some()))
+            .filter(|(_, attrs)| attrs.iter().any(|n| get(n).is_some()))
             .map(|(k, _)| *k)
             .collect()
     };
-    let in_cfg = present(&|n, _| cfg(n));
-    let in_env = present(&|_, v| envv(v));
+    let in_cfg = present(&cfg);
+    let in_env = present(&from_env);
 
     // The shared file, read only when asked for.
-    let file_path = either("shared_config_file", "HW_SHARED_CONFIG_FILE");
-    let profile = either("profile", "HW_PROFILE");
+    let file_path = either("shared_config_file");
+    let profile = either("profile");
     let file = if file_path.is_some() || profile.is_some() {
         let p = shared_config::expand(
             file_path.as_deref().unwrap_or(shared_config::DEFAULT_PATH),
@@ -161,13 +152,13 @@ pub fn resolve(
         )
     };
     // `security_token` alone beside a token is a misplaced temporary key.
-    let token_with_sts_only = |kinds: &[Kind], get: &dyn Fn(&str, &str) -> Option<String>| {
+    let token_with_sts_only = |kinds: &[Kind], get: &dyn Fn(&str) -> Option<String>| {
         kinds == [Kind::Token, Kind::AkSk]
-            && get("access_key", "HW_ACCESS_KEY").is_none()
-            && get("secret_key", "HW_SECRET_KEY").is_none()
+            && get("access_key").is_none()
+            && get("secret_key").is_none()
     };
     let kind = match (in_cfg.as_slice(), in_env.as_slice()) {
-        (k, _) if token_with_sts_only(k, &|n, _| cfg(n)) => {
+        (k, _) if token_with_sts_only(k, &cfg) => {
             diags.push(Diagnostic::error_at(
                 path("security_token"),
                 "security_token without an access key",
@@ -179,11 +170,17 @@ pub fn resolve(
             *one,
             "the provider configuration (with environment fallbacks)",
         )),
-        ([], k) if token_with_sts_only(k, &|_, v| envv(v)) => {
+        ([], k) if token_with_sts_only(k, &from_env) => {
             diags.push(Diagnostic::error_at(
                 path("security_token"),
                 "security_token without an access key",
-                "HW_SECURITY_TOKEN belongs to temporary access key credentials and needs HW_ACCESS_KEY and HW_SECRET_KEY; it cannot be combined with HW_AUTH_TOKEN.",
+                format!(
+                    "{} belongs to temporary access key credentials and needs {} and {}; it cannot be combined with {}.",
+                    env_var("security_token"),
+                    env_var("access_key"),
+                    env_var("secret_key"),
+                    env_var("token"),
+                ),
             ));
             return Err(diags);
         }
@@ -200,17 +197,15 @@ pub fn resolve(
     };
 
     let base = match kind {
-        Some((Kind::Token, _)) => {
-            either("token", "HW_AUTH_TOKEN").map(|t| Base::Static(Credentials::Token(t)))
-        }
+        Some((Kind::Token, _)) => either("token").map(|t| Base::Static(Credentials::Token(t))),
         Some((Kind::AkSk, source)) => {
-            let ak = either("access_key", "HW_ACCESS_KEY");
-            let sk = either("secret_key", "HW_SECRET_KEY");
+            let ak = either("access_key");
+            let sk = either("secret_key");
             match (ak, sk) {
                 (Some(ak), Some(sk)) => Some(Base::Static(Credentials::AkSk {
                     ak,
                     sk,
-                    security_token: either("security_token", "HW_SECURITY_TOKEN"),
+                    security_token: either("security_token"),
                 })),
                 (Some(_), None) => {
                     diags.push(Diagnostic::error_at(path("secret_key"), "Missing secret_key",
@@ -253,19 +248,19 @@ pub fn resolve(
     Ok(AuthSetup {
         base: base.expect("set when no diagnostics"),
         chain,
-        project_name: either("project_name", "HW_PROJECT_NAME"),
-        auth_url: either("auth_url", "HW_AUTH_URL"),
+        project_name: either("project_name"),
+        auth_url: either("auth_url"),
         file_region: file.as_ref().and_then(|f| f.region.clone()),
         file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
     })
 }
 
 fn password(
-    either: &dyn Fn(&str, &str) -> Option<String>,
+    either: &dyn Fn(&str) -> Option<String>,
     source: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Base> {
-    let Some(password) = either("password", "HW_PASSWORD") else {
+    let Some(password) = either("password") else {
         diags.push(Diagnostic::error_at(
             path("password"),
             "Missing password",
@@ -275,14 +270,10 @@ fn password(
         ));
         return None;
     };
-    let domain = either("domain_name", "HW_DOMAIN_NAME")
+    let domain = either("domain_name")
         .map(Domain::Name)
-        .or_else(|| either("domain_id", "HW_DOMAIN_ID").map(Domain::Id));
-    let user = match (
-        either("user_id", "HW_USER_ID"),
-        either("user_name", "HW_USER_NAME"),
-        domain,
-    ) {
+        .or_else(|| either("domain_id").map(Domain::Id));
+    let user = match (either("user_id"), either("user_name"), domain) {
         (Some(id), _, _) => User::Id(id),
         (None, Some(name), Some(domain)) => User::Name { name, domain },
         (None, Some(_), None) => {
@@ -328,19 +319,24 @@ fn agencies(
             })
             .collect();
     }
-    if let Some(name) = envv("HW_ASSUME_ROLE_AGENCY_NAME") {
-        let Some(domain) = envv("HW_ASSUME_ROLE_DOMAIN_NAME") else {
-            diags.push(Diagnostic::error("Missing HW_ASSUME_ROLE_DOMAIN_NAME",
-                "HW_ASSUME_ROLE_AGENCY_NAME is set but HW_ASSUME_ROLE_DOMAIN_NAME, the account that owns the agency, is not."));
+    let (agency_var, domain_var, duration_var) = (
+        env_var("assume_role.agency_name"),
+        env_var("assume_role.domain_name"),
+        env_var("assume_role.duration"),
+    );
+    if let Some(name) = envv(agency_var) {
+        let Some(domain) = envv(domain_var) else {
+            diags.push(Diagnostic::error(format!("Missing {domain_var}"),
+                format!("{agency_var} is set but {domain_var}, the account that owns the agency, is not.")));
             return Vec::new();
         };
-        let duration = match envv("HW_ASSUME_ROLE_DURATION") {
+        let duration = match envv(duration_var) {
             None => DEFAULT_AGENCY_DURATION,
             Some(s) => match s.trim().parse::<i64>() {
                 Ok(n) if (MIN_AGENCY_DURATION..=MAX_AGENCY_DURATION).contains(&n) => n,
                 _ => {
-                    diags.push(Diagnostic::error("Invalid HW_ASSUME_ROLE_DURATION",
-                        format!("HW_ASSUME_ROLE_DURATION must be a whole number of seconds between {MIN_AGENCY_DURATION} and {MAX_AGENCY_DURATION}, got {s:?}.")));
+                    diags.push(Diagnostic::error(format!("Invalid {duration_var}"),
+                        format!("{duration_var} must be a whole number of seconds between {MIN_AGENCY_DURATION} and {MAX_AGENCY_DURATION}, got {s:?}.")));
                     DEFAULT_AGENCY_DURATION
                 }
             },

@@ -30,6 +30,13 @@ pub const NAME: &str = "terraform-provider-huaweicloud";
 /// The registry address, `namespace/type`.
 pub const ADDRESS: &str = "huaweicloud/huaweicloud";
 
+/// Test-only knob, deliberately not a provider argument: the suites set it
+/// to shorten the retry backoff (milliseconds) and stay fast. Every other
+/// `HW_*` variable is declared on its argument in the provider schema and
+/// read through [`config::env_var`]; this one has no argument, so it is not
+/// in the generated docs either.
+pub const RETRY_BASE_MS_ENV: &str = "HW_RETRY_BASE_MS";
+
 /// What configure produces; every resource call receives it.
 pub struct Configured {
     pub config: ProviderConfig,
@@ -104,8 +111,7 @@ impl Provider for HuaweiCloud {
         opts.max_retries = resolved.max_retries;
         opts.insecure = resolved.insecure;
         opts.request_timeout = resolved.request_timeout;
-        // Test-only: the suites shorten the backoff to stay fast.
-        if let Some(ms) = std::env::var("HW_RETRY_BASE_MS")
+        if let Some(ms) = std::env::var(RETRY_BASE_MS_ENV)
             .ok()
             .and_then(|v| v.parse::<u64>().ok())
         {

@@ -37,7 +37,7 @@ fn build() -> Schema {
                 .force_new()
                 .check(Check::Length(1, 64))
                 .check(Check::Pattern(crate::provider::endpoint::is_region_name, crate::provider::endpoint::REGION_RULE)),
-            A::required("name", Type::String, "VPC channel name: 3 to 64 characters, starting with a letter; only letters, digits, hyphens (-), underscores (_) and periods (.). Unique within the gateway.")
+            A::required("name", Type::String, "VPC channel name, unique within the gateway.")
                 .check(Check::Length(3, 64))
                 .check(Check::Pattern(rules::is_name, "a letter followed by letters, digits, hyphens (-), underscores (_) or periods (.)")),
             A::required("port", Type::Number, "Host port of the VPC channel: the port backend members listen on unless a member sets its own.")
@@ -52,7 +52,7 @@ fn build() -> Schema {
                 .default(Value::int(2))
                 .force_new()
                 .check(Check::OneOfInt(&[2, 3])),
-            A::optional("dict_code", Type::String, "Dictionary code of the channel: letters, digits, hyphens (-), underscores (_) and periods (.), 3 to 64 characters. **Not supported by the API yet**: accepted and sent, but the service ignores it.")
+            A::optional("dict_code", Type::String, "Dictionary code of the channel. **Not supported by the API yet**: accepted and sent, but the service ignores it.")
                 .check(Check::Length(3, 64))
                 .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
             A::nested("member_groups", Nesting::List, Presence::OptionalComputed, member_groups(), "Backend server groups of the channel, matched by name (names are unique within a channel, label names unique within a group). Leaving this out means the channel has no groups (the API's update overwrites them)."),
@@ -67,14 +67,14 @@ fn build() -> Schema {
 
 fn member_groups() -> Vec<A> {
     vec![
-        A::required("member_group_name", Type::String, "Name of the backend server group: 3 to 64 characters, starting with a letter; only letters, digits, underscores (_), hyphens (-) and periods (.).")
+        A::required("member_group_name", Type::String, "Name of the backend server group.")
             .check(Check::Length(3, 64))
             .check(Check::Pattern(rules::is_name, "a letter followed by letters, digits, hyphens (-), underscores (_) or periods (.)")),
         A::optional("member_group_remark", Type::String, "Description of the backend server group.")
             .check(Check::Length(1, 255)),
-        A::optional_computed("member_group_weight", Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers. The API chooses it when unset.")
+        A::optional_computed("member_group_weight", Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers.")
             .check(Check::Range(0, 100)),
-        A::optional("dict_code", Type::String, "Dictionary code of the group: letters, digits, hyphens (-), underscores (_) and periods (.), 3 to 64 characters. **Not supported by the API yet.**")
+        A::optional("dict_code", Type::String, "Dictionary code of the group. **Not supported by the API yet.**")
             .check(Check::Length(3, 64))
             .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
         A::optional("microservice_version", Type::String, "Version of the group; microservice channels only.")
@@ -91,10 +91,10 @@ fn member_groups() -> Vec<A> {
 fn labels() -> Vec<A> {
     let rule = "starting and ending with a letter or digit; only letters, digits, hyphens (-), underscores (_) and periods (.)";
     vec![
-        A::required("label_name", Type::String, "Tag name: 1 to 63 characters, starting and ending with a letter or digit; only letters, digits, hyphens (-), underscores (_) and periods (.).")
+        A::required("label_name", Type::String, "Tag name.")
             .check(Check::Length(1, 63))
             .check(Check::Pattern(rules::is_label, rule)),
-        A::required("label_value", Type::String, "Tag value: 1 to 63 characters, starting and ending with a letter or digit; only letters, digits, hyphens (-), underscores (_) and periods (.).")
+        A::required("label_value", Type::String, "Tag value.")
             .check(Check::Length(1, 63))
             .check(Check::Pattern(rules::is_label, rule)),
     ]
@@ -104,7 +104,7 @@ fn members() -> Vec<A> {
     vec![
         A::optional_computed("host", Type::String, "Backend server address. Required when `member_type` is `ip`. For ECS members the API reports the server's private address; a `host` written on an ECS member is not sent and is kept in state as written.")
             .check(Check::Length(1, 64)),
-        A::optional_computed("weight", Type::Number, "Weight: the higher, the more requests the member receives. The API chooses it when unset.")
+        A::optional_computed("weight", Type::Number, "Weight: the higher, the more requests the member receives.")
             .check(Check::Range(0, 10000)),
         A::optional("is_backup", Type::Bool, "Whether the member is a standby node, serving only when all other members are faulty. Needs a gateway version that supports it.")
             .default(Value::Bool(false)),
@@ -114,21 +114,21 @@ fn members() -> Vec<A> {
             .check(Check::OneOfInt(&[1, 2])),
         A::optional_computed("port", Type::Number, "Backend server port. When unset the API uses the channel's `port`.")
             .check(Check::Range(0, 65535)),
-        A::optional_computed("ecs_id", Type::String, "Backend server (ECS) ID: 1 to 64 letters, digits, hyphens (-) and underscores (_). Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host` (as generated configuration and `ignore_changes` do).")
+        A::optional_computed("ecs_id", Type::String, "Backend server (ECS) ID. Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host` (as generated configuration and `ignore_changes` do).")
             .check(Check::Length(1, 255)),
-        A::optional_computed("ecs_name", Type::String, "Backend server (ECS) name: 1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.). Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host`.")
+        A::optional_computed("ecs_name", Type::String, "Backend server (ECS) name. Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host`.")
             .check(Check::Length(1, 64)),
     ]
 }
 
 fn health() -> Vec<A> {
     vec![
-        A::required("protocol", Type::String, "Protocol of the health check: `TCP`, `HTTP` or `HTTPS` (any case).")
+        A::required("protocol", Type::String, "Protocol of the health check.")
             .check(Check::OneOf(&["TCP", "HTTP", "HTTPS"], true)),
         A::optional("path", Type::String, "Destination path of the health check. Required when `protocol` is HTTP or HTTPS.")
             .check(Check::Length(1, 512))
             .check(Check::Pattern(rules::is_health_path, "starting with a slash (/)")),
-        A::optional("method", Type::String, "Request method of the health check: `GET` or `HEAD`.")
+        A::optional("method", Type::String, "Request method of the health check.")
             .default(Value::string("GET"))
             .check(Check::OneOf(&["GET", "HEAD"], false)),
         A::optional("port", Type::Number, "Destination port of the health check. Unset or `0` uses the channel's `port`.")
@@ -153,7 +153,7 @@ fn microservice() -> Vec<A> {
     vec![
         A::computed("id", Type::String, "Microservice ID."),
         A::computed("instance_id", Type::String, "Gateway ID."),
-        A::optional("service_type", Type::String, "Microservice type: `CSE` (CSE microservice registration center), `CCE` (CCE workload) or `CCE_SERVICE` (CCE Service).")
+        A::optional("service_type", Type::String, "Microservice type: `CSE` is a CSE microservice registration center, `CCE` a CCE workload, `CCE_SERVICE` a CCE Service.")
             .check(Check::OneOf(&["CSE", "CCE", "CCE_SERVICE"], false)),
         A::nested("cse_info", Nesting::Single, Presence::Optional, vec![
             A::required("engine_id", Type::String, "Microservice engine ID.").check(Check::Length(1, 64)),
@@ -167,25 +167,25 @@ fn microservice() -> Vec<A> {
         A::nested("cce_info", Nesting::Single, Presence::Optional, vec![
             A::required("cluster_id", Type::String, "CCE cluster ID.").check(Check::Length(1, 64)),
             A::required("namespace", Type::String, "Namespace.").check(Check::Length(1, 64)),
-            A::required("workload_type", Type::String, "Workload type: `deployment`, `statefulset` or `daemonset`.")
+            A::required("workload_type", Type::String, "Workload type.")
                 .check(Check::OneOf(&["deployment", "statefulset", "daemonset"], false)),
-            A::optional("app_name", Type::String, "App name: 1 to 64 characters, starting with a letter; letters, digits, periods (.), hyphens (-) and underscores (_). Set `app_name`, or `label_key` with `label_value`; with only `app_name`, the API uses `label_key = \"app\"` and `label_value = app_name`.")
+            A::optional("app_name", Type::String, "App name. Set `app_name`, or `label_key` with `label_value`; with only `app_name`, the API uses `label_key = \"app\"` and `label_value = app_name`.")
                 .check(Check::Length(1, 64))
                 .check(Check::Pattern(rules::is_app_name, "a letter followed by letters, digits, periods (.), hyphens (-) or underscores (_)")),
-            A::optional_computed("label_key", Type::String, "Service label key: 1 to 64 characters, starting with a letter or digit; letters, digits and `-_./:()`.")
+            A::optional_computed("label_key", Type::String, "Service label key.")
                 .check(Check::Length(1, 64))
                 .check(Check::Pattern(rules::is_label_key, "starting with a letter or digit; only letters, digits and -_./:()")),
-            A::optional_computed("label_value", Type::String, "Service label value: 1 to 64 characters, starting with a letter; letters, digits, periods (.), hyphens (-) and underscores (_).")
+            A::optional_computed("label_value", Type::String, "Service label value.")
                 .check(Check::Length(1, 64))
                 .check(Check::Pattern(rules::is_app_name, "a letter followed by letters, digits, periods (.), hyphens (-) or underscores (_)")),
             A::computed("cluster_name", Type::String, "CCE cluster name."),
         ], "CCE workload details. Required when `service_type` is `CCE`."),
         A::nested("cce_service_info", Nesting::Single, Presence::Optional, vec![
             A::required("cluster_id", Type::String, "CCE cluster ID.").check(Check::Length(1, 64)),
-            A::required("namespace", Type::String, "Namespace: 1 to 63 lowercase letters, digits and hyphens (-), starting with a letter and ending with a letter or digit.")
+            A::required("namespace", Type::String, "Namespace.")
                 .check(Check::Length(1, 63))
                 .check(Check::Pattern(rules::is_k8s_namespace, "lowercase letters, digits and hyphens (-), starting with a letter and ending with a letter or digit")),
-            A::required("service_name", Type::String, "Service name: 1 to 64 characters, starting with a letter; letters, digits, periods (.), hyphens (-) and underscores (_).")
+            A::required("service_name", Type::String, "Service name.")
                 .check(Check::Length(1, 64))
                 .check(Check::Pattern(rules::is_app_name, "a letter followed by letters, digits, periods (.), hyphens (-) or underscores (_)")),
             A::computed("cluster_name", Type::String, "CCE cluster name."),

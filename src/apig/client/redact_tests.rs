@@ -2,6 +2,13 @@
 //! error, whatever is cut off where.
 
 use super::*;
+use crate::apig::client::errors::{api_error, MESSAGE_CHARS};
+use crate::apig::client::transport::Answer;
+use crate::apig::client::{ClientOptions, Credentials};
+use crate::apig::models::Channel;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::StatusCode;
+use tokio_util::sync::CancellationToken;
 
 /// A 4 KB IAM-like token (real ones are several KB).
 fn long_token() -> String {
@@ -144,4 +151,15 @@ fn redaction_helpers() {
         ),
         "Authorization: X Access=a, Signature=(sensitive), SignedHeaders=h"
     );
+}
+
+#[test]
+fn urls_are_shown_without_user_information() {
+    use super::redact_url;
+    assert_eq!(
+        redact_url("http://user:pw@host:8080/x"),
+        "http://host:8080/x"
+    );
+    assert_eq!(redact_url("https://h"), "https://h");
+    assert_eq!(redact_url("u:p@h"), "h");
 }

@@ -1,0 +1,295 @@
+//! HTTP client of the APIG v2 VPC channel API.
+//!
+//! Token or AK/SK (`SDK-HMAC-SHA256`) authentication, retries with capped
+//! exponential backoff and full jitter, cancellation of every wait, bounded
+//! and lenient response handling. Knows nothing of Terraform.
+//!
+//! Files: `transport` (HTTP client, TLS, sending, failure classes), `retry`
+//! (which failures are retried, backoff), `auth` (credentials and the
+//! headers they put on a request), `url` (request URL and `Host`),
+//! `errors` ([`ApiError`] and reading error bodies), `redact` (keeping
+//! secrets out of every message).
+
+mod auth;
+mod errors;
+mod redact;
+mod retry;
+mod transport;
+mod url;
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+use super::models::{Channel, ChannelList, ChannelRequest, MemberList};
+use super::source::CredentialSource;
+
+pub use auth::Credentials;
+pub use errors::ApiError;
+pub use redact::redact_url;
+pub use retry::RETRY_AFTER_CAP;
+pub use transport::{timeout_message, tls_hint, MAX_BODY_BYTES};
+
+use errors::decode_json;
+use transport::{Answer, Prepared};
+use url::build_url;
+
+/// Largest page the list call accepts.
+const LIST_LIMIT: usize = 500;
+/// Bound on pages walked by [`Client::find_channel_by_name`].
+const MAX_FIND_PAGES: usize = 200;
+
+/// The API answers in milliseconds: this only ends waiting on a server
+/// that accepted the connection and hangs.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Settings of a [`Client`]. Start from [`ClientOptions::new`], which holds
+/// the defaults.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    pub credentials: Credentials,
+    /// Extra attempts after the first one (0: no retry).
+    pub max_retries: u32,
+    /// Skip TLS certificate verification.
+    pub insecure: bool,
+    /// Whole-request limit: connect, send, and read the full response.
+    pub request_timeout: Duration,
+    pub user_agent: String,
+    /// Backoff before retry `n` (0-based) is uniform in
+    /// `[0, min(backoff_cap, backoff_base * 2^n)]`.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// When set, asked for the credentials of each attempt instead of
+    /// using `credentials`.
+    pub source: Option<Arc<dyn CredentialSource>>,
+}
+
+impl ClientOptions {
+    /// The caller names itself in `user_agent`. Defaults: 5 retries,
+    /// certificates verified, 20 s per request, backoff 500 ms doubling up
+    /// to 30 s.
+    pub fn new(credentials: Credentials, user_agent: impl Into<String>) -> ClientOptions {
+        ClientOptions {
+            credentials,
+            max_retries: 5,
+            insecure: false,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            user_agent: user_agent.into(),
+            backoff_base: Duration::from_millis(500),
+            backoff_cap: Duration::from_secs(30),
+            source: None,
+        }
+    }
+}
+
+/// Where a channel lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// `https://apig.cn-north-4.myhuaweicloud.com` or `http://127.0.0.1:8080`.
+    pub base_url: String,
+    pub project_id: String,
+    pub instance_id: String,
+}
+
+/// The APIG client. Cheap to clone: clones share one connection pool, so
+/// build one per process.
+#[derive(Clone)]
+pub struct Client {
+    /// Built on first use: loading the root certificates costs ~3 ms, and
+    /// most provider processes (validate, plan without refresh) never call.
+    http: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    user_agent: String,
+    insecure: bool,
+    credentials: Credentials,
+    max_retries: u32,
+    request_timeout: Duration,
+    backoff_base: Duration,
+    backoff_cap: Duration,
+    cancel: CancellationToken,
+    secrets: Vec<String>,
+    source: Option<Arc<dyn CredentialSource>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("credentials", &self.credentials)
+            .field("max_retries", &self.max_retries)
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(opts: ClientOptions, cancel: CancellationToken) -> Result<Client, String> {
+        match &opts.credentials {
+            _ if opts.source.is_some() => {}
+            Credentials::Token(t) if t.is_empty() => return Err("the token is empty".into()),
+            Credentials::AkSk { ak, sk, .. } if ak.is_empty() || sk.is_empty() => {
+                return Err("the access key and the secret key must both be set".into())
+            }
+            _ => {}
+        }
+        if opts.request_timeout.is_zero() {
+            return Err("the request timeout must be greater than zero".into());
+        }
+        // Checked here because reqwest would only say "builder error".
+        if HeaderValue::from_str(&opts.user_agent).is_err() {
+            return Err(format!(
+                "invalid User-Agent {:?}: only visible ASCII is allowed",
+                opts.user_agent
+            ));
+        }
+        Ok(Client {
+            http: Arc::new(OnceLock::new()),
+            user_agent: opts.user_agent.clone(),
+            insecure: opts.insecure,
+            secrets: opts.credentials.secrets(),
+            credentials: opts.credentials,
+            max_retries: opts.max_retries,
+            request_timeout: opts.request_timeout,
+            backoff_base: opts.backoff_base,
+            backoff_cap: opts.backoff_cap,
+            cancel,
+            source: opts.source,
+        })
+    }
+
+    /// `POST .../vpc-channels` (201). Not retried once it may have reached
+    /// the server: see [`ApiError::may_have_been_applied`].
+    pub async fn create_channel(
+        &self,
+        t: &Target,
+        body: &ChannelRequest,
+    ) -> Result<Channel, ApiError> {
+        let body = encode_body(body)?;
+        let answer = self.execute(t, Method::POST, &[], &[], Some(body)).await?;
+        self.decode(answer)
+    }
+
+    /// `PUT .../vpc-channels/{id}` (200): a full overwrite.
+    pub async fn update_channel(
+        &self,
+        t: &Target,
+        id: &str,
+        body: &ChannelRequest,
+    ) -> Result<Channel, ApiError> {
+        let body = encode_body(body)?;
+        let answer = self.execute(t, Method::PUT, &[id], &[], Some(body)).await?;
+        self.decode(answer)
+    }
+
+    /// `GET .../vpc-channels/{id}`: the only call returning members and the
+    /// health check.
+    pub async fn show_channel(&self, t: &Target, id: &str) -> Result<Channel, ApiError> {
+        let answer = self.execute(t, Method::GET, &[id], &[], None).await?;
+        self.decode(answer)
+    }
+
+    /// `DELETE .../vpc-channels/{id}` (204; any 2xx is success). Retried
+    /// like any idempotent call, so a retry after a lost answer may get 404:
+    /// callers should treat [`ApiError::is_not_found`] as deleted.
+    pub async fn delete_channel(&self, t: &Target, id: &str) -> Result<(), ApiError> {
+        self.execute(t, Method::DELETE, &[id], &[], None).await?;
+        Ok(())
+    }
+
+    /// `GET .../vpc-channels?...` with the given raw query pairs.
+    pub async fn list_channels(
+        &self,
+        t: &Target,
+        query: &[(String, String)],
+    ) -> Result<ChannelList, ApiError> {
+        let answer = self.execute(t, Method::GET, &[], query, None).await?;
+        self.decode(answer)
+    }
+
+    /// The channel named exactly `name`, if any. Asks for an exact search,
+    /// but still compares names itself (and walks further pages) in case a
+    /// gateway ignores `precise_search` and matches fuzzily.
+    pub async fn find_channel_by_name(
+        &self,
+        t: &Target,
+        name: &str,
+    ) -> Result<Option<Channel>, ApiError> {
+        let mut offset = 0usize;
+        for _ in 0..MAX_FIND_PAGES {
+            let query = vec![
+                ("name".to_string(), name.to_string()),
+                ("precise_search".to_string(), "name".to_string()),
+                ("limit".to_string(), LIST_LIMIT.to_string()),
+                ("offset".to_string(), offset.to_string()),
+            ];
+            let page = self.list_channels(t, &query).await?;
+            let received = page.vpc_channels.len();
+            if let Some(found) = page.vpc_channels.into_iter().find(|c| c.name == name) {
+                return Ok(Some(found));
+            }
+            offset += received;
+            if received == 0 || offset as i64 >= page.total {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    /// `GET .../vpc-channels/{id}/members?...`.
+    pub async fn list_members(
+        &self,
+        t: &Target,
+        id: &str,
+        query: &[(String, String)],
+    ) -> Result<MemberList, ApiError> {
+        let answer = self
+            .execute(t, Method::GET, &[id, "members"], query, None)
+            .await?;
+        self.decode(answer)
+    }
+
+    /// Sends with retries; `Ok` only for a 2xx answer.
+    async fn execute(
+        &self,
+        t: &Target,
+        method: Method,
+        segments: &[&str],
+        query: &[(String, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<Answer, ApiError> {
+        let (url, host) = build_url(t, segments, query).map_err(|m| self.scrub(invalid(m)))?;
+        let req = Prepared {
+            method,
+            url,
+            host,
+            project_id: &t.project_id,
+            query,
+            body,
+        };
+        self.run(&req).await.map_err(|e| self.scrub(e))
+    }
+
+    fn decode<T: DeserializeOwned>(&self, answer: Answer) -> Result<T, ApiError> {
+        decode_json(&answer, &self.secrets).map_err(|e| self.scrub(e))
+    }
+}
+
+/// An error found before anything was sent.
+fn invalid(message: String) -> ApiError {
+    ApiError::Transport {
+        message: format!("invalid request: {message}"),
+        maybe_committed: false,
+    }
+}
+
+fn encode_body(body: &ChannelRequest) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(body).map_err(|e| invalid(format!("could not encode the body: {e}")))
+}
+
+#[cfg(test)]
+mod test_server;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+//! The URL of a request and the `Host` value it is sent and signed with.
+
+use reqwest::Url;
+
+use super::redact::redact_url;
+use super::Target;
+use crate::apig::signer;
+
+/// One path segment, encoded so that the URL parser leaves it alone (and
+/// so that the signer's canonical URI of the sent path is the same).
+pub(super) fn path_segment(what: &str, value: &str) -> Result<String, String> {
+    // An empty or dot segment would address another resource (`..` is
+    // resolved by the URL parser, `` lists instead of showing).
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(format!("the {what} {value:?} cannot be used in a URL"));
+    }
+    Ok(signer::encode(value))
+}
+
+/// The URL to send (its query is exactly the canonical query) and the
+/// `Host` header value to send and sign.
+pub(super) fn build_url(
+    t: &Target,
+    segments: &[&str],
+    query: &[(String, String)],
+) -> Result<(Url, String), String> {
+    let base = t.base_url.trim().trim_end_matches('/');
+    if base.is_empty() {
+        return Err("the APIG endpoint URL is empty".into());
+    }
+    let mut path = format!(
+        "/v2/{}/apigw/instances/{}/vpc-channels",
+        path_segment("project ID", &t.project_id)?,
+        path_segment("instance ID", &t.instance_id)?
+    );
+    for segment in segments {
+        path.push('/');
+        path.push_str(&path_segment("channel ID", segment)?);
+    }
+    let canonical = signer::canonical_query(query);
+    let mut text = format!("{base}{path}");
+    if !canonical.is_empty() {
+        text.push('?');
+        text.push_str(&canonical);
+    }
+    let url = Url::parse(&text)
+        .map_err(|e| format!("invalid APIG endpoint URL {:?}: {e}", redact_url(base)))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // Not echoed: it holds a password.
+        return Err("the APIG endpoint URL must not contain user information".into());
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "invalid APIG endpoint URL {:?}: the scheme must be http or https",
+            redact_url(base)
+        ));
+    }
+    // A base with its own query or fragment would change what is sent.
+    if url.fragment().is_some()
+        || url.query().unwrap_or_default() != canonical
+        || !url.path().ends_with(&path)
+    {
+        return Err(format!(
+            "invalid APIG endpoint URL {:?}: it must not have a query or fragment",
+            redact_url(base)
+        ));
+    }
+    let Some(host) = url.host_str() else {
+        return Err(format!(
+            "invalid APIG endpoint URL {:?}: no host",
+            redact_url(base)
+        ));
+    };
+    // `Url::port` is `None` for the scheme's default port, which clients
+    // leave out of `Host`; the signature must cover the value actually sent.
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    Ok((url, host))
+}
+
+#[cfg(test)]
+#[path = "url_tests.rs"]
+mod tests;

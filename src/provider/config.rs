@@ -315,24 +315,41 @@ pub fn resolve(
     let iam_endpoint = iam_endpoint.or(auth_url).map(normalize_endpoint);
     // Values from the environment were not seen by validate.
     let file = |f: fn(&AuthSetup) -> Option<String>| auth.as_ref().and_then(f);
-    let region = get("region").or_else(|| file(|a| a.file_region.clone()));
+    let own_region = get("region");
+    let region = own_region
+        .clone()
+        .or_else(|| file(|a| a.file_region.clone()));
     let cloud = get("cloud");
+    let source = |name: &str| format!("`{name}` (or {})", env_var(name));
+    let region_from = match (
+        &own_region,
+        auth.as_ref().and_then(|a| a.file_source.as_ref()),
+    ) {
+        (None, Some(f)) => (format!("The region of {}", f.shown), f.attr),
+        _ => (source("region"), "region"),
+    };
     let shapes = [
         (
             "region",
+            region_from,
             &region,
             endpoint::is_region_name as fn(&str) -> bool,
             endpoint::REGION_RULE,
         ),
-        ("cloud", &cloud, endpoint::is_dns_name, endpoint::CLOUD_RULE),
+        (
+            "cloud",
+            (source("cloud"), "cloud"),
+            &cloud,
+            endpoint::is_dns_name,
+            endpoint::CLOUD_RULE,
+        ),
     ];
-    for (name, value, ok, rule) in shapes {
-        let var = env_var(name);
+    for (name, (from, at), value, ok, rule) in shapes {
         if let Some(v) = value.as_deref().filter(|v| !ok(v)) {
             diags.push(Diagnostic::error_at(
-                path(name),
+                path(at),
                 format!("Invalid {name}"),
-                format!("`{name}` (or {var}) must be {rule}, got {v:?}."),
+                format!("{from} must be {rule}, got {v:?}."),
             ));
         }
     }

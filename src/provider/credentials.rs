@@ -59,6 +59,17 @@ pub struct AuthSetup {
     /// From the shared file: used when neither config nor environment set them.
     pub file_region: Option<String>,
     pub file_project_id: Option<String>,
+    /// The file's profile, for messages about its values.
+    pub file_source: Option<FileSource>,
+}
+
+/// Where values from the shared file come from.
+#[derive(Debug, Clone)]
+pub struct FileSource {
+    /// `profile "x" of the shared config file /path`.
+    pub shown: String,
+    /// The attribute that chose the file or profile.
+    pub attr: &'static str,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -119,19 +130,30 @@ pub fn resolve(
     // The shared file, read only when asked for.
     let file_path = either("shared_config_file");
     let profile = either("profile");
+    let at = if file_path.is_some() && profile.is_none() {
+        "shared_config_file"
+    } else {
+        "profile"
+    };
+    let mut file_source = None;
     let file = if file_path.is_some() || profile.is_some() {
         let p = shared_config::expand(
             file_path.as_deref().unwrap_or(shared_config::DEFAULT_PATH),
             home.as_deref(),
         );
         match shared_config::read(&p, profile.as_deref()) {
-            Ok(f) => Some(f),
+            Ok(f) => {
+                file_source = Some(FileSource {
+                    shown: format!(
+                        "profile {:?} of the shared config file {}",
+                        f.name,
+                        p.display()
+                    ),
+                    attr: at,
+                });
+                Some(f)
+            }
             Err(e) => {
-                let at = if file_path.is_some() && profile.is_none() {
-                    "shared_config_file"
-                } else {
-                    "profile"
-                };
                 diags.push(Diagnostic::error_at(
                     path(at),
                     "Cannot use the shared config file",
@@ -252,6 +274,7 @@ pub fn resolve(
         auth_url: either("auth_url"),
         file_region: file.as_ref().and_then(|f| f.region.clone()),
         file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
+        file_source,
     })
 }
 

@@ -401,6 +401,23 @@ mod tests {
         }
 
         #[test]
+        fn bad_region_from_the_shared_file_names_the_file_and_profile() {
+            let f = std::env::temp_dir().join(format!("hcloud-region-{}.json", std::process::id()));
+            let body = r#"{"current": "dev", "profiles": [{"name": "dev", "mode": "AKSK",
+              "accessKeyId": "AKDEV00001", "secretAccessKey": "sk", "region": "evil.example/"}]}"#;
+            std::fs::write(&f, body).unwrap();
+            let shown = f.display().to_string();
+            let file = [("shared_config_file", Value::string(&shown))];
+            let e = resolve(&cfg(&file), &|_| None).unwrap_err();
+            let _ = std::fs::remove_file(&f);
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert_eq!(e[0].path, Some(AttrPath::root().attr("shared_config_file")));
+            let want = format!("The region of profile \"dev\" of the shared config file {shown} must be a region name");
+            assert!(e[0].detail.starts_with(&want), "{e:?}");
+            assert!(!e[0].detail.contains("HW_REGION_NAME"), "{e:?}");
+        }
+
+        #[test]
         fn configure_checks_environment_values() {
             let token = [("token", Value::string("t"))];
             for (var, value, attr) in [

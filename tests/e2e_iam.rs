@@ -329,3 +329,48 @@ fn each_error_is_clear() {
         &["encrypted", "--cli-auth-encrypt=false"],
     );
 }
+
+/// What plan would refuse in the provider block fails validate already;
+/// a domain from the environment is fine (it fills what the block leaves
+/// unset).
+#[test]
+fn validate_refuses_credentials_plan_would_refuse() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("iam-validate");
+    let fails = |auth: &str, needles: &[&str]| {
+        tf.write("main.tf", &config_with(&provider(&e, auth), &channels(1)));
+        let v = tf.validate();
+        assert_eq!(v.code, 1, "{}", v.all());
+        let text = v.all().split_whitespace().collect::<Vec<_>>().join(" ");
+        for n in needles {
+            assert!(text.contains(n), "{n:?} missing from:\n{}", v.all());
+        }
+        assert!(!text.contains("emulator-password-0001"), "secret shown");
+    };
+    fails(
+        &format!("  token = \"{TOKEN}\"\n{}", password()),
+        &[
+            "Conflicting credentials",
+            "`token`",
+            "`password` with `user_name`",
+        ],
+    );
+    fails(
+        &format!("  token = \"{TOKEN}\"\n  security_token = \"st\"\n"),
+        &["security_token without an access key"],
+    );
+    let no_domain = "  user_name = \"tf_user\"\n  password = \"emulator-password-0001\"\n";
+    fails(
+        no_domain,
+        &["Missing domain_name", "`domain_name` (HW_DOMAIN_NAME)"],
+    );
+    assert!(e.requests().is_empty(), "validation makes no API call");
+
+    let env = Tf::new("iam-validate-env").env("HW_DOMAIN_NAME", "emulator_account");
+    env.write(
+        "main.tf",
+        &config_with(&provider(&e, no_domain), &channels(1)),
+    );
+    env.validate().ok();
+    env.apply().ok();
+}

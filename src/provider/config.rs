@@ -210,6 +210,7 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
     if let Some(e) = config.get("auth_url").as_str().filter(|e| !e.is_empty()) {
         diags.extend(check_auth_url(e, "`auth_url`"));
     }
+    diags.extend(credentials::validate(config, &|k| std::env::var(k).ok()));
     diags
 }
 

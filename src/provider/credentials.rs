@@ -101,6 +101,73 @@ fn path(name: &str) -> AttrPath {
     AttrPath::root().attr(name)
 }
 
+/// The kinds of credentials `get(attribute)` finds.
+fn present(get: &dyn Fn(&str) -> Option<String>) -> Vec<Kind> {
+    KINDS
+        .iter()
+        .filter(|(_, attrs)| attrs.iter().any(|n| get(n).is_some()))
+        .map(|(k, _)| *k)
+        .collect()
+}
+
+fn mixed(kinds: &[Kind], source: &str) -> Diagnostic {
+    let names: Vec<&str> = kinds.iter().map(|k| k.what()).collect();
+    Diagnostic::error(
+        "Conflicting credentials",
+        format!("Several kinds of credentials are set in {source}: {}. Use one way of authenticating: `token`, or `access_key` + `secret_key`, or a password.", names.join(" and ")),
+    )
+}
+
+/// `security_token` alone beside a token is a misplaced temporary key.
+fn token_with_sts_only(kinds: &[Kind], get: &dyn Fn(&str) -> Option<String>) -> bool {
+    kinds == [Kind::Token, Kind::AkSk] && get("access_key").is_none() && get("secret_key").is_none()
+}
+
+fn sts_with_token() -> Diagnostic {
+    Diagnostic::error_at(
+        path("security_token"),
+        "security_token without an access key",
+        "`security_token` belongs to temporary access key credentials and needs `access_key` and `secret_key`; it cannot be combined with `token`.",
+    )
+}
+
+fn missing_domain() -> Diagnostic {
+    Diagnostic::error_at(path("domain_name"), "Missing domain_name",
+        "A `user_name` is only unique within its account: set `domain_name` (HW_DOMAIN_NAME) or `domain_id` (HW_DOMAIN_ID), or use `user_id`.")
+}
+
+/// What configure would refuse from the configuration's known values alone
+/// (for validate). The environment only fills what the configuration
+/// leaves unset, as at configure, so a working setup is never refused.
+pub fn validate(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Vec<Diagnostic> {
+    let cfg = |name: &str| {
+        config
+            .get(name)
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let kinds = present(&cfg);
+    if token_with_sts_only(&kinds, &cfg) {
+        return vec![sts_with_token()];
+    }
+    if kinds.len() > 1 {
+        return vec![mixed(&kinds, "the provider configuration")];
+    }
+    let unset = |name: &str| {
+        config.get(name).is_null() && env(env_var(name)).filter(|s| !s.is_empty()).is_none()
+    };
+    if cfg("user_name").is_some()
+        && cfg("password").is_some()
+        && unset("user_id")
+        && unset("domain_name")
+        && unset("domain_id")
+    {
+        return vec![missing_domain()];
+    }
+    Vec::new()
+}
+
 pub fn resolve(
     config: &Value,
     env: &dyn Fn(&str) -> Option<String>,
@@ -117,13 +184,6 @@ pub fn resolve(
     let envv = |var: &str| env(var).filter(|s| !s.is_empty());
     let from_env = |name: &str| envv(env_var(name));
     let either = |name: &str| cfg(name).or_else(|| from_env(name));
-    let present = |get: &dyn Fn(&str) -> Option<String>| -> Vec<Kind> {
-        KINDS
-            .iter()
-            .filter(|(_, attrs)| attrs.iter().any(|n| get(n).is_some()))
-            .map(|(k, _)| *k)
-            .collect()
-    };
     let in_cfg = present(&cfg);
     let in_env = present(&from_env);
 
@@ -166,26 +226,9 @@ pub fn resolve(
         None
     };
 
-    let mixed = |kinds: &[Kind], source: &str| {
-        let names: Vec<&str> = kinds.iter().map(|k| k.what()).collect();
-        Diagnostic::error(
-            "Conflicting credentials",
-            format!("Several kinds of credentials are set in {source}: {}. Use one way of authenticating: `token`, or `access_key` + `secret_key`, or a password.", names.join(" and ")),
-        )
-    };
-    // `security_token` alone beside a token is a misplaced temporary key.
-    let token_with_sts_only = |kinds: &[Kind], get: &dyn Fn(&str) -> Option<String>| {
-        kinds == [Kind::Token, Kind::AkSk]
-            && get("access_key").is_none()
-            && get("secret_key").is_none()
-    };
     let kind = match (in_cfg.as_slice(), in_env.as_slice()) {
         (k, _) if token_with_sts_only(k, &cfg) => {
-            diags.push(Diagnostic::error_at(
-                path("security_token"),
-                "security_token without an access key",
-                "`security_token` belongs to temporary access key credentials and needs `access_key` and `secret_key`; it cannot be combined with `token`.",
-            ));
+            diags.push(sts_with_token());
             return Err(diags);
         }
         ([one], _) => Some((
@@ -300,8 +343,7 @@ fn password(
         (Some(id), _, _) => User::Id(id),
         (None, Some(name), Some(domain)) => User::Name { name, domain },
         (None, Some(_), None) => {
-            diags.push(Diagnostic::error_at(path("domain_name"), "Missing domain_name",
-                "A `user_name` is only unique within its account: set `domain_name` (HW_DOMAIN_NAME) or `domain_id` (HW_DOMAIN_ID), or use `user_id`."));
+            diags.push(missing_domain());
             return None;
         }
         (None, None, _) => {
@@ -391,4 +433,48 @@ fn agencies(
         }
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate;
+    use crate::tfplugin::value::Value;
+
+    fn cfg(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (*k, v.clone())))
+    }
+
+    #[test]
+    fn validate_checks_known_values_as_configure_would() {
+        let s = Value::string;
+        let none = |_: &str| None;
+        let titles = |c: &Value, env: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
+            validate(c, env).into_iter().map(|d| d.summary).collect()
+        };
+        let token_pw = cfg(&[("token", s("t")), ("password", s("p"))]);
+        assert_eq!(titles(&token_pw, &none), ["Conflicting credentials"]);
+        let user = cfg(&[("user_name", s("u")), ("password", s("p"))]);
+        assert_eq!(titles(&user, &none), ["Missing domain_name"]);
+        let domain = |k: &str| (k == "HW_DOMAIN_NAME").then(|| "d".to_string());
+        assert!(
+            titles(&user, &domain).is_empty(),
+            "the environment fills it"
+        );
+        for fine in [
+            cfg(&[("token", Value::Unknown), ("password", s("p"))]),
+            cfg(&[
+                ("user_name", s("u")),
+                ("password", s("p")),
+                ("domain_id", Value::Unknown),
+            ]),
+            cfg(&[
+                ("user_name", s("u")),
+                ("password", s("p")),
+                ("user_id", s("i")),
+            ]),
+            cfg(&[("token", s("t")), ("domain_name", s("d"))]),
+        ] {
+            assert!(titles(&fine, &none).is_empty(), "{fine:?}");
+        }
+    }
 }

@@ -290,7 +290,14 @@ fn each_error_is_clear() {
         &["2 projects named \"cn-dup-1\"", "project_id"],
     );
     e.admin("POST", "iam", Some(r#"{"deny_projects": true}"#));
-    expect(&aksk(), &["may not list IAM projects", "project_id"]);
+    expect(
+        &aksk(),
+        &[
+            "may not list IAM projects",
+            "identity:projects:list).",
+            "project_id",
+        ],
+    );
     e.admin("POST", "iam", Some(r#"{"deny_projects": false}"#));
     let before = iam(&e)["password_failures"].as_u64().unwrap();
     expect(

@@ -108,7 +108,7 @@ pub async fn default_project(
             let detail = match &e {
                 DiscoveryError::NotFound { .. } => format!("IAM has no project named {name:?}, taken from {what}. Check the region and `project_name`, or set `project_id` (HW_PROJECT_ID)."),
                 DiscoveryError::Several { ids, .. } => format!("IAM has {} projects named {name:?} ({}). Set `project_id` (HW_PROJECT_ID) to the one to use.", ids.len(), ids.join(", ")),
-                DiscoveryError::NoPermission { message, .. } => format!("The credentials may not list IAM projects, so the project {name:?} cannot be looked up (IAM: {message}). Grant the permission to list projects, or set `project_id` (HW_PROJECT_ID)."),
+                DiscoveryError::NoPermission { message, .. } => format!("The credentials may not list IAM projects, so the project {name:?} cannot be looked up (IAM: {}). Grant the permission to list projects, or set `project_id` (HW_PROJECT_ID).", message.trim_end_matches('.')),
                 DiscoveryError::Failed { error, .. } => format!("Looking up the project {name:?} in IAM failed: {error}. Check the credentials and `auth_url`, or set `project_id` (HW_PROJECT_ID) to skip the lookup."),
             };
             Diagnostic::error_at(AttrPath::root().attr("project_id"), "Cannot find the project ID", detail)

@@ -157,7 +157,7 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
                         diags.push(Diagnostic::error_at(
                             p("member_groups").index(i as i64).attr("member_group_name"),
                             "Duplicate member group",
-                            format!("`member_groups[{i}]` and `member_groups[{j}]` are both named {n:?}; group names are unique within a channel (the API matches groups by name)."),
+                            format!("`member_groups[{j}]` and `member_groups[{i}]` are both named {n:?}; group names are unique within a channel (the API matches groups by name)."),
                         ));
                     }
                     names.push(n.as_str());
@@ -192,7 +192,7 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
                         mp.clone(),
                         "Duplicate member",
                         format!(
-                            "`members[{i}]` and `members[{j}]` are the same member: {}. The API identifies a member by its address (`host`, or `ecs_id` for ECS members), its port (unset: the channel's `port`) and its group; merge the two or change one.",
+                            "`members[{j}]` and `members[{i}]` are the same member: {}. The API identifies a member by its address (`host`, or `ecs_id` for ECS members), its port (unset: the channel's `port`) and its group; merge the two or change one.",
                             key.describe()
                         ),
                     ));
@@ -387,7 +387,7 @@ fn duplicate_labels(g: &Value, gi: usize, diags: &mut Vec<Diagnostic>) {
                     .index(i as i64)
                     .attr("label_name"),
                 "Duplicate label",
-                format!("`member_groups[{gi}].microservice_labels[{i}]` and `member_groups[{gi}].microservice_labels[{j}]` are both named {n:?}; label names are unique within a group."),
+                format!("`member_groups[{gi}].microservice_labels[{j}]` and `member_groups[{gi}].microservice_labels[{i}]` are both named {n:?}; label names are unique within a group."),
             ));
         }
         names.push(n);
@@ -451,6 +451,49 @@ mod tests {
             "+200",
         ] {
             assert!(!is_http_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn duplicates_name_the_earlier_index_first() {
+        fn s(x: &str) -> Value {
+            Value::string(x)
+        }
+        let obj = |pairs: Vec<(&str, Value)>| Value::object(pairs);
+        let label = |v: &str| obj(vec![("label_name", s("track")), ("label_value", s(v))]);
+        let group = |n: &str| obj(vec![("member_group_name", s(n))]);
+        let host = |h: &str| obj(vec![("host", s(h))]);
+        let cfg = obj(vec![
+            ("port", Value::int(80)),
+            ("member_type", s("ip")),
+            (
+                "member_groups",
+                Value::List(vec![
+                    obj(vec![
+                        ("member_group_name", s("a")),
+                        (
+                            "microservice_labels",
+                            Value::List(vec![label("x"), label("y")]),
+                        ),
+                    ]),
+                    group("b"),
+                    group("a"),
+                ]),
+            ),
+            (
+                "members",
+                Value::List(vec![host("10.0.0.1"), host("10.0.0.2"), host("10.0.0.1")]),
+            ),
+        ]);
+        let mut d = Vec::new();
+        cross_field(&cfg, &mut d);
+        let details: Vec<&str> = d.iter().map(|d| d.detail.as_str()).collect();
+        for want in [
+            "`member_groups[0]` and `member_groups[2]` are both named",
+            "`members[0]` and `members[2]` are the same member",
+            "`member_groups[0].microservice_labels[0]` and `member_groups[0].microservice_labels[1]`",
+        ] {
+            assert!(details.iter().any(|x| x.starts_with(want)), "{want}: {details:?}");
         }
     }
 }

@@ -5,6 +5,7 @@
 //! in on its own (empty strings, zero ports, lower-case protocol) is read
 //! back the way the user wrote it.
 
+use super::attr::{group, label, member};
 use std::collections::BTreeMap;
 
 use crate::apig::models::*;
@@ -105,11 +106,11 @@ fn list_or_null(items: Vec<Value>, guide: &Value) -> Value {
 /// The address a member is known by: `host` for ip, `ecs_id` (or name) for ecs.
 pub fn member_addr<'a>(m: &'a Value, member_type: &str) -> Option<&'a str> {
     if member_type == "ip" {
-        m.get("host").as_str()
+        m.get(member::HOST).as_str()
     } else {
-        m.get("ecs_id")
+        m.get(member::ECS_ID)
             .as_str()
-            .or_else(|| m.get("ecs_name").as_str())
+            .or_else(|| m.get(member::ECS_NAME).as_str())
     }
 }
 
@@ -119,8 +120,8 @@ pub fn member_passes(member_type: &str) -> Vec<Matcher<'_>> {
         Box::new(move |a: &Value, b: &Value| {
             member_addr(a, member_type).is_some()
                 && member_addr(a, member_type) == member_addr(b, member_type)
-                && (a.get("port").is_null() || a.get("port") == b.get("port"))
-                && a.get("member_group_name") == b.get("member_group_name")
+                && (a.get(member::PORT).is_null() || a.get(member::PORT) == b.get(member::PORT))
+                && a.get(member::GROUP_NAME) == b.get(member::GROUP_NAME)
         }),
         Box::new(move |a: &Value, b: &Value| {
             member_addr(a, member_type).is_some()
@@ -134,12 +135,11 @@ pub fn group_passes() -> Vec<Matcher<'static>> {
 }
 
 fn group_pass(a: &Value, b: &Value) -> bool {
-    a.get("member_group_name").as_str().is_some()
-        && a.get("member_group_name") == b.get("member_group_name")
+    a.get(group::NAME).as_str().is_some() && a.get(group::NAME) == b.get(group::NAME)
 }
 
 fn label_pass(a: &Value, b: &Value) -> bool {
-    a.get("label_name") == b.get("label_name") && a.get("label_value") == b.get("label_value")
+    a.get(label::NAME) == b.get(label::NAME) && a.get(label::VALUE) == b.get(label::VALUE)
 }
 
 fn labels_to_value(l: &Option<Vec<MicroserviceLabel>>, guide: &Value) -> Value {
@@ -148,8 +148,8 @@ fn labels_to_value(l: &Option<Vec<MicroserviceLabel>>, guide: &Value) -> Value {
         .flatten()
         .map(|x| {
             obj(vec![
-                ("label_name", Value::string(&x.label_name)),
-                ("label_value", Value::string(&x.label_value)),
+                (label::NAME, Value::string(&x.label_name)),
+                (label::VALUE, Value::string(&x.label_value)),
             ])
         })
         .collect();
@@ -165,45 +165,45 @@ fn labels_to_value(l: &Option<Vec<MicroserviceLabel>>, guide: &Value) -> Value {
 fn group_to_value(g: &MemberGroup, guide: &Value) -> Value {
     let port = match (
         g.spec.microservice_port,
-        guide.get("microservice_port").as_i64(),
+        guide.get(group::MICROSERVICE_PORT).as_i64(),
     ) {
         (Some(0), None) | (None, _) => Value::Null,
         (Some(p), _) => Value::int(p),
     };
     obj(vec![
+        (group::NAME, Value::string(&g.spec.member_group_name)),
+        (group::REMARK, s(&g.spec.member_group_remark)),
+        (group::WEIGHT, n(g.spec.member_group_weight)),
+        (group::DICT_CODE, s(&g.spec.dict_code)),
+        (group::MICROSERVICE_VERSION, s(&g.spec.microservice_version)),
+        (group::MICROSERVICE_PORT, port),
         (
-            "member_group_name",
-            Value::string(&g.spec.member_group_name),
-        ),
-        ("member_group_remark", s(&g.spec.member_group_remark)),
-        ("member_group_weight", n(g.spec.member_group_weight)),
-        ("dict_code", s(&g.spec.dict_code)),
-        ("microservice_version", s(&g.spec.microservice_version)),
-        ("microservice_port", port),
-        (
-            "microservice_labels",
+            group::MICROSERVICE_LABELS,
             labels_to_value(
                 &g.spec.microservice_labels,
-                guide.get("microservice_labels"),
+                guide.get(group::MICROSERVICE_LABELS),
             ),
         ),
-        ("member_group_id", Value::string(&g.member_group_id)),
-        ("create_time", s_raw(&g.create_time)),
-        ("update_time", s_raw(&g.update_time)),
+        (group::ID, Value::string(&g.member_group_id)),
+        (group::CREATE_TIME, s_raw(&g.create_time)),
+        (group::UPDATE_TIME, s_raw(&g.update_time)),
     ])
 }
 
 fn member_to_value(m: &Member) -> Value {
     let spec = &m.spec;
     obj(vec![
-        ("host", s(&spec.host)),
-        ("weight", n(spec.weight)),
-        ("is_backup", Value::Bool(spec.is_backup.unwrap_or(false))),
-        ("member_group_name", s(&spec.member_group_name)),
-        ("status", n(spec.status)),
-        ("port", n(spec.port)),
-        ("ecs_id", s(&spec.ecs_id)),
-        ("ecs_name", s(&spec.ecs_name)),
+        (member::HOST, s(&spec.host)),
+        (member::WEIGHT, n(spec.weight)),
+        (
+            member::IS_BACKUP,
+            Value::Bool(spec.is_backup.unwrap_or(false)),
+        ),
+        (member::GROUP_NAME, s(&spec.member_group_name)),
+        (member::STATUS, n(spec.status)),
+        (member::PORT, n(spec.port)),
+        (member::ECS_ID, s(&spec.ecs_id)),
+        (member::ECS_NAME, s(&spec.ecs_name)),
     ])
 }
 
@@ -350,12 +350,10 @@ pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
                 .as_list()
                 .unwrap_or_default()
                 .iter()
-                .find(|x| {
-                    x.get("member_group_name").as_str() == Some(g.spec.member_group_name.as_str())
-                })
+                .find(|x| x.get(group::NAME).as_str() == Some(g.spec.member_group_name.as_str()))
                 .unwrap_or(&Value::Null);
             let mut v = group_to_value(g, gg);
-            fill_unset(&mut v, gg, &["member_group_weight"]);
+            fill_unset(&mut v, gg, &[group::WEIGHT]);
             v
         })
         .collect();
@@ -383,12 +381,19 @@ pub fn state_from_api(ch: &Channel, guide: &Value, loc: &Location) -> Value {
             if member_type != "ip" {
                 // An ECS member's `host` is the server's private IP, which
                 // the API reports whatever was asked: a written one is kept.
-                keep_guide(m, g, "host");
+                keep_guide(m, g, member::HOST);
             }
             fill_unset(
                 m,
                 g,
-                &["host", "weight", "status", "port", "ecs_id", "ecs_name"],
+                &[
+                    member::HOST,
+                    member::WEIGHT,
+                    member::STATUS,
+                    member::PORT,
+                    member::ECS_ID,
+                    member::ECS_NAME,
+                ],
             );
         }
     }
@@ -444,17 +449,17 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> ChannelRequest {
         .unwrap_or_default()
         .iter()
         .map(|g| MemberGroupCreate {
-            member_group_name: opt_str(g.get("member_group_name")).unwrap_or_default(),
-            member_group_remark: opt_str(g.get("member_group_remark")),
-            member_group_weight: opt_int(g.get("member_group_weight")),
-            dict_code: opt_str(g.get("dict_code")),
-            microservice_version: opt_str(g.get("microservice_version")),
-            microservice_port: opt_int(g.get("microservice_port")),
-            microservice_labels: g.get("microservice_labels").as_list().map(|ls| {
+            member_group_name: opt_str(g.get(group::NAME)).unwrap_or_default(),
+            member_group_remark: opt_str(g.get(group::REMARK)),
+            member_group_weight: opt_int(g.get(group::WEIGHT)),
+            dict_code: opt_str(g.get(group::DICT_CODE)),
+            microservice_version: opt_str(g.get(group::MICROSERVICE_VERSION)),
+            microservice_port: opt_int(g.get(group::MICROSERVICE_PORT)),
+            microservice_labels: g.get(group::MICROSERVICE_LABELS).as_list().map(|ls| {
                 ls.iter()
                     .map(|l| MicroserviceLabel {
-                        label_name: opt_str(l.get("label_name")).unwrap_or_default(),
-                        label_value: opt_str(l.get("label_value")).unwrap_or_default(),
+                        label_name: opt_str(l.get(label::NAME)).unwrap_or_default(),
+                        label_value: opt_str(l.get(label::VALUE)).unwrap_or_default(),
                     })
                     .collect()
             }),
@@ -472,21 +477,25 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> ChannelRequest {
             let derived = |attr: &str| opt_str(c.get(attr));
             let ip = member_type == "ip";
             MemberInfo {
-                host: if ip { opt_str(m.get("host")) } else { None },
-                weight: opt_int(m.get("weight")),
-                is_backup: m.get("is_backup").as_bool(),
-                member_group_name: opt_str(m.get("member_group_name")),
-                status: opt_int(m.get("status")),
-                port: opt_int(m.get("port")),
-                ecs_id: if ip {
-                    derived("ecs_id")
+                host: if ip {
+                    opt_str(m.get(member::HOST))
                 } else {
-                    opt_str(m.get("ecs_id"))
+                    None
+                },
+                weight: opt_int(m.get(member::WEIGHT)),
+                is_backup: m.get(member::IS_BACKUP).as_bool(),
+                member_group_name: opt_str(m.get(member::GROUP_NAME)),
+                status: opt_int(m.get(member::STATUS)),
+                port: opt_int(m.get(member::PORT)),
+                ecs_id: if ip {
+                    derived(member::ECS_ID)
+                } else {
+                    opt_str(m.get(member::ECS_ID))
                 },
                 ecs_name: if ip {
-                    derived("ecs_name")
+                    derived(member::ECS_NAME)
                 } else {
-                    opt_str(m.get("ecs_name"))
+                    opt_str(m.get(member::ECS_NAME))
                 },
             }
         })

@@ -1,6 +1,7 @@
 //! `huaweicloud_apig_vpc_channel`: validation, plan and the lifecycle
 //! (create, read, update with the full body, delete, import by ID or name).
 
+mod attr;
 pub mod convert;
 pub mod import;
 pub mod plan;

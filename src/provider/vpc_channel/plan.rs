@@ -2,6 +2,7 @@
 //! (Terraform's proposed state differs between versions and pairs list
 //! elements by position, which is wrong when members move).
 
+use super::attr::{group, member};
 use std::collections::BTreeMap;
 
 use crate::tfplugin::value::{AttrPath, Value};
@@ -72,12 +73,12 @@ fn plan_group(cfg: &Value, prior: Option<&Value>) -> Value {
     let mut o = with_defaults(attrs, cfg);
     set(
         &mut o,
-        "member_group_weight",
-        or_else(cfg.get("member_group_weight"), || {
-            prior_or_unknown(prior, "member_group_weight")
+        group::WEIGHT,
+        or_else(cfg.get(group::WEIGHT), || {
+            prior_or_unknown(prior, group::WEIGHT)
         }),
     );
-    for c in ["member_group_id", "create_time", "update_time"] {
+    for c in [group::ID, group::CREATE_TIME, group::UPDATE_TIME] {
         set(&mut o, c, prior_or_unknown(prior, c));
     }
     Value::Object(o)
@@ -95,7 +96,7 @@ fn plan_member(
     }
     let attrs = nested(&schema().attributes, "members");
     let mut o = with_defaults(attrs, cfg);
-    for a in ["weight", "status"] {
+    for a in [member::WEIGHT, member::STATUS] {
         set(
             &mut o,
             a,
@@ -104,37 +105,41 @@ fn plan_member(
     }
     // Unset port: the API uses the channel's port, so follow it when the
     // member had it implicitly; keep an explicit one.
-    let member_port = or_else(cfg.get("port"), || match prior.map(|p| p.get("port")) {
-        Some(p) if !p.is_null() && p != prior_port => p.clone(),
-        _ => port.clone(),
+    let member_port = or_else(cfg.get(member::PORT), || {
+        match prior.map(|p| p.get(member::PORT)) {
+            Some(p) if !p.is_null() && p != prior_port => p.clone(),
+            _ => port.clone(),
+        }
     });
     // Unpaired for now, but an unknown type or address may pair it with a
     // prior member (and its explicit port) in the final plan.
     let may_pair = member_type.is_none()
-        || ["host", "ecs_id", "ecs_name"]
+        || [member::HOST, member::ECS_ID, member::ECS_NAME]
             .iter()
             .any(|a| !cfg.get(a).is_known());
     let member_port = if prior.is_none() && may_pair && !prior_port.is_null() {
-        or_else(cfg.get("port"), || Value::Unknown)
+        or_else(cfg.get(member::PORT), || Value::Unknown)
     } else {
         member_port
     };
-    set(&mut o, "port", member_port);
+    set(&mut o, member::PORT, member_port);
     match member_type {
         Some("ip") => {
-            let host = cfg.get("host").clone();
-            for a in ["ecs_id", "ecs_name"] {
+            let host = cfg.get(member::HOST).clone();
+            for a in [member::ECS_ID, member::ECS_NAME] {
                 set(&mut o, a, or_else(cfg.get(a), || host.clone()));
             }
         }
         Some(_) => set(
             &mut o,
-            "host",
-            or_else(cfg.get("host"), || prior_or_unknown(prior, "host")),
+            member::HOST,
+            or_else(cfg.get(member::HOST), || {
+                prior_or_unknown(prior, member::HOST)
+            }),
         ),
         // Which of them the API derives depends on the unknown type.
         None => {
-            for a in ["host", "ecs_id", "ecs_name"] {
+            for a in [member::HOST, member::ECS_ID, member::ECS_NAME] {
                 set(&mut o, a, or_else(cfg.get(a), || Value::Unknown));
             }
         }
@@ -389,7 +394,7 @@ fn mark_update_unknowns(mut planned: Value) -> Value {
         if let Some(Value::List(groups)) = o.get_mut("member_groups") {
             for g in groups {
                 if let Value::Object(go) = g {
-                    for c in ["member_group_id", "create_time", "update_time"] {
+                    for c in [group::ID, group::CREATE_TIME, group::UPDATE_TIME] {
                         set(go, c, Value::Unknown);
                     }
                 }

@@ -1,6 +1,7 @@
 //! The documented rules that are not a single range or length: character
 //! patterns and cross-field requirements. Checked before any API call.
 
+use super::attr::{group, label, member};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::value::{AttrPath, Value};
 
@@ -151,11 +152,11 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
         let mut names: Vec<&str> = Vec::new();
         let mut all_known = cfg.get("member_groups").is_known();
         for (i, g) in groups.iter().enumerate() {
-            match g.get("member_group_name") {
+            match g.get(group::NAME) {
                 Value::String(n) => {
                     if let Some(j) = names.iter().position(|x| x == n) {
                         diags.push(Diagnostic::error_at(
-                            p("member_groups").index(i as i64).attr("member_group_name"),
+                            p("member_groups").index(i as i64).attr(group::NAME),
                             "Duplicate member group",
                             format!("`member_groups[{j}]` and `member_groups[{i}]` are both named {n:?}; group names are unique within a channel (the API matches groups by name)."),
                         ));
@@ -200,10 +201,10 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
                     seen.push((key, i));
                 }
             }
-            if let (Some(g), Some(names)) = (m.get("member_group_name").as_str(), &group_names) {
+            if let (Some(g), Some(names)) = (m.get(member::GROUP_NAME).as_str(), &group_names) {
                 if !names.contains(&g) {
                     diags.push(Diagnostic::error_at(
-                        mp.attr("member_group_name"),
+                        mp.attr(member::GROUP_NAME),
                         "Unknown member group",
                         format!("The member refers to the group {g:?}, which is not declared in `member_groups`."),
                     ));
@@ -294,14 +295,14 @@ impl MemberKey {
 /// `None` while any part is unknown (or the member type is).
 fn member_key(m: &Value, member_type: Option<&str>, channel_port: &Value) -> Option<MemberKey> {
     let (kind, addr) = match member_type? {
-        "ip" => ("host", m.get("host").as_str()?),
-        _ => ("ecs_id", m.get("ecs_id").as_str()?),
+        "ip" => (member::HOST, m.get(member::HOST).as_str()?),
+        _ => (member::ECS_ID, m.get(member::ECS_ID).as_str()?),
     };
-    let port = match m.get("port") {
+    let port = match m.get(member::PORT) {
         Value::Null => channel_port.as_i64()?,
         v => v.as_i64()?,
     };
-    let group = match m.get("member_group_name") {
+    let group = match m.get(member::GROUP_NAME) {
         Value::Null => None,
         Value::String(g) => Some(g.clone()),
         _ => return None,
@@ -318,16 +319,16 @@ fn member_key(m: &Value, member_type: Option<&str>, channel_port: &Value) -> Opt
 /// the host, so those (written back by Terraform from state under
 /// `ignore_changes` or generated configuration) may only repeat it.
 fn ip_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
-    let host = m.get("host");
+    let host = m.get(member::HOST);
     if host.is_null() {
         diags.push(missing(
-            mp.clone().attr("host"),
+            mp.clone().attr(member::HOST),
             "`host` is required for each member when `member_type` is \"ip\".".into(),
         ));
         return;
     }
     let Some(host) = host.as_str() else { return };
-    for attr in ["ecs_id", "ecs_name"] {
+    for attr in [member::ECS_ID, member::ECS_NAME] {
         if let Some(v) = m.get(attr).as_str() {
             if v != host {
                 diags.push(Diagnostic::error_at(
@@ -345,12 +346,12 @@ fn ecs_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
     type Rule = (&'static str, fn(&str) -> bool, &'static str);
     let rules: [Rule; 2] = [
         (
-            "ecs_id",
+            member::ECS_ID,
             is_ecs_id,
             "1 to 64 letters, digits, hyphens (-) and underscores (_)",
         ),
         (
-            "ecs_name",
+            member::ECS_NAME,
             is_ecs_name,
             "1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)",
         ),
@@ -373,19 +374,22 @@ fn ecs_member(m: &Value, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
 
 /// Label names are unique within a group: the API keys labels by name.
 fn duplicate_labels(g: &Value, gi: usize, diags: &mut Vec<Diagnostic>) {
-    let labels = g.get("microservice_labels").as_list().unwrap_or_default();
+    let labels = g
+        .get(group::MICROSERVICE_LABELS)
+        .as_list()
+        .unwrap_or_default();
     let mut names: Vec<&str> = Vec::new();
     for (i, l) in labels.iter().enumerate() {
-        let Some(n) = l.get("label_name").as_str() else {
+        let Some(n) = l.get(label::NAME).as_str() else {
             continue;
         };
         if let Some(j) = names.iter().position(|x| *x == n) {
             diags.push(Diagnostic::error_at(
                 p("member_groups")
                     .index(gi as i64)
-                    .attr("microservice_labels")
+                    .attr(group::MICROSERVICE_LABELS)
                     .index(i as i64)
-                    .attr("label_name"),
+                    .attr(label::NAME),
                 "Duplicate label",
                 format!("`member_groups[{gi}].microservice_labels[{j}]` and `member_groups[{gi}].microservice_labels[{i}]` are both named {n:?}; label names are unique within a group."),
             ));

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use crate::tfplugin::schema::{Attribute as A, Check, Nesting, Presence, Schema};
 use crate::tfplugin::value::{Type, Value};
 
+use super::attr::{group, label, member};
 use super::rules;
 
 pub const TYPE_NAME: &str = "huaweicloud_apig_vpc_channel";
@@ -67,34 +68,34 @@ fn build() -> Schema {
 
 fn member_groups() -> Vec<A> {
     vec![
-        A::required("member_group_name", Type::String, "Name of the backend server group.")
+        A::required(group::NAME, Type::String, "Name of the backend server group.")
             .check(Check::Length(3, 64))
             .check(Check::Pattern(rules::is_name, "a letter followed by letters, digits, hyphens (-), underscores (_) or periods (.)")),
-        A::optional("member_group_remark", Type::String, "Description of the backend server group.")
+        A::optional(group::REMARK, Type::String, "Description of the backend server group.")
             .check(Check::Length(1, 255)),
-        A::optional_computed("member_group_weight", Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers.")
+        A::optional_computed(group::WEIGHT, Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers.")
             .check(Check::Range(0, 100)),
-        A::optional("dict_code", Type::String, "Dictionary code of the group. **Not supported by the API yet.**")
+        A::optional(group::DICT_CODE, Type::String, "Dictionary code of the group. **Not supported by the API yet.**")
             .check(Check::Length(3, 64))
             .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
-        A::optional("microservice_version", Type::String, "Version of the group; microservice channels only.")
+        A::optional(group::MICROSERVICE_VERSION, Type::String, "Version of the group; microservice channels only.")
             .check(Check::Length(1, 64)),
-        A::optional("microservice_port", Type::Number, "Port of the group; microservice channels only. `0` makes every address of the group use the original load balancing port.")
+        A::optional(group::MICROSERVICE_PORT, Type::Number, "Port of the group; microservice channels only. `0` makes every address of the group use the original load balancing port.")
             .check(Check::Range(0, 65535)),
-        A::nested("microservice_labels", Nesting::List, Presence::Optional, labels(), "Tags of the group; microservice channels only."),
-        A::computed("member_group_id", Type::String, "ID of the backend server group."),
-        A::computed("create_time", Type::String, "Time when the group was created."),
-        A::computed("update_time", Type::String, "Time when the group was last updated."),
+        A::nested(group::MICROSERVICE_LABELS, Nesting::List, Presence::Optional, labels(), "Tags of the group; microservice channels only."),
+        A::computed(group::ID, Type::String, "ID of the backend server group."),
+        A::computed(group::CREATE_TIME, Type::String, "Time when the group was created."),
+        A::computed(group::UPDATE_TIME, Type::String, "Time when the group was last updated."),
     ]
 }
 
 fn labels() -> Vec<A> {
     let rule = "starting and ending with a letter or digit; only letters, digits, hyphens (-), underscores (_) and periods (.)";
     vec![
-        A::required("label_name", Type::String, "Tag name.")
+        A::required(label::NAME, Type::String, "Tag name.")
             .check(Check::Length(1, 63))
             .check(Check::Pattern(rules::is_label, rule)),
-        A::required("label_value", Type::String, "Tag value.")
+        A::required(label::VALUE, Type::String, "Tag value.")
             .check(Check::Length(1, 63))
             .check(Check::Pattern(rules::is_label, rule)),
     ]
@@ -102,21 +103,21 @@ fn labels() -> Vec<A> {
 
 fn members() -> Vec<A> {
     vec![
-        A::optional_computed("host", Type::String, "Backend server address. Required when `member_type` is `ip`. For ECS members the API reports the server's private address; a `host` written on an ECS member is not sent and is kept in state as written.")
+        A::optional_computed(member::HOST, Type::String, "Backend server address. Required when `member_type` is `ip`. For ECS members the API reports the server's private address; a `host` written on an ECS member is not sent and is kept in state as written.")
             .check(Check::Length(1, 64)),
-        A::optional_computed("weight", Type::Number, "Weight: the higher, the more requests the member receives.")
+        A::optional_computed(member::WEIGHT, Type::Number, "Weight: the higher, the more requests the member receives.")
             .check(Check::Range(0, 10000)),
-        A::optional("is_backup", Type::Bool, "Whether the member is a standby node, serving only when all other members are faulty. Needs a gateway version that supports it.")
+        A::optional(member::IS_BACKUP, Type::Bool, "Whether the member is a standby node, serving only when all other members are faulty. Needs a gateway version that supports it.")
             .default(Value::Bool(false)),
-        A::optional("member_group_name", Type::String, "Name of the backend server group the member belongs to; must be one of `member_groups`.")
+        A::optional(member::GROUP_NAME, Type::String, "Name of the backend server group the member belongs to; must be one of `member_groups`.")
             .check(Check::Length(3, 64)),
-        A::optional_computed("status", Type::Number, "Member status: `1` available, `2` unavailable. The API sets `1` when unset.")
+        A::optional_computed(member::STATUS, Type::Number, "Member status: `1` available, `2` unavailable. The API sets `1` when unset.")
             .check(Check::OneOfInt(&[1, 2])),
-        A::optional_computed("port", Type::Number, "Backend server port. When unset the API uses the channel's `port`.")
+        A::optional_computed(member::PORT, Type::Number, "Backend server port. When unset the API uses the channel's `port`.")
             .check(Check::Range(0, 65535)),
-        A::optional_computed("ecs_id", Type::String, "Backend server (ECS) ID. Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host` (as generated configuration and `ignore_changes` do).")
+        A::optional_computed(member::ECS_ID, Type::String, "Backend server (ECS) ID. Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host` (as generated configuration and `ignore_changes` do).")
             .check(Check::Length(1, 255)),
-        A::optional_computed("ecs_name", Type::String, "Backend server (ECS) name. Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host`.")
+        A::optional_computed(member::ECS_NAME, Type::String, "Backend server (ECS) name. Required when `member_type` is `ecs`; for IP members the API sets it to `host`, so there it may only repeat `host`.")
             .check(Check::Length(1, 64)),
     ]
 }

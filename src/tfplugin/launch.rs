@@ -198,6 +198,15 @@ async fn run<S: proto::provider_server::Provider>(
     let sock = dir.0.join("plugin.sock");
     let listener = UnixListener::bind(&sock)?;
     let terminated = terminate_signal()?;
+    // Debug mode stops on Ctrl-C; installed before the handshake too, so a
+    // Ctrl-C right after it is never the default (killing) action.
+    let interrupt = if debug {
+        Some(tokio::signal::unix::signal(
+            tokio::signal::unix::SignalKind::interrupt(),
+        )?)
+    } else {
+        None
+    };
 
     let tls_config = if !debug
         && std::env::var("TF_DISABLE_PLUGIN_TLS").as_deref() != Ok("1")
@@ -282,8 +291,8 @@ async fn run<S: proto::provider_server::Provider>(
     let sock_dir = dir.0.clone();
     let shutdown = async move {
         let stopped = async {
-            if debug {
-                let _ = tokio::signal::ctrl_c().await;
+            if let Some(mut interrupt) = interrupt {
+                interrupt.recv().await;
             } else {
                 while !*stop_rx.borrow() {
                     if stop_rx.changed().await.is_err() {

@@ -125,6 +125,11 @@ pub struct Attribute {
     pub checks: Vec<Check>,
     /// Environment variable the provider falls back to (documentation only).
     pub env: Option<&'static str>,
+    /// Plan: unset in the configuration, it keeps the prior (matched) value,
+    /// and is unknown when there is none.
+    pub keep_prior: bool,
+    /// Plan: unknown whenever the object is updated (the API recomputes it).
+    pub unknown_on_update: bool,
 }
 
 impl Attribute {
@@ -139,6 +144,8 @@ impl Attribute {
             default: None,
             checks: Vec::new(),
             env: None,
+            keep_prior: false,
+            unknown_on_update: false,
         }
     }
     pub fn required(name: &'static str, ty: Type, description: &'static str) -> Self {
@@ -183,6 +190,16 @@ impl Attribute {
     }
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+    /// See [`Attribute::keep_prior`].
+    pub fn keep_prior(mut self) -> Self {
+        self.keep_prior = true;
+        self
+    }
+    /// See [`Attribute::unknown_on_update`].
+    pub fn unknown_on_update(mut self) -> Self {
+        self.unknown_on_update = true;
         self
     }
     pub fn force_new(mut self) -> Self {

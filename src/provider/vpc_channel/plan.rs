@@ -2,7 +2,7 @@
 //! (Terraform's proposed state differs between versions and pairs list
 //! elements by position, which is wrong when members move).
 
-use super::attr::{group, member};
+use super::attr::member;
 use std::collections::BTreeMap;
 
 use crate::tfplugin::value::{AttrPath, Value};
@@ -34,6 +34,23 @@ fn prior_or_unknown(prior: Option<&Value>, attr: &str) -> Value {
     match prior {
         Some(p) => p.get(attr).clone(),
         None => Value::Unknown,
+    }
+}
+
+/// Attributes flagged `keep_prior` in the schema: the configured value,
+/// else the matched prior one, else unknown.
+fn keep_prior(
+    attrs: &[crate::tfplugin::schema::Attribute],
+    cfg: &Value,
+    prior: Option<&Value>,
+    o: &mut BTreeMap<String, Value>,
+) {
+    for a in attrs.iter().filter(|a| a.keep_prior) {
+        set(
+            o,
+            a.name,
+            or_else(cfg.get(a.name), || prior_or_unknown(prior, a.name)),
+        );
     }
 }
 
@@ -71,16 +88,7 @@ fn plan_group(cfg: &Value, prior: Option<&Value>) -> Value {
     }
     let attrs = nested(&schema().attributes, "member_groups");
     let mut o = with_defaults(attrs, cfg);
-    set(
-        &mut o,
-        group::WEIGHT,
-        or_else(cfg.get(group::WEIGHT), || {
-            prior_or_unknown(prior, group::WEIGHT)
-        }),
-    );
-    for c in [group::ID, group::CREATE_TIME, group::UPDATE_TIME] {
-        set(&mut o, c, prior_or_unknown(prior, c));
-    }
+    keep_prior(attrs, cfg, prior, &mut o);
     Value::Object(o)
 }
 
@@ -96,13 +104,7 @@ fn plan_member(
     }
     let attrs = nested(&schema().attributes, "members");
     let mut o = with_defaults(attrs, cfg);
-    for a in [member::WEIGHT, member::STATUS] {
-        set(
-            &mut o,
-            a,
-            or_else(cfg.get(a), || prior_or_unknown(prior, a)),
-        );
-    }
+    keep_prior(attrs, cfg, prior, &mut o);
     // Unset port: the API uses the channel's port, so follow it when the
     // member had it implicitly; keep an explicit one.
     let member_port = or_else(cfg.get(member::PORT), || {
@@ -163,11 +165,7 @@ fn plan_health(cfg: &Value, prior: &Value) -> Value {
             set(&mut o, "protocol", Value::string(p));
         }
     }
-    set(
-        &mut o,
-        "status",
-        or_else(cfg.get("status"), || prior_or_unknown(prior, "status")),
-    );
+    keep_prior(attrs, cfg, prior, &mut o);
     Value::Object(o)
 }
 
@@ -177,9 +175,8 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
     }
     let prior = (!prior.is_null()).then_some(prior);
     let mut o: BTreeMap<String, Value> = cfg.as_map().cloned().unwrap_or_default();
-    for c in ["id", "instance_id", "create_time", "update_time"] {
-        set(&mut o, c, prior_or_unknown(prior, c));
-    }
+    let attrs = nested(&schema().attributes, "microservice_info");
+    keep_prior(attrs, cfg, prior, &mut o);
     let computed: [(&str, &[&str]); 3] = [
         (
             "cse_info",
@@ -297,9 +294,7 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
         "region",
         or_else(config.get("region"), || provider_default(d.region)),
     );
-    for c in ["id", "create_time", "status"] {
-        set(&mut o, c, prior_or_unknown(prior_opt, c));
-    }
+    keep_prior(&schema().attributes, config, prior_opt, &mut o);
 
     // `None` while unknown: what the API derives for members depends on it.
     let member_type = o
@@ -386,23 +381,30 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     (mark_update_unknowns(planned), replace)
 }
 
-/// On a real change, what the API may recompute becomes unknown; the ID
-/// and creation time stay.
+/// On a real change, what the API may recompute (attributes flagged
+/// `unknown_on_update`) becomes unknown; the ID and creation time stay.
 fn mark_update_unknowns(mut planned: Value) -> Value {
-    if let Value::Object(o) = &mut planned {
-        set(o, "status", Value::Unknown);
-        if let Some(Value::List(groups)) = o.get_mut("member_groups") {
-            for g in groups {
-                if let Value::Object(go) = g {
-                    for c in [group::ID, group::CREATE_TIME, group::UPDATE_TIME] {
-                        set(go, c, Value::Unknown);
+    mark_unknowns(&schema().attributes, &mut planned);
+    planned
+}
+
+fn mark_unknowns(attrs: &[crate::tfplugin::schema::Attribute], v: &mut Value) {
+    let Value::Object(o) = v else {
+        return;
+    };
+    for a in attrs {
+        if a.unknown_on_update {
+            set(o, a.name, Value::Unknown);
+        } else if let Some(children) = a.children() {
+            match o.get_mut(a.name) {
+                Some(Value::List(items)) => {
+                    for item in items {
+                        mark_unknowns(children, item);
                     }
                 }
+                Some(item @ Value::Object(_)) => mark_unknowns(children, item),
+                _ => {}
             }
         }
-        if let Some(Value::Object(ms)) = o.get_mut("microservice_info") {
-            set(ms, "update_time", Value::Unknown);
-        }
     }
-    planned
 }

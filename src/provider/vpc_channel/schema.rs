@@ -26,7 +26,7 @@ fn build() -> Schema {
         version: 0,
         description: "Manages an API Gateway (APIG) VPC channel: a load balancing channel to backend members (IP addresses or ECS servers), optionally grouped, with an optional health check and optional microservice discovery (CSE or CCE).\n\nThe whole channel is written with the API's update call (`PUT`), which overwrites every member and member group: the provider always sends the full desired channel.",
         attributes: vec![
-            A::computed("id", Type::String, "VPC channel ID."),
+            A::computed("id", Type::String, "VPC channel ID.").keep_prior(),
             A::required("instance_id", Type::String, "ID of the dedicated gateway the channel belongs to, shown in the gateway information on the APIG console.")
                 .force_new()
                 .check(Check::Length(1, 64))
@@ -60,8 +60,8 @@ fn build() -> Schema {
             A::nested("members", Nesting::List, Presence::OptionalComputed, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. The API identifies a member by its address (`host` for `ip`, `ecs_id` for `ecs`), its port (unset: the channel's `port`) and its `member_group_name`: two members alike in all three are a duplicate and rejected by validation. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here."),
             A::nested("vpc_health_config", Nesting::Single, Presence::OptionalComputed, health(), "Health check of the backend members."),
             A::nested("microservice_info", Nesting::Single, Presence::OptionalComputed, microservice(), "Microservice details; only for microservice channels (`type = 3`)."),
-            A::computed("create_time", Type::String, "Time when the VPC channel was created."),
-            A::computed("status", Type::Number, "VPC channel status: `1` normal, `2` abnormal."),
+            A::computed("create_time", Type::String, "Time when the VPC channel was created.").keep_prior(),
+            A::computed("status", Type::Number, "VPC channel status: `1` normal, `2` abnormal.").keep_prior().unknown_on_update(),
         ],
     }
 }
@@ -74,6 +74,7 @@ fn member_groups() -> Vec<A> {
         A::optional(group::REMARK, Type::String, "Description of the backend server group.")
             .check(Check::Length(1, 255)),
         A::optional_computed(group::WEIGHT, Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers.")
+            .keep_prior()
             .check(Check::Range(0, 100)),
         A::optional(group::DICT_CODE, Type::String, "Dictionary code of the group. **Not supported by the API yet.**")
             .check(Check::Length(3, 64))
@@ -83,9 +84,9 @@ fn member_groups() -> Vec<A> {
         A::optional(group::MICROSERVICE_PORT, Type::Number, "Port of the group; microservice channels only. `0` makes every address of the group use the original load balancing port.")
             .check(Check::Range(0, 65535)),
         A::nested(group::MICROSERVICE_LABELS, Nesting::List, Presence::Optional, labels(), "Tags of the group; microservice channels only."),
-        A::computed(group::ID, Type::String, "ID of the backend server group."),
-        A::computed(group::CREATE_TIME, Type::String, "Time when the group was created."),
-        A::computed(group::UPDATE_TIME, Type::String, "Time when the group was last updated."),
+        A::computed(group::ID, Type::String, "ID of the backend server group.").keep_prior().unknown_on_update(),
+        A::computed(group::CREATE_TIME, Type::String, "Time when the group was created.").keep_prior().unknown_on_update(),
+        A::computed(group::UPDATE_TIME, Type::String, "Time when the group was last updated.").keep_prior().unknown_on_update(),
     ]
 }
 
@@ -106,12 +107,14 @@ fn members() -> Vec<A> {
         A::optional_computed(member::HOST, Type::String, "Backend server address. Required when `member_type` is `ip`. For ECS members the API reports the server's private address; a `host` written on an ECS member is not sent and is kept in state as written.")
             .check(Check::Length(1, 64)),
         A::optional_computed(member::WEIGHT, Type::Number, "Weight: the higher, the more requests the member receives.")
+            .keep_prior()
             .check(Check::Range(0, 10000)),
         A::optional(member::IS_BACKUP, Type::Bool, "Whether the member is a standby node, serving only when all other members are faulty. Needs a gateway version that supports it.")
             .default(Value::Bool(false)),
         A::optional(member::GROUP_NAME, Type::String, "Name of the backend server group the member belongs to; must be one of `member_groups`.")
             .check(Check::Length(3, 64)),
         A::optional_computed(member::STATUS, Type::Number, "Member status: `1` available, `2` unavailable. The API sets `1` when unset.")
+            .keep_prior()
             .check(Check::OneOfInt(&[1, 2])),
         A::optional_computed(member::PORT, Type::Number, "Backend server port. When unset the API uses the channel's `port`.")
             .check(Check::Range(0, 65535)),
@@ -144,6 +147,7 @@ fn health() -> Vec<A> {
         A::optional("enable_client_ssl", Type::Bool, "Whether to enable two-way authentication, using the certificate in the gateway's `backend_client_certificate` configuration item.")
             .default(Value::Bool(false)),
         A::optional_computed("status", Type::Number, "Health check result: `1` available, `2` unavailable.")
+            .keep_prior()
             .check(Check::OneOfInt(&[1, 2])),
         A::required("timeout", Type::Number, "Timeout for a check, in seconds; must be less than `time_interval`.")
             .check(Check::Range(1, 30)),
@@ -152,8 +156,8 @@ fn health() -> Vec<A> {
 
 fn microservice() -> Vec<A> {
     vec![
-        A::computed("id", Type::String, "Microservice ID."),
-        A::computed("instance_id", Type::String, "Gateway ID."),
+        A::computed("id", Type::String, "Microservice ID.").keep_prior(),
+        A::computed("instance_id", Type::String, "Gateway ID.").keep_prior(),
         A::optional("service_type", Type::String, "Microservice type: `CSE` is a CSE microservice registration center, `CCE` a CCE workload, `CCE_SERVICE` a CCE Service.")
             .check(Check::OneOf(&["CSE", "CCE", "CCE_SERVICE"], false)),
         A::nested("cse_info", Nesting::Single, Presence::Optional, vec![
@@ -191,7 +195,7 @@ fn microservice() -> Vec<A> {
                 .check(Check::Pattern(rules::is_app_name, "a letter followed by letters, digits, periods (.), hyphens (-) or underscores (_)")),
             A::computed("cluster_name", Type::String, "CCE cluster name."),
         ], "CCE Service details. Required when `service_type` is `CCE_SERVICE`."),
-        A::computed("create_time", Type::String, "Time when the microservice was created."),
-        A::computed("update_time", Type::String, "Time when the microservice was last updated."),
+        A::computed("create_time", Type::String, "Time when the microservice was created.").keep_prior(),
+        A::computed("update_time", Type::String, "Time when the microservice was last updated.").keep_prior().unknown_on_update(),
     ]
 }

@@ -73,6 +73,10 @@ fn line(a: &Attribute, path: &str, argument: bool) -> String {
         let rules: Vec<String> = a.checks.iter().map(|c| c.describe()).collect();
         s.push_str(&format!(" Must be {}.", rules.join("; ")));
     }
+    // Read-only copies (data sources) are not checked.
+    for r in a.rules.iter().filter(|_| argument) {
+        s.push_str(&format!(" Rule: {}", r.description));
+    }
     if let Some(e) = a.env {
         s.push_str(&format!(" Environment variable: `{e}`."));
     }

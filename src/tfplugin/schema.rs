@@ -109,6 +109,27 @@ impl Check {
     }
 }
 
+/// An object-level or cross-field rule, declared on the attribute it
+/// concerns; it sees the whole configuration (rules often need context).
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// Rendered in the documentation.
+    pub description: &'static str,
+    pub check: fn(&Value, &mut Vec<Diagnostic>),
+}
+
+/// Runs every declared rule, in declaration order (top level, then nested).
+pub fn check_rules(attrs: &[Attribute], config: &Value, diags: &mut Vec<Diagnostic>) {
+    for a in attrs {
+        for r in &a.rules {
+            (r.check)(config, diags);
+        }
+        if let Some(children) = a.children() {
+            check_rules(children, config, diags);
+        }
+    }
+}
+
 /// One attribute, declared once.
 #[derive(Clone, Debug)]
 pub struct Attribute {
@@ -130,6 +151,7 @@ pub struct Attribute {
     pub keep_prior: bool,
     /// Plan: unknown whenever the object is updated (the API recomputes it).
     pub unknown_on_update: bool,
+    pub rules: Vec<Rule>,
 }
 
 impl Attribute {
@@ -146,6 +168,7 @@ impl Attribute {
             env: None,
             keep_prior: false,
             unknown_on_update: false,
+            rules: Vec::new(),
         }
     }
     pub fn required(name: &'static str, ty: Type, description: &'static str) -> Self {
@@ -200,6 +223,14 @@ impl Attribute {
     /// See [`Attribute::unknown_on_update`].
     pub fn unknown_on_update(mut self) -> Self {
         self.unknown_on_update = true;
+        self
+    }
+    pub fn rule(
+        mut self,
+        description: &'static str,
+        check: fn(&Value, &mut Vec<Diagnostic>),
+    ) -> Self {
+        self.rules.push(Rule { description, check });
         self
     }
     pub fn force_new(mut self) -> Self {

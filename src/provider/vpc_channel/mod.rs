@@ -32,7 +32,7 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
         &AttrPath::root(),
         &mut diags,
     );
-    rules::cross_field(config, &mut diags);
+    crate::tfplugin::schema::check_rules(&schema::schema().attributes, config, &mut diags);
     diags
 }
 

@@ -99,20 +99,28 @@ fn missing(path: AttrPath, rule: String) -> Diagnostic {
     Diagnostic::error_at(path, "Missing required argument", rule)
 }
 
-/// Cross-field rules. Unknown values are skipped: they are checked again
-/// when Terraform knows them (the final plan).
-pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
-    let channel_type = cfg.get("type").as_i64().or(if cfg.get("type").is_null() {
+// Object-level and cross-field rules, each declared in the schema on the
+// object it concerns and given the whole configuration. Unknown values are
+// skipped: they are checked again when Terraform knows them (the final plan).
+
+fn channel_type(cfg: &Value) -> Option<i64> {
+    cfg.get("type").as_i64().or(if cfg.get("type").is_null() {
         Some(2)
     } else {
         None
-    });
-    let member_type = match cfg.get("member_type") {
+    })
+}
+
+fn member_type(cfg: &Value) -> Option<&str> {
+    match cfg.get("member_type") {
         Value::Null => Some("ecs"),
         v => v.as_str(),
-    };
+    }
+}
 
-    // Health check.
+pub const HEALTH_RULE: &str = "`time_interval` must be greater than `timeout`; `http_code` lists codes from 100 to 599 (ranges from the lower to the higher); `path` and `http_code` are required when `protocol` is HTTP or HTTPS.";
+
+pub fn health_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     let h = cfg.get("vpc_health_config");
     if !h.is_null() && h.is_known() {
         let hp = p("vpc_health_config");
@@ -145,8 +153,21 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
 
-    // Member groups: unique names.
+pub const GROUPS_RULE: &str =
+    "Group names are unique within the channel, and label names unique within a group.";
+
+pub fn groups_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
+    group_names(cfg, Some(diags));
+}
+
+/// The declared group names (`None` while any is unknown); reports
+/// duplicates when given `diags`.
+fn group_names<'a>(
+    cfg: &'a Value,
+    mut diags: Option<&mut Vec<Diagnostic>>,
+) -> Option<Vec<&'a str>> {
     let mut group_names: Option<Vec<&str>> = None;
     if let Some(groups) = cfg.get("member_groups").as_list() {
         let mut names: Vec<&str> = Vec::new();
@@ -155,17 +176,19 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             match g.get(group::NAME) {
                 Value::String(n) => {
                     if let Some(j) = names.iter().position(|x| x == n) {
-                        diags.push(Diagnostic::error_at(
+                        diags.as_deref_mut().into_iter().for_each(|d| d.push(Diagnostic::error_at(
                             p("member_groups").index(i as i64).attr(group::NAME),
                             "Duplicate member group",
                             format!("`member_groups[{j}]` and `member_groups[{i}]` are both named {n:?}; group names are unique within a channel (the API matches groups by name)."),
-                        ));
+                        )));
                     }
                     names.push(n.as_str());
                 }
                 _ => all_known = false,
             }
-            duplicate_labels(g, i, diags);
+            if let Some(d) = diags.as_deref_mut() {
+                duplicate_labels(g, i, d);
+            }
         }
         if all_known {
             group_names = Some(names);
@@ -173,8 +196,14 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     } else if cfg.get("member_groups").is_null() {
         group_names = Some(Vec::new());
     }
+    group_names
+}
 
-    // Members.
+pub const MEMBERS_RULE: &str = "When `member_type` is `ip`, each member needs `host`, and `ecs_id` and `ecs_name` may only repeat it; when it is `ecs`, each member needs `ecs_id` (1 to 64 letters, digits, hyphens (-) and underscores (_)) and `ecs_name` (1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)). No two members share address, port and group, and `member_group_name` must name a declared group.";
+
+pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
+    let member_type = member_type(cfg);
+    let group_names = group_names(cfg, None);
     if let Some(members) = cfg.get("members").as_list() {
         let mut seen: Vec<(MemberKey, usize)> = Vec::new();
         for (i, m) in members.iter().enumerate() {
@@ -212,8 +241,12 @@ pub fn cross_field(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
 
-    // Microservice details.
+pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3`), which need it; `service_type` needs its details block; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
+
+pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
+    let channel_type = channel_type(cfg);
     let ms = cfg.get("microservice_info");
     if !ms.is_null() && ms.is_known() {
         let msp = p("microservice_info");
@@ -490,7 +523,11 @@ mod tests {
             ),
         ]);
         let mut d = Vec::new();
-        cross_field(&cfg, &mut d);
+        crate::tfplugin::schema::check_rules(
+            &super::super::schema::schema().attributes,
+            &cfg,
+            &mut d,
+        );
         let details: Vec<&str> = d.iter().map(|d| d.detail.as_str()).collect();
         for want in [
             "`member_groups[0]` and `member_groups[2]` are both named",

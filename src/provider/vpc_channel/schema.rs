@@ -56,10 +56,14 @@ fn build() -> Schema {
             A::optional("dict_code", Type::String, "Dictionary code of the channel. **Not supported by the API yet**: accepted and sent, but the service ignores it.")
                 .check(Check::Length(3, 64))
                 .check(Check::Pattern(rules::is_code, "letters, digits, hyphens (-), underscores (_) and periods (.)")),
-            A::nested("member_groups", Nesting::List, Presence::OptionalComputed, member_groups(), "Backend server groups of the channel, matched by name (names are unique within a channel, label names unique within a group). Leaving this out means the channel has no groups (the API's update overwrites them)."),
-            A::nested("members", Nesting::List, Presence::OptionalComputed, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. The API identifies a member by its address (`host` for `ip`, `ecs_id` for `ecs`), its port (unset: the channel's `port`) and its `member_group_name`: two members alike in all three are a duplicate and rejected by validation. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here."),
-            A::nested("vpc_health_config", Nesting::Single, Presence::OptionalComputed, health(), "Health check of the backend members."),
-            A::nested("microservice_info", Nesting::Single, Presence::OptionalComputed, microservice(), "Microservice details; only for microservice channels (`type = 3`)."),
+            A::nested("member_groups", Nesting::List, Presence::OptionalComputed, member_groups(), "Backend server groups of the channel, matched by name. Leaving this out means the channel has no groups (the API's update overwrites them).")
+                .rule(rules::GROUPS_RULE, rules::groups_rule),
+            A::nested("members", Nesting::List, Presence::OptionalComputed, members(), "Backend instances of the channel, matched by address (`host`, or `ecs_id` for ECS members) whatever order the API returns them in. The API identifies a member by its address (`host` for `ip`, `ecs_id` for `ecs`), its port (unset: the channel's `port`) and its `member_group_name`. Leaving this out means the channel has no declared members; for microservice channels, members the service discovers are not managed here.")
+                .rule(rules::MEMBERS_RULE, rules::members_rule),
+            A::nested("vpc_health_config", Nesting::Single, Presence::OptionalComputed, health(), "Health check of the backend members.")
+                .rule(rules::HEALTH_RULE, rules::health_rule),
+            A::nested("microservice_info", Nesting::Single, Presence::OptionalComputed, microservice(), "Microservice details.")
+                .rule(rules::MICROSERVICE_RULE, rules::microservice_rule),
             A::computed("create_time", Type::String, "Time when the VPC channel was created.").keep_prior(),
             A::computed("status", Type::Number, "VPC channel status: `1` normal, `2` abnormal.").keep_prior().unknown_on_update(),
         ],
@@ -129,7 +133,7 @@ fn health() -> Vec<A> {
     vec![
         A::required("protocol", Type::String, "Protocol of the health check.")
             .check(Check::OneOf(&["TCP", "HTTP", "HTTPS"], true)),
-        A::optional("path", Type::String, "Destination path of the health check. Required when `protocol` is HTTP or HTTPS.")
+        A::optional("path", Type::String, "Destination path of the health check.")
             .check(Check::Length(1, 512))
             .check(Check::Pattern(rules::is_health_path, "starting with a slash (/)")),
         A::optional("method", Type::String, "Request method of the health check.")
@@ -141,15 +145,15 @@ fn health() -> Vec<A> {
             .check(Check::Range(1, 10)),
         A::required("threshold_abnormal", Type::Number, "Unhealthy threshold: consecutive failed checks for a member to be considered unhealthy.")
             .check(Check::Range(1, 10)),
-        A::required("time_interval", Type::Number, "Interval between consecutive checks, in seconds; must be greater than `timeout`.")
+        A::required("time_interval", Type::Number, "Interval between consecutive checks, in seconds.")
             .check(Check::Range(1, 300)),
-        A::optional("http_code", Type::String, "Response codes that mean success, each 100 to 599: values (`200,201,202`), ranges (`200-299`) or both (`201,202,210-299`). Required when `protocol` is HTTP or HTTPS. A range goes from the lower code to the higher."),
+        A::optional("http_code", Type::String, "Response codes that mean success, each 100 to 599: values (`200,201,202`), ranges (`200-299`) or both (`201,202,210-299`)."),
         A::optional("enable_client_ssl", Type::Bool, "Whether to enable two-way authentication, using the certificate in the gateway's `backend_client_certificate` configuration item.")
             .default(Value::Bool(false)),
         A::optional_computed("status", Type::Number, "Health check result: `1` available, `2` unavailable.")
             .keep_prior()
             .check(Check::OneOfInt(&[1, 2])),
-        A::required("timeout", Type::Number, "Timeout for a check, in seconds; must be less than `time_interval`.")
+        A::required("timeout", Type::Number, "Timeout for a check, in seconds.")
             .check(Check::Range(1, 30)),
     ]
 }

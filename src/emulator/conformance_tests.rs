@@ -9,22 +9,9 @@ use crate::provider::vpc_channel::convert::request_from_plan;
 use crate::provider::vpc_channel::{schema, validate as provider_validate};
 use crate::tfplugin::diag::has_errors;
 use crate::tfplugin::schema::{Attribute, Check, Kind, Nesting};
-use crate::tfplugin::value::Value;
+use crate::tfplugin::value::{test_value as v, Value};
 
 use super::validate::channel_request;
-
-fn v(json: serde_json::Value) -> Value {
-    match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
-        serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => Value::List(a.into_iter().map(v).collect()),
-        serde_json::Value::Object(o) => {
-            Value::Object(o.into_iter().map(|(k, x)| (k, v(x))).collect())
-        }
-    }
-}
 
 /// Valid configurations that between them hold every attribute.
 fn bases() -> Vec<Value> {

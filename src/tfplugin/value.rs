@@ -388,6 +388,21 @@ impl fmt::Display for AttrPath {
     }
 }
 
+/// Tests write values as JSON; numbers become f64, objects stay objects.
+#[cfg(test)]
+pub fn test_value(json: serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
+        serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(a) => Value::List(a.into_iter().map(test_value).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, x)| (k, test_value(x))).collect())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,20 +4,7 @@ use super::convert::{request_from_plan, state_from_api, Location};
 use super::plan::{plan, Defaults};
 use super::validate;
 use crate::apig::models::*;
-use crate::tfplugin::value::{AttrPath, Value};
-
-fn v(json: serde_json::Value) -> Value {
-    match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
-        serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => Value::List(a.into_iter().map(v).collect()),
-        serde_json::Value::Object(o) => {
-            Value::Object(o.into_iter().map(|(k, x)| (k, v(x))).collect())
-        }
-    }
-}
+use crate::tfplugin::value::{test_value as v, AttrPath, Value};
 
 const D: Defaults = Defaults {
     project_id: Some("proj"),

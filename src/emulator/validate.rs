@@ -357,9 +357,10 @@ fn health_config(h: &Obj) -> R<()> {
     req_ranged(h, "threshold_normal", 1, 10, Bounds::MinMax)?;
     req_ranged(h, "threshold_abnormal", 1, 10, Bounds::MinMax)?;
     let interval = req_ranged(h, "time_interval", 1, 300, Bounds::MinMax)?;
+    // Table 7 requires `http_code` for http only (`path` for http or https).
     match opt_str(h, "http_code")?.filter(|c| !c.is_empty()) {
         Some(c) if !valid_http_code(c) => return Err(ApiError::invalid("http_code")),
-        None if web => return Err(ApiError::missing("http_code")),
+        None if protocol == "HTTP" => return Err(ApiError::missing("http_code")),
         _ => {}
     }
     opt_bool(h, "enable_client_ssl")?;

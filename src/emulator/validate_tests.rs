@@ -257,6 +257,19 @@ fn health_rules() {
     expect(h("protocol", Value::Null), "APIG.2001", "protocol");
     expect(h("path", Value::Null), "APIG.2001", "path");
     expect(h("http_code", Value::Null), "APIG.2001", "http_code");
+    let mut https = health();
+    https["protocol"] = json!("HTTPS");
+    https.as_object_mut().unwrap().remove("http_code");
+    assert_eq!(
+        code(&with(base(), "vpc_health_config", https.clone())).0,
+        "ok"
+    );
+    https.as_object_mut().unwrap().remove("path");
+    expect(
+        with(base(), "vpc_health_config", https),
+        "APIG.2001",
+        "path",
+    );
     let mut tcp = health();
     tcp["protocol"] = json!("TCP");
     tcp.as_object_mut().unwrap().remove("path");

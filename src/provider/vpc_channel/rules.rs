@@ -118,7 +118,7 @@ fn member_type(cfg: &Value) -> Option<&str> {
     }
 }
 
-pub const HEALTH_RULE: &str = "`time_interval` must be greater than `timeout`; `http_code` lists codes from 100 to 599 (ranges from the lower to the higher); `path` and `http_code` are required when `protocol` is HTTP or HTTPS.";
+pub const HEALTH_RULE: &str = "`time_interval` must be greater than `timeout`; `http_code` lists codes from 100 to 599 (ranges from the lower to the higher); `path` is required when `protocol` is HTTP or HTTPS, `http_code` when it is HTTP.";
 
 pub fn health_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     let h = cfg.get("vpc_health_config");
@@ -141,8 +141,15 @@ pub fn health_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             ));
         }
         if let Some(proto) = h.get("protocol").as_str() {
-            if proto.eq_ignore_ascii_case("http") || proto.eq_ignore_ascii_case("https") {
-                for attr in ["path", "http_code"] {
+            // Table 7: `path` for http or https, `http_code` for http only.
+            let http = proto.eq_ignore_ascii_case("http");
+            if http || proto.eq_ignore_ascii_case("https") {
+                let needed: &[&str] = if http {
+                    &["path", "http_code"]
+                } else {
+                    &["path"]
+                };
+                for &attr in needed {
                     if h.get(attr).is_null() {
                         diags.push(missing(
                             hp.clone().attr(attr),
@@ -243,7 +250,7 @@ pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3`), which need it; `service_type` needs its details block; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
+pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3`), which need it with a `service_type`; `service_type` needs its details block; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
 
 pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     let channel_type = channel_type(cfg);
@@ -258,6 +265,17 @@ pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             ));
         }
         let st = ms.get("service_type").as_str();
+        // Table 8 marks it optional (server channels send none) and says
+        // nothing of a microservice channel without one; the server then
+        // either refuses it or reports the type it chose, which fails the
+        // apply either way: reject at validate.
+        if channel_type == Some(3) && ms.get("service_type").is_null() {
+            diags.push(missing(
+                msp.clone().attr("service_type"),
+                "A microservice channel (`type = 3`) needs `microservice_info.service_type`."
+                    .into(),
+            ));
+        }
         for (kind, attr) in [
             ("CSE", "cse_info"),
             ("CCE", "cce_info"),

@@ -68,6 +68,8 @@ pub mod store;
 mod validate;
 
 #[cfg(test)]
+mod conformance_cross_tests;
+#[cfg(test)]
 mod conformance_tests;
 #[cfg(test)]
 mod security_tests;

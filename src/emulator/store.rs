@@ -235,6 +235,10 @@ fn build(
     prev: Option<&StoredChannel>,
     quirks: bool,
 ) -> StoredChannel {
+    let mut req = req;
+    if quirks {
+        merge_duplicates(&mut req);
+    }
     let (now, now_ns) = now_times();
     // The server keeps a channel's type on update (habit 7).
     let channel_type = match prev {
@@ -351,6 +355,34 @@ fn build(
         ch.discovered_members = discover(&ch, &now_ns);
     }
     ch
+}
+
+/// The server keys a member by address, port (unset: the channel's) and
+/// group, and a label by its name within the group: a body that names one
+/// twice keeps the last (two identical members read back as one).
+fn merge_duplicates(req: &mut ChannelRequest) {
+    fn keep_last<T, K: PartialEq>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
+        let mut kept: Vec<T> = Vec::new();
+        for x in items.drain(..).rev() {
+            if !kept.iter().any(|k| key(k) == key(&x)) {
+                kept.push(x);
+            }
+        }
+        kept.reverse();
+        *items = kept;
+    }
+    let port = req.port;
+    if let Some(members) = req.members.as_mut() {
+        keep_last(members, |m| {
+            let addr = m.host.clone().or_else(|| m.ecs_id.clone());
+            (addr, m.port.unwrap_or(port), m.member_group_name.clone())
+        });
+    }
+    for g in req.member_groups.iter_mut().flatten() {
+        if let Some(labels) = g.microservice_labels.as_mut() {
+            keep_last(labels, |l| l.label_name.clone());
+        }
+    }
 }
 
 /// Microservice channels get members from the registry: made-up pod

@@ -537,6 +537,6 @@ async fn read_back(
 #[cfg(test)]
 mod id_tests;
 #[cfg(test)]
-mod plan_props;
+pub(crate) mod plan_props;
 #[cfg(test)]
 mod tests;

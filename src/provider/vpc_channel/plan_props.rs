@@ -222,7 +222,7 @@ fn gen_config(rng: &mut StdRng, name: &str) -> Value {
 }
 
 /// Every attribute present, null when unset: the shape Terraform sends.
-fn normalize(attrs: &[Attribute], v: &Value) -> Value {
+pub(crate) fn normalize(attrs: &[Attribute], v: &Value) -> Value {
     if !matches!(v, Value::Object(_)) {
         return v.clone();
     }
@@ -334,7 +334,7 @@ fn plan_valid(
 }
 
 /// Every known value of `earlier` is in `later` (unknown allows anything).
-fn compatible(earlier: &Value, later: &Value, at: &str) -> Result<(), String> {
+pub(crate) fn compatible(earlier: &Value, later: &Value, at: &str) -> Result<(), String> {
     match (earlier, later) {
         (Value::Unknown, _) => Ok(()),
         (Value::Object(a), Value::Object(b)) => {

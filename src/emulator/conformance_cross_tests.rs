@@ -443,6 +443,22 @@ fn microservice_cases() -> Vec<Case> {
             Good,
         ),
         case(
+            "CSE with a cce_info too",
+            micro(json!({"service_type": "CSE", "cse_info": cse_info(),
+                "cce_info": {"cluster_id": "c1", "namespace": "ns", "workload_type": "deployment", "app_name": "a"}})),
+            Bad("microservice_info.cce_info"),
+        ),
+        case(
+            "CCE with a cce_service_info too",
+            set(
+                cce(json!({"app_name": "app"})),
+                "/microservice_info",
+                "cce_service_info",
+                svc_info(),
+            ),
+            Bad("microservice_info.cce_service_info"),
+        ),
+        case(
             "server channel with microservice details",
             server(json!({"service_type": "CSE", "cse_info": cse_info()})),
             Bad("microservice_info"),

@@ -250,7 +250,7 @@ pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3`), which need it with a `service_type`; `service_type` needs its details block; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
+pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3`), which need it with a `service_type`; `service_type` needs its details block, and no other; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
 
 pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     let channel_type = channel_type(cfg);
@@ -287,6 +287,16 @@ pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
                     format!(
                         "`microservice_info.{attr}` is required when `service_type` is {kind}."
                     ),
+                ));
+            }
+            // The server keeps only the block of its service type and shows
+            // the others empty (the seed's example responses): another
+            // block would read back changed and fail the apply.
+            if st.is_some_and(|st| st != kind) && !ms.get(attr).is_null() {
+                diags.push(Diagnostic::error_at(
+                    msp.clone().attr(attr),
+                    "Microservice details of another service type",
+                    format!("`microservice_info.{attr}` is only for `service_type = \"{kind}\"`; remove it, or change `service_type`."),
                 ));
             }
         }

@@ -12,10 +12,12 @@ pub mod docs;
 pub mod grpc;
 pub mod launch;
 pub mod logging;
+pub mod planning;
 pub mod provider;
 pub mod registry;
 pub mod schema;
 pub mod tls;
+pub mod typed;
 pub mod value;
 
 /// Generated from `proto/` at build time.

@@ -1,13 +1,14 @@
 //! `huaweicloud_apig_vpc_channel`: validation, plan and the lifecycle
 //! (create, read, update with the full body, delete, import by ID or name).
 
-mod attr;
 pub mod convert;
+mod cross_field;
 pub mod import;
 pub mod plan;
 mod resource;
 pub mod rules;
 pub mod schema;
+pub mod state;
 
 pub use resource::VpcChannel;
 
@@ -184,7 +185,8 @@ fn with_attr(v: &Value, k: &str, x: Value) -> Value {
 }
 
 pub fn plan(cfg: Option<&ProviderConfig>, prior: &Value, config: &Value) -> PlanResponse {
-    let config = &plan::without_read_only(&schema::schema().attributes, config);
+    let config =
+        &crate::tfplugin::planning::without_read_only(&schema::schema().attributes, config);
     let mut diags = if config.is_null() {
         Vec::new()
     } else {

@@ -1,14 +1,21 @@
 //! Plan logic: decided from the configuration and the prior state alone
 //! (Terraform's proposed state differs between versions and pairs list
 //! elements by position, which is wrong when members move).
+//!
+//! The schema's flags (defaults, `keep_prior`, `unknown_on_update`,
+//! `force_new`) are applied by `tfplugin::planning`; what is particular to
+//! channels works on the typed state.
 
-use super::attr::member;
-use std::collections::BTreeMap;
-
+use crate::tfplugin::planning::{
+    keep_prior_order, mark_unknown_on_update, nested, plan_object, replace_paths, with_defaults,
+};
+use crate::tfplugin::schema::Attribute;
+use crate::tfplugin::typed::{Known, Tf};
 use crate::tfplugin::value::{AttrPath, Value};
 
 use super::convert::{group_passes, member_passes, pair};
 use super::schema::schema;
+use super::state::{Channel, Health, Member, Microservice, IP};
 
 /// Provider-level defaults for `project_id` and `region`.
 pub struct Defaults<'a> {
@@ -16,157 +23,107 @@ pub struct Defaults<'a> {
     pub region: Option<&'a str>,
 }
 
-fn set(o: &mut BTreeMap<String, Value>, k: &str, v: Value) {
-    o.insert(k.to_string(), v);
-}
-
-/// Config value, else the documented default, else `fallback`.
-fn or_else(cfg: &Value, fallback: impl FnOnce() -> Value) -> Value {
-    if cfg.is_null() {
-        fallback()
-    } else {
-        cfg.clone()
+/// The typed view of a validated value (Terraform checks values against
+/// the schema and plan validates first, so the conversion holds).
+fn typed<T: Known + Default>(v: &Value) -> T {
+    match Tf::<T>::from_value(v) {
+        Ok(Tf::Known(x)) => x,
+        _ => T::default(),
     }
 }
 
-fn prior_or_unknown(prior: Option<&Value>, attr: &str) -> Value {
-    // A matched prior value is kept even when null: the API said so.
-    match prior {
-        Some(p) => p.get(attr).clone(),
-        None => Value::Unknown,
-    }
+fn prior_or_unknown<T: Clone>(prior: Option<&Tf<T>>) -> Tf<T> {
+    prior.cloned().unwrap_or(Tf::Unknown)
 }
 
-/// Attributes flagged `keep_prior` in the schema: the configured value,
-/// else the matched prior one, else unknown.
-fn keep_prior(
-    attrs: &[crate::tfplugin::schema::Attribute],
+fn attrs_of(name: &str) -> &'static [Attribute] {
+    nested(&schema().attributes, name)
+}
+
+/// Elements of a configured list, planned one by one with their prior
+/// partners; an unknown or null list stays as it is.
+fn plan_list(
     cfg: &Value,
-    prior: Option<&Value>,
-    o: &mut BTreeMap<String, Value>,
-) {
-    for a in attrs.iter().filter(|a| a.keep_prior) {
-        set(
-            o,
-            a.name,
-            or_else(cfg.get(a.name), || prior_or_unknown(prior, a.name)),
-        );
-    }
-}
-
-/// Fills documented defaults of one attribute list (generic, from schema).
-fn with_defaults(
-    attrs: &[crate::tfplugin::schema::Attribute],
-    cfg: &Value,
-) -> BTreeMap<String, Value> {
-    let mut o = BTreeMap::new();
-    for a in attrs {
-        let v = cfg.get(a.name);
-        let v = match (&a.default, v) {
-            (Some(d), Value::Null) => d.clone(),
-            _ => v.clone(),
-        };
-        o.insert(a.name.to_string(), v);
-    }
-    o
-}
-
-fn nested<'a>(
-    attrs: &'a [crate::tfplugin::schema::Attribute],
-    name: &str,
-) -> &'a [crate::tfplugin::schema::Attribute] {
-    attrs
-        .iter()
-        .find(|a| a.name == name)
-        .and_then(|a| a.children())
-        .unwrap_or_default()
-}
-
-fn plan_group(cfg: &Value, prior: Option<&Value>) -> Value {
-    if !cfg.is_known() {
-        return cfg.clone();
-    }
-    let attrs = nested(&schema().attributes, "member_groups");
-    let mut o = with_defaults(attrs, cfg);
-    keep_prior(attrs, cfg, prior, &mut o);
-    Value::Object(o)
-}
-
-fn plan_member(
-    cfg: &Value,
-    prior: Option<&Value>,
-    member_type: Option<&str>,
-    port: &Value,
-    prior_port: &Value,
+    pairs: impl FnOnce(usize) -> Vec<Option<usize>>,
+    prior: &Value,
+    mut one: impl FnMut(&Value, Option<&Value>) -> Value,
 ) -> Value {
-    if !cfg.is_known() {
+    let Value::List(items) = cfg else {
         return cfg.clone();
+    };
+    let p = prior.as_list().unwrap_or_default();
+    let planned = (items.iter().zip(pairs(items.len())))
+        .map(|(x, j)| one(x, j.map(|j| &p[j])))
+        .collect();
+    keep_prior_order(Value::List(planned), prior)
+}
+
+/// Member context the plan of one member needs from its channel.
+struct MemberCtx<'a> {
+    member_type: Option<&'a str>,
+    port: Tf<i64>,
+    prior_port: Tf<i64>,
+}
+
+fn plan_member(cfg: &Value, prior: Option<&Value>, ctx: &MemberCtx) -> Value {
+    let base = plan_object(attrs_of(Channel::MEMBERS), cfg, prior);
+    if !cfg.is_known() {
+        return base;
     }
-    let attrs = nested(&schema().attributes, "members");
-    let mut o = with_defaults(attrs, cfg);
-    keep_prior(attrs, cfg, prior, &mut o);
+    let (mut m, c): (Member, Member) = (typed(&base), typed(cfg));
+    let p: Option<Member> = prior.map(typed);
+    let p = p.as_ref();
     // Unset port: the API uses the channel's port, so follow it when the
     // member had it implicitly; keep an explicit one.
-    let member_port = or_else(cfg.get(member::PORT), || {
-        match prior.map(|p| p.get(member::PORT)) {
-            Some(p) if !p.is_null() && p != prior_port => p.clone(),
-            _ => port.clone(),
-        }
+    let port = c.port.or_else(|| match p.map(|p| &p.port) {
+        Some(pp) if !pp.is_null() && *pp != ctx.prior_port => pp.clone(),
+        _ => ctx.port.clone(),
     });
     // Unpaired for now, but an unknown type or address may pair it with a
     // prior member (and its explicit port) in the final plan.
-    let may_pair = member_type.is_none()
-        || [member::HOST, member::ECS_ID, member::ECS_NAME]
+    let may_pair = ctx.member_type.is_none()
+        || [&c.host, &c.ecs_id, &c.ecs_name]
             .iter()
-            .any(|a| !cfg.get(a).is_known());
-    let member_port = if prior.is_none() && may_pair && !prior_port.is_null() {
-        or_else(cfg.get(member::PORT), || Value::Unknown)
+            .any(|a| a.is_unknown());
+    m.port = if p.is_none() && may_pair && !ctx.prior_port.is_null() {
+        c.port.or_else(|| Tf::Unknown)
     } else {
-        member_port
+        port
     };
-    set(&mut o, member::PORT, member_port);
-    match member_type {
-        Some("ip") => {
-            let host = cfg.get(member::HOST).clone();
-            for a in [member::ECS_ID, member::ECS_NAME] {
-                set(&mut o, a, or_else(cfg.get(a), || host.clone()));
-            }
+    match ctx.member_type {
+        Some(IP) => {
+            m.ecs_id = c.ecs_id.or_else(|| c.host.clone());
+            m.ecs_name = c.ecs_name.or_else(|| c.host.clone());
         }
-        Some(_) => set(
-            &mut o,
-            member::HOST,
-            or_else(cfg.get(member::HOST), || {
-                prior_or_unknown(prior, member::HOST)
-            }),
-        ),
+        Some(_) => m.host = c.host.or_else(|| prior_or_unknown(p.map(|p| &p.host))),
         // Which of them the API derives depends on the unknown type.
         None => {
-            for a in [member::HOST, member::ECS_ID, member::ECS_NAME] {
-                set(&mut o, a, or_else(cfg.get(a), || Value::Unknown));
-            }
+            m.host = c.host.or_else(|| Tf::Unknown);
+            m.ecs_id = c.ecs_id.or_else(|| Tf::Unknown);
+            m.ecs_name = c.ecs_name.or_else(|| Tf::Unknown);
         }
     }
-    Value::Object(o)
+    m.to_known()
 }
 
 fn plan_health(cfg: &Value, prior: &Value) -> Value {
     if cfg.is_null() || !cfg.is_known() {
         return cfg.clone();
     }
-    let attrs = nested(&schema().attributes, "vpc_health_config");
-    let mut o = with_defaults(attrs, cfg);
     let prior = (!prior.is_null()).then_some(prior);
+    let mut h: Health = typed(&plan_object(
+        attrs_of(Channel::VPC_HEALTH_CONFIG),
+        cfg,
+        prior,
+    ));
     // The API may answer in another case: keep the prior spelling when only case differs.
-    if let (Some(c), Some(p)) = (
-        cfg.get("protocol").as_str(),
-        prior.and_then(|p| p.get("protocol").as_str()),
-    ) {
+    let p: Option<Health> = prior.map(typed);
+    if let (Some(c), Some(p)) = (h.protocol.str(), p.as_ref().and_then(|p| p.protocol.str())) {
         if c.eq_ignore_ascii_case(p) {
-            set(&mut o, "protocol", Value::string(p));
+            h.protocol = Tf::Known(p.to_string());
         }
     }
-    keep_prior(attrs, cfg, prior, &mut o);
-    Value::Object(o)
+    h.to_known()
 }
 
 fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
@@ -174,104 +131,42 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
         return cfg.clone();
     }
     let prior = (!prior.is_null()).then_some(prior);
-    let mut o: BTreeMap<String, Value> = cfg.as_map().cloned().unwrap_or_default();
-    let attrs = nested(&schema().attributes, "microservice_info");
-    keep_prior(attrs, cfg, prior, &mut o);
-    let computed: [(&str, &[&str]); 3] = [
-        (
-            "cse_info",
-            &[
-                "engine_name",
-                "service_name",
-                "register_address",
-                "cse_app_id",
-                "version",
-            ],
-        ),
-        ("cce_info", &["cluster_name"]),
-        ("cce_service_info", &["cluster_name"]),
-    ];
-    for (sub, attrs) in computed {
-        let c = cfg.get(sub);
-        if c.is_null() || !c.is_known() {
-            continue;
-        }
-        let p = prior.map(|p| p.get(sub)).filter(|p| !p.is_null());
-        let mut so: BTreeMap<String, Value> = c.as_map().cloned().unwrap_or_default();
-        for a in attrs {
-            set(&mut so, a, prior_or_unknown(p, a));
-        }
-        if sub == "cce_info" {
-            // Documented: with only app_name, label_key = "app" and label_value = app_name.
-            let app = c.get("app_name");
-            let (key, val) = if app.is_null() {
-                (
-                    prior_or_unknown(p, "label_key"),
-                    prior_or_unknown(p, "label_value"),
-                )
-            } else {
-                (Value::string("app"), app.clone())
-            };
-            set(&mut so, "label_key", or_else(c.get("label_key"), || key));
-            set(
-                &mut so,
-                "label_value",
-                or_else(c.get("label_value"), || val),
-            );
-        }
-        set(&mut o, sub, Value::Object(so));
+    let mut m: Microservice = typed(&plan_object(
+        attrs_of(Channel::MICROSERVICE_INFO),
+        cfg,
+        prior,
+    ));
+    let p: Microservice = prior.map(typed).unwrap_or_default();
+    // What the API computes inside each detail block: the prior value, else
+    // unknown.
+    if let Some(cse) = m.cse_info.known_mut() {
+        let pc = p.cse_info.known();
+        cse.engine_name = prior_or_unknown(pc.map(|x| &x.engine_name));
+        cse.service_name = prior_or_unknown(pc.map(|x| &x.service_name));
+        cse.register_address = prior_or_unknown(pc.map(|x| &x.register_address));
+        cse.cse_app_id = prior_or_unknown(pc.map(|x| &x.cse_app_id));
+        cse.version = prior_or_unknown(pc.map(|x| &x.version));
     }
-    Value::Object(o)
-}
-
-/// When the planned list holds exactly the prior elements in another order,
-/// keep the prior order: the API does not care, and Terraform accepts a
-/// prior value as equivalent to the configuration.
-fn keep_prior_order(planned: Value, prior: &Value) -> Value {
-    let (Value::List(p), Some(q)) = (&planned, prior.as_list()) else {
-        return planned;
-    };
-    if p.len() != q.len() || p == q {
-        return planned;
-    }
-    let mut used = vec![false; q.len()];
-    for x in p {
-        match (0..q.len()).find(|&j| !used[j] && &q[j] == x) {
-            Some(j) => used[j] = true,
-            None => return planned,
-        }
-    }
-    prior.clone()
-}
-
-/// The configuration without values on read-only attributes, at any depth.
-/// `ignore_changes` makes Terraform copy prior state into the configuration
-/// it plans with, read-only attributes included; those are the server's
-/// values, not the user's, and Terraform lets the plan disregard them.
-pub fn without_read_only(attrs: &[crate::tfplugin::schema::Attribute], v: &Value) -> Value {
-    let Value::Object(o) = v else {
-        return v.clone();
-    };
-    let mut out = o.clone();
-    for a in attrs {
-        let Some(x) = out.get_mut(a.name) else {
-            continue;
+    if let Some(cce) = m.cce_info.known_mut() {
+        let pc = p.cce_info.known();
+        cce.cluster_name = prior_or_unknown(pc.map(|x| &x.cluster_name));
+        // Documented: with only app_name, label_key = "app" and label_value = app_name.
+        let (key, val) = if cce.app_name.is_null() {
+            (
+                prior_or_unknown(pc.map(|x| &x.label_key)),
+                prior_or_unknown(pc.map(|x| &x.label_value)),
+            )
+        } else {
+            (Tf::Known("app".to_string()), cce.app_name.clone())
         };
-        if a.is_computed_only() {
-            *x = Value::Null;
-        } else if let Some(children) = a.children() {
-            *x = match &*x {
-                Value::List(items) => Value::List(
-                    items
-                        .iter()
-                        .map(|i| without_read_only(children, i))
-                        .collect(),
-                ),
-                other => without_read_only(children, other),
-            };
-        }
+        cce.label_key = cce.label_key.or_else(|| key);
+        cce.label_value = cce.label_value.or_else(|| val);
     }
-    Value::Object(out)
+    if let Some(svc) = m.cce_service_info.known_mut() {
+        let pc = p.cce_service_info.known();
+        svc.cluster_name = prior_or_unknown(pc.map(|x| &x.cluster_name));
+    }
+    m.to_known()
 }
 
 /// The planned state and the paths that force replacement.
@@ -279,132 +174,87 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     if config.is_null() {
         return (Value::Null, Vec::new());
     }
+    let attrs = &schema().attributes;
     let has_prior = !prior.is_null();
-    let prior_opt = has_prior.then_some(prior);
-    let mut o = with_defaults(&schema().attributes, config);
-
+    let mut o = with_defaults(attrs, config);
     let provider_default = |v: Option<&str>| v.map(Value::string).unwrap_or(Value::Null);
-    set(
-        &mut o,
-        "project_id",
-        or_else(config.get("project_id"), || provider_default(d.project_id)),
-    );
-    set(
-        &mut o,
-        "region",
-        or_else(config.get("region"), || provider_default(d.region)),
-    );
-    keep_prior(&schema().attributes, config, prior_opt, &mut o);
+    for (attr, default) in [
+        (Channel::PROJECT_ID, d.project_id),
+        (Channel::REGION, d.region),
+    ] {
+        if config.get(attr).is_null() {
+            o.insert(attr.to_string(), provider_default(default));
+        }
+    }
+    crate::tfplugin::planning::keep_prior(attrs, config, has_prior.then_some(prior), &mut o);
 
+    let (c, p): (Channel, Channel) = (typed(config), typed(prior));
     // `None` while unknown: what the API derives for members depends on it.
-    let member_type = o
-        .get("member_type")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let planned_type: Tf<String> = typed_attr(&o, Channel::MEMBER_TYPE);
+    let member_type = planned_type.str();
 
-    let groups = match config.get("member_groups") {
-        Value::List(cfg) => {
-            let pg = prior.get("member_groups").as_list().unwrap_or_default();
-            let pairs = pair(cfg, pg, &group_passes());
-            Value::List(
-                cfg.iter()
-                    .zip(&pairs)
-                    .map(|(g, j)| plan_group(g, j.map(|j| &pg[j])))
-                    .collect(),
+    let groups = plan_list(
+        config.get(Channel::MEMBER_GROUPS),
+        |_| {
+            pair(
+                c.member_groups.elements(),
+                p.member_groups.elements(),
+                &group_passes(),
             )
-        }
-        other => other.clone(),
-    };
-    set(
-        &mut o,
-        "member_groups",
-        keep_prior_order(groups, prior.get("member_groups")),
+        },
+        prior.get(Channel::MEMBER_GROUPS),
+        |g, pg| plan_object(attrs_of(Channel::MEMBER_GROUPS), g, pg),
     );
+    o.insert(Channel::MEMBER_GROUPS.into(), groups);
 
-    let port = config.get("port").clone();
-    let members = match config.get("members") {
-        Value::List(cfg) => {
-            let pm = prior.get("members").as_list().unwrap_or_default();
-            let mt = member_type.as_deref();
-            let pairs = match mt {
-                Some(t) => pair(cfg, pm, &member_passes(t)),
-                None => vec![None; cfg.len()],
-            };
-            Value::List(
-                cfg.iter()
-                    .zip(&pairs)
-                    .map(|(m, j)| plan_member(m, j.map(|j| &pm[j]), mt, &port, prior.get("port")))
-                    .collect(),
-            )
-        }
-        other => other.clone(),
+    let ctx = MemberCtx {
+        member_type,
+        port: c.port.clone(),
+        prior_port: p.port.clone(),
     };
-    set(
-        &mut o,
-        "members",
-        keep_prior_order(members, prior.get("members")),
+    let members = plan_list(
+        config.get(Channel::MEMBERS),
+        |n| match member_type {
+            Some(t) => pair(
+                c.members.elements(),
+                p.members.elements(),
+                &member_passes(t),
+            ),
+            None => vec![None; n],
+        },
+        prior.get(Channel::MEMBERS),
+        |m, pm| plan_member(m, pm, &ctx),
     );
-    set(
-        &mut o,
-        "vpc_health_config",
+    o.insert(Channel::MEMBERS.into(), members);
+    o.insert(
+        Channel::VPC_HEALTH_CONFIG.into(),
         plan_health(
-            config.get("vpc_health_config"),
-            prior.get("vpc_health_config"),
+            config.get(Channel::VPC_HEALTH_CONFIG),
+            prior.get(Channel::VPC_HEALTH_CONFIG),
         ),
     );
-    set(
-        &mut o,
-        "microservice_info",
+    o.insert(
+        Channel::MICROSERVICE_INFO.into(),
         plan_microservice(
-            config.get("microservice_info"),
-            prior.get("microservice_info"),
+            config.get(Channel::MICROSERVICE_INFO),
+            prior.get(Channel::MICROSERVICE_INFO),
         ),
     );
 
-    let planned = Value::Object(o);
+    let mut planned = Value::Object(o);
     if !has_prior {
         return (planned, Vec::new());
     }
     if &planned == prior {
         return (prior.clone(), Vec::new());
     }
-
-    let mut replace = Vec::new();
-    for a in schema().attributes.iter().filter(|a| a.force_new) {
-        // Unknown may turn out different: replace, as the final plan must
-        // keep the action planned now.
-        let (pv, nv) = (prior.get(a.name), planned.get(a.name));
-        if pv != nv {
-            replace.push(AttrPath::root().attr(a.name));
-        }
-    }
-    (mark_update_unknowns(planned), replace)
+    let replace = replace_paths(attrs, prior, &planned);
+    // On a real change, what the API may recompute becomes unknown; the ID
+    // and creation time stay.
+    mark_unknown_on_update(attrs, &mut planned);
+    (planned, replace)
 }
 
-/// On a real change, what the API may recompute (attributes flagged
-/// `unknown_on_update`) becomes unknown; the ID and creation time stay.
-fn mark_update_unknowns(mut planned: Value) -> Value {
-    mark_unknowns(&schema().attributes, &mut planned);
-    planned
-}
-
-fn mark_unknowns(attrs: &[crate::tfplugin::schema::Attribute], v: &mut Value) {
-    let Value::Object(o) = v else {
-        return;
-    };
-    for a in attrs {
-        if a.unknown_on_update {
-            set(o, a.name, Value::Unknown);
-        } else if let Some(children) = a.children() {
-            match o.get_mut(a.name) {
-                Some(Value::List(items)) => {
-                    for item in items {
-                        mark_unknowns(children, item);
-                    }
-                }
-                Some(item @ Value::Object(_)) => mark_unknowns(children, item),
-                _ => {}
-            }
-        }
-    }
+fn typed_attr<T: Known>(o: &std::collections::BTreeMap<String, Value>, name: &str) -> Tf<T> {
+    Tf::from_value(o.get(name).unwrap_or(&Value::Null)).unwrap_or(Tf::Unknown)
 }

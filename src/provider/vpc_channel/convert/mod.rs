@@ -1,0 +1,25 @@
+//! Mapping between Terraform values and the API models, both ways, through
+//! the typed state of `super::state`.
+//!
+//! API → state is guided by the previous state (or the plan): lists follow
+//! the guide's order whatever order the API uses, and what the server fills
+//! in on its own (empty strings, zero ports, lower-case protocol) is read
+//! back the way the user wrote it.
+
+mod from_api;
+mod pairing;
+mod to_api;
+
+pub use from_api::state_from_api;
+pub use pairing::{group_passes, member_passes, pair, Matcher};
+pub use to_api::request_from_plan;
+
+/// Where a channel lives, as recorded in state.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub instance_id: String,
+    pub project_id: String,
+    pub region: Option<String>,
+    /// The APIG endpoint and the setting it comes from, for messages.
+    pub endpoint: String,
+}

@@ -1,0 +1,136 @@
+//! Plan → API: the full desired body for create and update.
+
+use crate::apig::models as api;
+use crate::tfplugin::typed::Tf;
+use crate::tfplugin::value::Value;
+
+use super::super::state::{Channel, Group, Health, Member, Microservice, ECS, IP};
+use super::pairing::{member_passes, pair};
+
+fn typed(v: &Value) -> Channel {
+    match Tf::<Channel>::from_value(v) {
+        Ok(Tf::Known(c)) => c,
+        _ => Channel::default(),
+    }
+}
+
+fn group(g: &Group) -> api::MemberGroupCreate {
+    api::MemberGroupCreate {
+        member_group_name: g.name.cloned().unwrap_or_default(),
+        member_group_remark: g.remark.cloned(),
+        member_group_weight: g.weight.get(),
+        dict_code: g.dict_code.cloned(),
+        microservice_version: g.microservice_version.cloned(),
+        microservice_port: g.microservice_port.get(),
+        microservice_labels: g.microservice_labels.known().map(|_| {
+            (g.microservice_labels.items())
+                .map(|l| api::MicroserviceLabel {
+                    label_name: l.name.cloned().unwrap_or_default(),
+                    label_value: l.value.cloned().unwrap_or_default(),
+                })
+                .collect()
+        }),
+    }
+}
+
+/// An ip member's ecs_id/ecs_name (derived by the server) are sent only
+/// when the configuration sets them; an ecs member's host (the server's IP,
+/// valid only for ip members) never is.
+fn member(m: &Member, configured: Option<&Member>, ip: bool) -> api::MemberInfo {
+    let derived = |f: fn(&Member) -> &Tf<String>| configured.and_then(|c| f(c).cloned());
+    api::MemberInfo {
+        host: if ip { m.host.cloned() } else { None },
+        weight: m.weight.get(),
+        is_backup: m.is_backup.get(),
+        member_group_name: m.group_name.cloned(),
+        status: m.status.get(),
+        port: m.port.get(),
+        ecs_id: if ip {
+            derived(|c| &c.ecs_id)
+        } else {
+            m.ecs_id.cloned()
+        },
+        ecs_name: if ip {
+            derived(|c| &c.ecs_name)
+        } else {
+            m.ecs_name.cloned()
+        },
+    }
+}
+
+fn health(h: &Health) -> api::HealthConfig {
+    api::HealthConfig {
+        protocol: h.protocol.str().unwrap_or_default().to_ascii_uppercase(),
+        path: h.path.cloned(),
+        method: h.method.cloned(),
+        port: h.port.get(),
+        threshold_normal: h.threshold_normal.get().unwrap_or_default(),
+        threshold_abnormal: h.threshold_abnormal.get().unwrap_or_default(),
+        time_interval: h.time_interval.get().unwrap_or_default(),
+        http_code: h.http_code.cloned(),
+        enable_client_ssl: h.enable_client_ssl.get(),
+        status: h.status.get(),
+        timeout: h.timeout.get().unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+fn microservice(ms: &Microservice) -> api::MicroserviceCreate {
+    api::MicroserviceCreate {
+        service_type: ms.service_type.cloned(),
+        cse_info: ms.cse_info.known().map(|c| api::CseInfo {
+            engine_id: c.engine_id.cloned().unwrap_or_default(),
+            service_id: c.service_id.cloned().unwrap_or_default(),
+            ..Default::default()
+        }),
+        cce_info: ms.cce_info.known().map(|c| api::CceInfo {
+            cluster_id: c.cluster_id.cloned().unwrap_or_default(),
+            namespace: c.namespace.cloned().unwrap_or_default(),
+            workload_type: c.workload_type.cloned().unwrap_or_default(),
+            app_name: c.app_name.cloned(),
+            label_key: c.label_key.cloned(),
+            label_value: c.label_value.cloned(),
+            cluster_name: None,
+        }),
+        cce_service_info: ms.cce_service_info.known().map(|c| api::CceServiceInfo {
+            cluster_id: c.cluster_id.cloned().unwrap_or_default(),
+            namespace: c.namespace.cloned().unwrap_or_default(),
+            service_name: c.service_name.cloned().unwrap_or_default(),
+            cluster_name: None,
+        }),
+    }
+}
+
+/// The full desired body for create and update, from the plan (wholly
+/// known at apply) and the configuration.
+pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest {
+    let (p, c) = (typed(planned), typed(config));
+    let member_type = p.member_type.str().unwrap_or(ECS).to_string();
+    let ip = member_type == IP;
+    // The planned list may follow the prior order: find each member's
+    // configuration by identity, not by index.
+    let planned_members = p.members.elements();
+    let configured = pair(
+        planned_members,
+        c.members.elements(),
+        &member_passes(&member_type),
+    );
+    let members = (planned_members.iter().zip(configured))
+        .filter_map(|(m, j)| {
+            let cfg = j.and_then(|j| c.members.elements()[j].known());
+            m.known().map(|m| member(m, cfg, ip))
+        })
+        .collect();
+    api::ChannelRequest {
+        name: p.name.cloned().unwrap_or_default(),
+        port: p.port.get().unwrap_or_default(),
+        balance_strategy: p.balance_strategy.get().unwrap_or(1),
+        member_type,
+        channel_type: p.channel_type.get(),
+        dict_code: p.dict_code.cloned(),
+        member_groups: Some(p.member_groups.items().map(group).collect()),
+        members: Some(members),
+        vpc_health_config: p.vpc_health_config.known().map(health),
+        microservice_info: p.microservice_info.known().map(microservice),
+    }
+}

@@ -17,6 +17,8 @@ use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::value::Value;
 
+use super::state::Channel;
+
 use super::convert::Location;
 use super::rules;
 
@@ -88,10 +90,13 @@ pub async fn import(
     let (instance, wanted) = parse(id)?;
     let s = |v: Option<&String>| v.map(Value::string).unwrap_or(Value::Null);
     let mut state = Value::object([
-        ("id", Value::Null),
-        ("instance_id", Value::string(instance)),
-        ("project_id", s(cfg.and_then(|c| c.project_id.as_ref()))),
-        ("region", s(cfg.and_then(|c| c.region.as_ref()))),
+        (Channel::ID, Value::Null),
+        (Channel::INSTANCE_ID, Value::string(instance)),
+        (
+            Channel::PROJECT_ID,
+            s(cfg.and_then(|c| c.project_id.as_ref())),
+        ),
+        (Channel::REGION, s(cfg.and_then(|c| c.region.as_ref()))),
     ]);
     // Only an explicit ID needs no lookup: ReadResource reports it gone.
     let channel_id = match (&wanted, cfg.zip(client)) {
@@ -105,7 +110,7 @@ pub async fn import(
         (_, Some((cfg, client))) => resolve(cfg, client, &state, &wanted).await?,
     };
     if let Value::Object(o) = &mut state {
-        o.insert("id".into(), Value::string(&channel_id));
+        o.insert(Channel::ID.into(), Value::string(&channel_id));
     }
     Ok(state)
 }

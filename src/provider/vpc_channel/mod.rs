@@ -40,24 +40,24 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
 /// Resolves the API target of a channel from its state or plan.
 pub(crate) fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Location), Diagnostic> {
     let instance_id = v
-        .get("instance_id")
+        .get(state::Channel::INSTANCE_ID)
         .as_str()
         .unwrap_or_default()
         .to_string();
     let project_id = v
-        .get("project_id")
+        .get(state::Channel::PROJECT_ID)
         .as_str()
         .map(str::to_string)
         .or_else(|| cfg.project_id.clone())
         .ok_or_else(|| {
             Diagnostic::error_at(
-                AttrPath::root().attr("project_id"),
+                AttrPath::root().attr(state::Channel::PROJECT_ID),
                 "No project ID",
                 "Set `project_id` on the resource or on the provider (environment: HW_PROJECT_ID).",
             )
         })?;
     let region = v
-        .get("region")
+        .get(state::Channel::REGION)
         .as_str()
         .map(str::to_string)
         .or_else(|| cfg.region.clone());
@@ -65,14 +65,14 @@ pub(crate) fn locate(v: &Value, cfg: &ProviderConfig) -> Result<(Target, Locatio
         .base_url(region.as_deref())
         .map_err(|e| {
             Diagnostic::error_at(
-                AttrPath::root().attr("region"),
+                AttrPath::root().attr(state::Channel::REGION),
                 "Invalid region",
                 format!("{e}. Nothing was sent."),
             )
         })?
         .ok_or_else(|| {
             Diagnostic::error_at(
-                AttrPath::root().attr("region"),
+                AttrPath::root().attr(state::Channel::REGION),
                 "No region or endpoint",
                 "Set `region` on the resource or the provider (environment: HW_REGION_NAME), or set `endpoints = { apig = \"...\" }` on the provider.",
             )
@@ -203,9 +203,9 @@ pub fn plan(cfg: Option<&ProviderConfig>, prior: &Value, config: &Value) -> Plan
         region: cfg.and_then(|c| c.region.as_deref()),
     };
     let (planned, requires_replace) = plan::plan(prior, config, &defaults);
-    if !planned.is_null() && planned.get("project_id").is_null() {
+    if !planned.is_null() && planned.get(state::Channel::PROJECT_ID).is_null() {
         diags.push(Diagnostic::error_at(
-            AttrPath::root().attr("project_id"),
+            AttrPath::root().attr(state::Channel::PROJECT_ID),
             "No project ID",
             "Set `project_id` on the resource or on the provider (environment: HW_PROJECT_ID).",
         ));
@@ -234,8 +234,16 @@ pub async fn read(
             }
         }
     };
-    let id = state.get("id").as_str().unwrap_or_default().to_string();
-    let name = state.get("name").as_str().unwrap_or(&id).to_string();
+    let id = state
+        .get(state::Channel::ID)
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let name = state
+        .get(state::Channel::NAME)
+        .as_str()
+        .unwrap_or(&id)
+        .to_string();
     match client.show_channel(&target, &id).await {
         Ok(ch) if ch.id != id => StateResponse {
             diags: vec![other_id("read", &name, &id, &ch.id)],
@@ -442,8 +450,16 @@ pub async fn delete(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let name = prior.get("name").as_str().unwrap_or_default().to_string();
-    let id = prior.get("id").as_str().unwrap_or_default().to_string();
+    let name = prior
+        .get(state::Channel::NAME)
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let id = prior
+        .get(state::Channel::ID)
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     match client.delete_channel(&target, &id).await {
         Ok(()) => StateResponse::default(),
         Err(e) if e.is_channel_gone() => StateResponse::default(),
@@ -490,9 +506,16 @@ pub async fn update(
         Err(r) => return r,
     };
     let body = convert::request_from_plan(&planned, &config);
-    let id = prior.get("id").as_str().unwrap_or_default().to_string();
+    let id = prior
+        .get(state::Channel::ID)
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     if let Err(e) = client.update_channel(&target, &id, &body).await {
-        let name = planned.get("name").as_str().unwrap_or_default();
+        let name = planned
+            .get(state::Channel::NAME)
+            .as_str()
+            .unwrap_or_default();
         return StateResponse {
             diags: vec![api_diag("update", name, &loc, &e)],
             state: prior,
@@ -511,11 +534,21 @@ async fn read_back(
     planned: Value,
     private: Vec<u8>,
 ) -> StateResponse {
-    let name = || planned.get("name").as_str().unwrap_or_default().to_string();
+    let name = || {
+        planned
+            .get(state::Channel::NAME)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
     match client.show_channel(target, &id).await {
         Ok(ch) if ch.id != id => StateResponse {
             diags: vec![other_id("read back", &name(), &id, &ch.id)],
-            state: with_attr(&unknowns_to_null(&planned), "id", Value::String(id)),
+            state: with_attr(
+                &unknowns_to_null(&planned),
+                state::Channel::ID,
+                Value::String(id),
+            ),
             private,
         },
         Ok(ch) => StateResponse {
@@ -526,7 +559,11 @@ async fn read_back(
         Err(e) => {
             // Keep the ID so the channel is never orphaned; Terraform
             // refreshes it on the next run.
-            let partial = with_attr(&unknowns_to_null(&planned), "id", Value::String(id));
+            let partial = with_attr(
+                &unknowns_to_null(&planned),
+                state::Channel::ID,
+                Value::String(id),
+            );
             StateResponse {
                 diags: vec![api_diag("read back", &name(), loc, &e)],
                 state: partial,

@@ -10,7 +10,7 @@ use crate::tfplugin::planning::{
     keep_prior_order, mark_unknown_on_update, nested, plan_object, replace_paths, with_defaults,
 };
 use crate::tfplugin::schema::Attribute;
-use crate::tfplugin::typed::{Known, Tf};
+use crate::tfplugin::typed::{view, Known, Tf};
 use crate::tfplugin::value::{AttrPath, Value};
 
 use super::convert::{group_passes, member_passes, pair};
@@ -23,13 +23,9 @@ pub struct Defaults<'a> {
     pub region: Option<&'a str>,
 }
 
-/// The typed view of a validated value (Terraform checks values against
-/// the schema and plan validates first, so the conversion holds).
+/// Plan validates first, so every value fits its typed view.
 fn typed<T: Known + Default>(v: &Value) -> T {
-    match Tf::<T>::from_value(v) {
-        Ok(Tf::Known(x)) => x,
-        _ => T::default(),
-    }
+    view(v)
 }
 
 fn prior_or_unknown<T: Clone>(prior: Option<&Tf<T>>) -> Tf<T> {
@@ -76,8 +72,8 @@ fn plan_member(cfg: &Value, prior: Option<&Value>, ctx: &MemberCtx) -> Value {
     // Unset port: the API uses the channel's port, so follow it when the
     // member had it implicitly; keep an explicit one.
     let port = c.port.or_else(|| match p.map(|p| &p.port) {
-        Some(pp) if !pp.is_null() && *pp != ctx.prior_port => pp.clone(),
-        _ => ctx.port.clone(),
+        Some(pp) if !pp.is_null() && *pp != ctx.prior_port => *pp,
+        _ => ctx.port,
     });
     // Unpaired for now, but an unknown type or address may pair it with a
     // prior member (and its explicit port) in the final plan.
@@ -209,8 +205,8 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
 
     let ctx = MemberCtx {
         member_type,
-        port: c.port.clone(),
-        prior_port: p.port.clone(),
+        port: c.port,
+        prior_port: p.port,
     };
     let members = plan_list(
         config.get(Channel::MEMBERS),

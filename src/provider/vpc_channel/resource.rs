@@ -8,6 +8,8 @@ use crate::tfplugin::provider::{
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
 
+use super::state::Channel;
+
 use super::schema;
 
 pub struct VpcChannel;
@@ -30,8 +32,9 @@ impl Resource<Configured> for VpcChannel {
         // Without a project on the resource, the provider's default for the
         // region is looked up (once per region).
         let looked_up = match ctx {
-            Some(c) if !req.config.is_null() && req.config.get("project_id").is_null() => {
-                let region = (req.config.get("region").as_str()).or(c.config.region.as_deref());
+            Some(c) if !req.config.is_null() && req.config.get(Channel::PROJECT_ID).is_null() => {
+                let region =
+                    (req.config.get(Channel::REGION).as_str()).or(c.config.region.as_deref());
                 match c.for_region(region).await {
                     Ok(cfg) => Some(cfg),
                     Err(d) => {
@@ -51,11 +54,11 @@ impl Resource<Configured> for VpcChannel {
     }
 
     async fn read(&self, ctx: &Configured, state: Value, private: Vec<u8>) -> StateResponse {
-        if !state.get("project_id").is_null() {
+        if !state.get(Channel::PROJECT_ID).is_null() {
             return super::read(&ctx.config, &ctx.client, state, private).await;
         }
         // An imported channel has no project yet: look it up.
-        match ctx.for_region(state.get("region").as_str()).await {
+        match ctx.for_region(state.get(Channel::REGION).as_str()).await {
             Ok(cfg) => super::read(&cfg, &ctx.client, state, private).await,
             Err(d) => StateResponse {
                 state,

@@ -8,9 +8,11 @@ use crate::provider::config::ProviderConfig;
 use crate::provider::vpc_channel::locate;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::provider::StateResponse;
+use crate::tfplugin::typed::{view, Known, Tf};
 use crate::tfplugin::value::{AttrPath, Value};
 
-use super::{api_error, exported_state, schema, set};
+use super::query::Query;
+use super::{api_error, exported_state, schema};
 
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -25,21 +27,20 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
 
 /// The list call's filters from the configuration.
 pub fn filter(config: &Value) -> ChannelFilter {
-    let s = |k: &str| config.get(k).as_str().map(str::to_string);
-    let precise = config.get("precise_search").as_bool() == Some(true);
+    let q: Query = view(config);
     ChannelFilter {
-        id: s("id"),
-        name: s("name"),
-        precise_search: if precise {
-            vec!["name".into()]
+        id: q.id.cloned(),
+        name: q.name.cloned(),
+        precise_search: if q.precise_search.get() == Some(true) {
+            vec![Query::NAME.into()]
         } else {
             Vec::new()
         },
-        member_host: s("member_host"),
-        member_port: config.get("member_port").as_i64(),
-        member_group_name: s("member_group_name"),
-        member_group_id: s("member_group_id"),
-        dict_code: s("dict_code"),
+        member_host: q.member_host.cloned(),
+        member_port: q.member_port.get(),
+        member_group_name: q.member_group_name.cloned(),
+        member_group_id: q.member_group_id.cloned(),
+        dict_code: q.dict_code.cloned(),
     }
 }
 
@@ -80,23 +81,16 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
         Err(e) => return fail(config, api_error("the VPC channels' details", &loc, &e)),
     };
     channels.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
-    let mut state = config;
-    set(
-        &mut state,
-        "ids",
-        Value::List(channels.iter().map(|c| Value::string(&c.id)).collect()),
+    let mut q: Query = view(&config);
+    q.ids = Tf::Known(channels.iter().map(|c| Tf::Known(c.id.clone())).collect());
+    q.channels = Tf::Known(
+        (channels.iter())
+            .map(|c| exported_state(c, &loc).into())
+            .collect(),
     );
-    set(
-        &mut state,
-        "channels",
-        Value::List(channels.iter().map(|c| exported_state(c, &loc)).collect()),
-    );
-    set(&mut state, "project_id", Value::string(&loc.project_id));
-    set(
-        &mut state,
-        "region",
-        loc.region.clone().map(Value::String).unwrap_or(Value::Null),
-    );
+    q.project_id = loc.project_id.clone().into();
+    q.region = loc.region.clone().into();
+    let state = q.to_known();
     StateResponse {
         state,
         private: Vec::new(),

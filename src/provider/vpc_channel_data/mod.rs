@@ -6,40 +6,40 @@
 pub mod docs;
 pub mod many;
 pub mod one;
+mod query;
 pub mod schema;
 mod source;
 
 pub use source::{Channels, OneChannel};
 
 use crate::apig::client::ApiError;
-use crate::apig::models::Channel;
+use crate::apig::models as api;
 use crate::provider::vpc_channel::convert::{self, Location};
+use crate::provider::vpc_channel::state::Channel;
 use crate::tfplugin::diag::Diagnostic;
-use crate::tfplugin::value::Value;
+use crate::tfplugin::typed::Tf;
 
 /// A channel as the resource would hold it after import, but with every
 /// member: the resource tracks only declared members of microservice
 /// channels, a data source shows what the gateway has. The guide lists the
 /// channel's own members and groups, so all of them are kept.
-pub fn exported_state(ch: &Channel, loc: &Location) -> Value {
+pub fn exported_state(ch: &api::Channel, loc: &Location) -> Channel {
     let mut as_server = ch.clone();
     as_server.channel_type = 2;
-    let all = convert::state_from_api(&as_server, &Value::Null, loc);
-    let guide = Value::object([
-        ("members", list_or_empty(all.get("members"))),
-        ("member_groups", list_or_empty(all.get("member_groups"))),
-    ]);
-    convert::state_from_api(ch, &guide, loc)
+    let all = convert::channel_from_api(&as_server, &Channel::default(), loc);
+    let guide = Channel {
+        members: every(all.members),
+        member_groups: every(all.member_groups),
+        ..Channel::default()
+    };
+    convert::channel_from_api(ch, &guide, loc)
 }
 
-fn list_or_empty(v: &Value) -> Value {
-    Value::List(v.as_list().unwrap_or_default().to_vec())
-}
-
-/// `v` with attribute `k` set.
-fn set(v: &mut Value, k: &str, x: Value) {
-    if let Value::Object(o) = v {
-        o.insert(k.to_string(), x);
+/// A list guide that holds every element (none when there is none).
+fn every<T>(l: Tf<Vec<Tf<T>>>) -> Tf<Vec<Tf<T>>> {
+    match l {
+        Tf::Known(v) => Tf::Known(v),
+        _ => Tf::Known(Vec::new()),
     }
 }
 

@@ -9,6 +9,8 @@ use crate::tfplugin::provider::StateResponse;
 use crate::tfplugin::value::{AttrPath, Value};
 
 use super::{api_error, exported_state, schema};
+use crate::provider::vpc_channel::state::Channel;
+use crate::tfplugin::typed::Known;
 
 /// ValidateDataResourceConfig: the attribute checks, and exactly one of
 /// `id` and `name` (an unknown one may still be either).
@@ -20,13 +22,13 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
         &AttrPath::root(),
         &mut diags,
     );
-    let (id, name) = (config.get("id"), config.get("name"));
+    let (id, name) = (config.get(Channel::ID), config.get(Channel::NAME));
     if id.is_unknown() || name.is_unknown() {
         return diags;
     }
     match (id.is_null(), name.is_null()) {
         (false, false) => diags.push(Diagnostic::error_at(
-            AttrPath::root().attr("name"),
+            AttrPath::root().attr(Channel::NAME),
             "Conflicting arguments",
             "Set either `id` or `name` to choose the VPC channel, not both.",
         )),
@@ -61,8 +63,8 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
         Err(d) => return fail(config, d),
     };
     let gw = format!("Gateway {} (project {})", loc.instance_id, loc.project_id);
-    let wanted_id = config.get("id").as_str().map(str::to_string);
-    let wanted_name = config.get("name").as_str().map(str::to_string);
+    let wanted_id = config.get(Channel::ID).as_str().map(str::to_string);
+    let wanted_name = config.get(Channel::NAME).as_str().map(str::to_string);
     let id = match (wanted_id, wanted_name) {
         (Some(id), _) => id,
         (None, Some(name)) => match client.find_channels_by_name(&target, &name).await {
@@ -78,7 +80,7 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
                     return fail(
                         config,
                         Diagnostic::error_at(
-                            AttrPath::root().attr("name"),
+                            AttrPath::root().attr(Channel::NAME),
                             "VPC channel not found",
                             format!("{gw} has no VPC channel named exactly {name:?}."),
                         ),
@@ -89,7 +91,7 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
                     return fail(
                         config,
                         Diagnostic::error_at(
-                            AttrPath::root().attr("name"),
+                            AttrPath::root().attr(Channel::NAME),
                             "Several VPC channels found",
                             format!(
                                 "{gw} has {} VPC channels named {name:?}: {}. Choose one with `id`.",
@@ -114,14 +116,14 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
     };
     match client.show_channel(&target, &id).await {
         Ok(ch) => StateResponse {
-            state: exported_state(&ch, &loc),
+            state: exported_state(&ch, &loc).to_known(),
             private: Vec::new(),
             diags: Vec::new(),
         },
         Err(e) if e.code() == Some("APIG.3023") => fail(
             config,
             Diagnostic::error_at(
-                AttrPath::root().attr("id"),
+                AttrPath::root().attr(Channel::ID),
                 "VPC channel not found",
                 format!("{gw} has no VPC channel with ID {id:?}."),
             ),

@@ -3,7 +3,10 @@
 
 use std::sync::OnceLock;
 
+use crate::provider::vpc_channel::state::Channel;
 use crate::provider::vpc_channel::{rules, schema as resource};
+
+use super::query::Query;
 use crate::tfplugin::schema::{object_type, Attribute as A, Check, Kind, Presence, Schema};
 use crate::tfplugin::value::Type;
 
@@ -51,16 +54,16 @@ pub fn one() -> &'static Schema {
             .attributes
             .iter()
             .map(|a| match a.name {
-                "instance_id" | "project_id" | "region" => argument(a.name),
-                "id" => {
-                    let mut id = A::optional_computed("id", Type::String, "ID of the VPC channel to read. Set `id` or `name`, not both.")
+                Channel::INSTANCE_ID | Channel::PROJECT_ID | Channel::REGION => argument(a.name),
+                Channel::ID => {
+                    let mut id = A::optional_computed(Channel::ID, Type::String, "ID of the VPC channel to read. Set `id` or `name`, not both.")
                         .check(Check::Length(1, 64))
                         .check(Check::Pattern(rules::is_plain_id, "letters, digits, hyphens (-) and underscores (_)"));
                     id.presence = Presence::OptionalComputed;
                     id
                 }
-                "name" => {
-                    let mut n = argument("name");
+                Channel::NAME => {
+                    let mut n = argument(Channel::NAME);
                     n.presence = Presence::OptionalComputed;
                     n.description = "Exact name of the VPC channel to read (the list call with `precise_search=name`). Set `id` or `name`, not both.";
                     n
@@ -87,19 +90,19 @@ pub fn many() -> &'static Schema {
             version: 0,
             description: "Lists the VPC channels of a dedicated gateway, filtered by the list API's own filters, and reads every one in full (members, member groups, health check, microservice information). Every page is read; details are fetched once per channel, a few at a time.",
             attributes: vec![
-                argument("instance_id"),
-                argument("project_id"),
-                argument("region"),
-                filter("id", "Only the channel with this ID."),
-                filter("name", "Only channels whose name contains this (case-insensitive), or, with `precise_search = true`, is exactly this."),
-                A::optional("precise_search", Type::Bool, "Match `name` exactly instead of as a substring."),
-                filter("member_host", "Only channels with a member at this address."),
-                A::optional("member_port", Type::Number, "Only channels with a member on this port.").check(Check::Range(0, 65535)),
-                filter("member_group_name", "Only channels with a member group whose name contains this."),
-                filter("member_group_id", "Only channels with the member group of this ID."),
-                filter("dict_code", "Only channels with this dictionary code."),
-                A::computed("ids", Type::list(Type::String), "IDs of the channels found, in the order of `channels`."),
-                A::computed("channels", channel, "The channels found, ordered by name, then ID. Each object has every attribute of the resource `huaweicloud_apig_vpc_channel` (see its Attribute Reference): `id`, `instance_id`, `project_id`, `region`, `name`, `port`, `balance_strategy`, `member_type`, `type`, `dict_code`, `member_groups`, `members`, `vpc_health_config`, `microservice_info`, `create_time` and `status`, with every member and member group."),
+                argument(Query::INSTANCE_ID),
+                argument(Query::PROJECT_ID),
+                argument(Query::REGION),
+                filter(Query::ID, "Only the channel with this ID."),
+                filter(Query::NAME, "Only channels whose name contains this (case-insensitive), or, with `precise_search = true`, is exactly this."),
+                A::optional(Query::PRECISE_SEARCH, Type::Bool, "Match `name` exactly instead of as a substring."),
+                filter(Query::MEMBER_HOST, "Only channels with a member at this address."),
+                A::optional(Query::MEMBER_PORT, Type::Number, "Only channels with a member on this port.").check(Check::Range(0, 65535)),
+                filter(Query::MEMBER_GROUP_NAME, "Only channels with a member group whose name contains this."),
+                filter(Query::MEMBER_GROUP_ID, "Only channels with the member group of this ID."),
+                filter(Query::DICT_CODE, "Only channels with this dictionary code."),
+                A::computed(Query::IDS, Type::list(Type::String), "IDs of the channels found, in the order of `channels`."),
+                A::computed(Query::CHANNELS, channel, "The channels found, ordered by name, then ID. Each object has every attribute of the resource `huaweicloud_apig_vpc_channel` (see its Attribute Reference): `id`, `instance_id`, `project_id`, `region`, `name`, `port`, `balance_strategy`, `member_type`, `type`, `dict_code`, `member_groups`, `members`, `vpc_health_config`, `microservice_info`, `create_time` and `status`, with every member and member group."),
             ],
         }
     })
@@ -108,6 +111,12 @@ pub fn many() -> &'static Schema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_query_struct_declares_the_schema_attributes() {
+        let names: Vec<&str> = many().attributes.iter().map(|a| a.name).collect();
+        assert_eq!(names, Query::NAMES);
+    }
 
     fn all_computed(attrs: &[A]) -> bool {
         attrs.iter().all(|a| {

@@ -1,5 +1,6 @@
 use super::*;
-use crate::apig::models::{Member, MemberInfo};
+use crate::apig::models::{Channel as ApiChannel, Member, MemberInfo};
+use crate::tfplugin::typed::Known;
 use crate::tfplugin::value::Value;
 
 fn v(pairs: &[(&str, Value)]) -> Value {
@@ -73,7 +74,7 @@ fn exported_state_keeps_every_member_of_microservice_channels() {
         id: format!("m-{host}"),
         ..Default::default()
     };
-    let ch = Channel {
+    let ch = ApiChannel {
         id: "c1".into(),
         name: "micro".into(),
         channel_type: 3,
@@ -87,7 +88,7 @@ fn exported_state_keeps_every_member_of_microservice_channels() {
         region: None,
         endpoint: String::new(),
     };
-    let s = exported_state(&ch, &loc);
+    let s = exported_state(&ch, &loc).to_known();
     assert_eq!(s.get("members").as_list().unwrap().len(), 2);
     assert_eq!(s.get("type").as_i64(), Some(3));
     assert_eq!(s.get("member_groups").as_list().unwrap().len(), 0);

@@ -2,7 +2,7 @@
 //! state or the plan.
 
 use crate::apig::models as api;
-use crate::tfplugin::typed::{Known, Tf};
+use crate::tfplugin::typed::{view, Known, Tf};
 use crate::tfplugin::value::Value;
 
 use super::super::state::{
@@ -210,10 +210,11 @@ fn microservice(m: &api::MicroserviceInfo, guide: &Tf<Microservice>) -> Tf<Micro
 /// the previous state or the plan. A guide that does not fit the schema
 /// (never: Terraform checks it against the same one) guides nothing.
 pub fn state_from_api(ch: &api::Channel, guide: &Value, loc: &Location) -> Value {
-    let guide = match Tf::<Channel>::from_value(guide) {
-        Ok(Tf::Known(g)) => g,
-        _ => Channel::default(),
-    };
+    channel_from_api(ch, &view(guide), loc).to_known()
+}
+
+/// [`state_from_api`] as typed state.
+pub fn channel_from_api(ch: &api::Channel, guide: &Channel, loc: &Location) -> Channel {
     let member_type = ch.member_type.as_str();
 
     let groups = (ch.member_groups.iter().flatten())
@@ -273,5 +274,4 @@ pub fn state_from_api(ch: &api::Channel, guide: &Value, loc: &Location) -> Value
         create_time: s_raw(&ch.create_time),
         status: n(ch.status),
     }
-    .to_known()
 }

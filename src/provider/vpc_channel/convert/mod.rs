@@ -10,7 +10,7 @@ mod from_api;
 mod pairing;
 mod to_api;
 
-pub use from_api::state_from_api;
+pub use from_api::{channel_from_api, state_from_api};
 pub use pairing::{group_passes, member_passes, pair, Matcher};
 pub use to_api::request_from_plan;
 

@@ -1,18 +1,11 @@
 //! Plan → API: the full desired body for create and update.
 
 use crate::apig::models as api;
-use crate::tfplugin::typed::Tf;
+use crate::tfplugin::typed::{view, Tf};
 use crate::tfplugin::value::Value;
 
 use super::super::state::{Channel, Group, Health, Member, Microservice, ECS, IP};
 use super::pairing::{member_passes, pair};
-
-fn typed(v: &Value) -> Channel {
-    match Tf::<Channel>::from_value(v) {
-        Ok(Tf::Known(c)) => c,
-        _ => Channel::default(),
-    }
-}
 
 fn group(g: &Group) -> api::MemberGroupCreate {
     api::MemberGroupCreate {
@@ -104,7 +97,7 @@ fn microservice(ms: &Microservice) -> api::MicroserviceCreate {
 /// The full desired body for create and update, from the plan (wholly
 /// known at apply) and the configuration.
 pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest {
-    let (p, c) = (typed(planned), typed(config));
+    let (p, c): (Channel, Channel) = (view(planned), view(config));
     let member_type = p.member_type.str().unwrap_or(ECS).to_string();
     let ip = member_type == IP;
     // The planned list may follow the prior order: find each member's

@@ -282,6 +282,7 @@ fn invalid_configs_fail_validate_without_api_calls() {
         (base(&format!("{ip}  type = 4")), "type"),
         (base(&format!("{ip}  members = [{{ host = \"1.1.1.1\", weight = 10001 }}]")), "between 0 and 10000"),
         (base(&format!("{ip}  members = [{{ weight = 1 }}]")), "`host` is required"),
+        (base(&format!("{ip}  members = [{{ host = \"10.0.0.1:80\" }}]")), "an IP address or a host name"),
         (base("  name = \"chan_ok\"\n  port = 80\n  member_type = \"ecs\"\n  members = [{ ecs_id = \"abc\" }]"), "ecs_name"),
         (base(&format!("{ip}  members = [{{ host = \"1.1.1.1\", status = 3 }}]")), "status"),
         (base(&format!("{ip}  members = [{{ host = \"1.1.1.1\", port = 65536 }}]")), "between 0 and 65535"),

@@ -185,7 +185,7 @@ fn valid_ms_label(s: &str) -> bool {
     shaped(s, 1, 63, alnum, word_dot_dash, Some(alnum))
 }
 
-/// IPv4/IPv6 address or a host name.
+/// An IP address or a host name (labels may hold `_`, as service names do).
 fn valid_host(s: &str) -> bool {
     if s.parse::<std::net::IpAddr>().is_ok() {
         return true;
@@ -193,7 +193,8 @@ fn valid_host(s: &str) -> bool {
     !s.is_empty()
         && s.split('.').all(|l| {
             !l.is_empty()
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
                 && !l.starts_with('-')
                 && !l.ends_with('-')
         })

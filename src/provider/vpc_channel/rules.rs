@@ -67,6 +67,21 @@ pub fn http_code_error(s: &str) -> Option<String> {
     })
 }
 
+/// A member's `host`: an IP address, or a host name whose period-separated
+/// labels hold letters, digits, `-` and `_` and neither start nor end with
+/// `-`. The seed gives only "backend server address" and 64 characters;
+/// the server refuses other text at apply, so it is refused at validate.
+pub fn is_host(s: &str) -> bool {
+    s.parse::<std::net::IpAddr>().is_ok()
+        || (!s.is_empty()
+            && s.split('.').all(|l| {
+                !l.is_empty()
+                    && all(l, |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            }))
+}
+
 /// A health-check path is absolute, as the API requires (`/vpc/demo`).
 pub fn is_health_path(s: &str) -> bool {
     s.starts_with('/')
@@ -94,6 +109,27 @@ mod tests {
 
     #[test]
     fn patterns() {
+        for ok in [
+            "10.0.0.1",
+            "fe80::1",
+            "backend-1.example.com",
+            "svc_a.local",
+            "a",
+        ] {
+            assert!(is_host(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "a/b",
+            "-a",
+            "a-",
+            "a..b",
+            "10.0.0.1:80",
+            "http://a",
+        ] {
+            assert!(!is_host(bad), "{bad}");
+        }
         assert!(is_name("VPC_demo.1-a"));
         assert!(!is_name("1abc") && !is_name("ab c") && !is_name("_ab"));
         assert!(is_label("a") && is_label("a-b.c_d9") && !is_label("a-") && !is_label("-a"));

@@ -109,7 +109,8 @@ fn labels() -> Vec<A> {
 fn members() -> Vec<A> {
     vec![
         A::optional_computed(Member::HOST, Type::String, "Backend server address. Required when `member_type` is `ip`. For ECS members the API reports the server's private address; a `host` written on an ECS member is not sent and is kept in state as written.")
-            .check(Check::Length(1, 64)),
+            .check(Check::Length(1, 64))
+            .check(Check::Pattern(rules::is_host, "an IP address or a host name (period-separated labels of letters, digits, hyphens (-) and underscores (_), not starting or ending with a hyphen)")),
         A::optional_computed(Member::WEIGHT, Type::Number, "Weight: the higher, the more requests the member receives.")
             .keep_prior()
             .check(Check::Range(0, 10000)),

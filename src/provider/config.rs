@@ -219,19 +219,11 @@ pub fn resolve(
     config: &Value,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ProviderConfig, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    for a in &schema().attributes {
-        if config.get(a.name).is_unknown() || !config.get(a.name).is_wholly_known() {
-            diags.push(Diagnostic::error_at(
-                path(a.name),
-                "Provider configuration not yet known",
-                format!("`{}` depends on a value known only after apply; the provider must be configured from known values.", a.name),
-            ));
-        }
-    }
+    let diags = not_yet_known(config);
     if !diags.is_empty() {
         return Err(diags);
     }
+    let mut diags = Vec::new();
     let get = |name: &str| -> Option<String> {
         config
             .get(name)
@@ -240,7 +232,6 @@ pub fn resolve(
             .or_else(|| env(env_var(name)))
             .filter(|s| !s.is_empty())
     };
-
     let home = env("HOME").map(std::path::PathBuf::from);
     let auth = match credentials::resolve(config, env, home) {
         Ok(a) => Some(a),
@@ -249,71 +240,14 @@ pub fn resolve(
             None
         }
     };
-
-    let insecure = match config.get("insecure") {
-        Value::Bool(b) => *b,
-        _ => match env(env_var("insecure")).as_deref().map(str::trim) {
-            None | Some("") => false,
-            Some(s) if s.eq_ignore_ascii_case("true") || s == "1" => true,
-            Some(s) if s.eq_ignore_ascii_case("false") || s == "0" => false,
-            Some(s) => {
-                let var = env_var("insecure");
-                diags.push(Diagnostic::error(
-                    format!("Invalid {var}"),
-                    format!("{var} must be true or false, got {s:?}."),
-                ));
-                false
-            }
-        },
-    };
-    let max_retries = match config.get("max_retries").as_i64() {
-        Some(n) => n.clamp(0, 100) as u32,
-        None => {
-            let var = env_var("max_retries");
-            match env(var) {
-                None => DEFAULT_MAX_RETRIES,
-                Some(s) => match s.trim().parse::<u32>() {
-                    Ok(n) if n <= 100 => n,
-                    _ => {
-                        diags.push(Diagnostic::error(
-                            format!("Invalid {var}"),
-                            format!("{var} must be a whole number between 0 and 100, got {s:?}."),
-                        ));
-                        DEFAULT_MAX_RETRIES
-                    }
-                },
-            }
-        }
-    };
-    let request_timeout = match request_timeout(config, env) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            std::time::Duration::ZERO
-        }
-    };
-    let apig_endpoint = config.get("endpoints").get("apig").as_str();
-    if let Some(d) = apig_endpoint.and_then(|e| check_endpoint("apig", e)) {
+    let insecure = insecure(config, env, &mut diags);
+    let max_retries = max_retries(config, env, &mut diags);
+    let request_timeout = request_timeout(config, env).unwrap_or_else(|d| {
         diags.push(d);
-    }
-    let apig_endpoint = apig_endpoint.map(normalize_endpoint);
-    let iam_endpoint = config.get("endpoints").get("iam").as_str();
-    if let Some(d) = iam_endpoint.and_then(|e| check_endpoint("iam", e)) {
-        diags.push(d);
-    }
-    let iam_endpoint_setting = if iam_endpoint.is_some() {
-        "`endpoints.iam`"
-    } else {
-        "`auth_url` (HW_AUTH_URL)"
-    };
-    let auth_url = match iam_endpoint {
-        Some(_) => None, // `endpoints.iam` wins and was checked above.
-        None => auth.as_ref().and_then(|a| a.auth_url.as_deref()),
-    };
-    if let Some(d) = auth_url.and_then(|e| check_auth_url(e, "`auth_url` (or HW_AUTH_URL)")) {
-        diags.push(d);
-    }
-    let iam_endpoint = iam_endpoint.or(auth_url).map(normalize_endpoint);
+        std::time::Duration::ZERO
+    });
+    let (apig_endpoint, iam_endpoint, iam_endpoint_setting) =
+        endpoints(config, auth.as_ref(), &mut diags);
     // Values from the environment were not seen by validate.
     let file = |f: fn(&AuthSetup) -> Option<String>| auth.as_ref().and_then(f);
     let own_region = get("region");
@@ -321,7 +255,6 @@ pub fn resolve(
         .clone()
         .or_else(|| file(|a| a.file_region.clone()));
     let cloud = get("cloud");
-    let source = |name: &str| format!("`{name}` (or {})", env_var(name));
     let region_from = match (
         &own_region,
         auth.as_ref().and_then(|a| a.file_source.as_ref()),
@@ -329,18 +262,136 @@ pub fn resolve(
         (None, Some(f)) => (format!("The region of {}", f.shown), f.attr),
         _ => (source("region"), "region"),
     };
+    check_shapes(region_from, &region, &cloud, &mut diags);
+    let project_id = get("project_id").or_else(|| file(|a| a.file_project_id.clone()));
+    match auth {
+        Some(auth) if diags.is_empty() => Ok(ProviderConfig {
+            region,
+            project_id,
+            auth,
+            cloud: cloud.unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
+            apig_endpoint,
+            iam_endpoint,
+            iam_endpoint_setting,
+            insecure,
+            max_retries,
+            request_timeout,
+        }),
+        _ => Err(diags),
+    }
+}
+
+/// The provider is configured from known values only.
+fn not_yet_known(config: &Value) -> Vec<Diagnostic> {
+    (schema().attributes.iter())
+        .filter(|a| !config.get(a.name).is_wholly_known())
+        .map(|a| Diagnostic::error_at(
+            path(a.name),
+            "Provider configuration not yet known",
+            format!("`{}` depends on a value known only after apply; the provider must be configured from known values.", a.name),
+        ))
+        .collect()
+}
+
+/// How an attribute is named in messages: itself and its variable.
+fn source(name: &str) -> String {
+    format!("`{name}` (or {})", env_var(name))
+}
+
+fn insecure(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if let Value::Bool(b) = config.get("insecure") {
+        return *b;
+    }
+    match env(env_var("insecure")).as_deref().map(str::trim) {
+        None | Some("") => false,
+        Some(s) if s.eq_ignore_ascii_case("true") || s == "1" => true,
+        Some(s) if s.eq_ignore_ascii_case("false") || s == "0" => false,
+        Some(s) => {
+            let var = env_var("insecure");
+            diags.push(Diagnostic::error(
+                format!("Invalid {var}"),
+                format!("{var} must be true or false, got {s:?}."),
+            ));
+            false
+        }
+    }
+}
+
+fn max_retries(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> u32 {
+    if let Some(n) = config.get("max_retries").as_i64() {
+        return n.clamp(0, 100) as u32;
+    }
+    let var = env_var("max_retries");
+    let Some(s) = env(var) else {
+        return DEFAULT_MAX_RETRIES;
+    };
+    match s.trim().parse::<u32>() {
+        Ok(n) if n <= 100 => n,
+        _ => {
+            diags.push(Diagnostic::error(
+                format!("Invalid {var}"),
+                format!("{var} must be a whole number between 0 and 100, got {s:?}."),
+            ));
+            DEFAULT_MAX_RETRIES
+        }
+    }
+}
+
+/// The APIG and IAM endpoints (overrides checked), and the setting the IAM
+/// one comes from.
+fn endpoints(
+    config: &Value,
+    auth: Option<&AuthSetup>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<String>, Option<String>, &'static str) {
+    let apig_endpoint = config.get("endpoints").get("apig").as_str();
+    diags.extend(apig_endpoint.and_then(|e| check_endpoint("apig", e)));
+    let iam_endpoint = config.get("endpoints").get("iam").as_str();
+    diags.extend(iam_endpoint.and_then(|e| check_endpoint("iam", e)));
+    let iam_endpoint_setting = if iam_endpoint.is_some() {
+        "`endpoints.iam`"
+    } else {
+        "`auth_url` (HW_AUTH_URL)"
+    };
+    let auth_url = match iam_endpoint {
+        Some(_) => None, // `endpoints.iam` wins and was checked above.
+        None => auth.and_then(|a| a.auth_url.as_deref()),
+    };
+    diags.extend(auth_url.and_then(|e| check_auth_url(e, "`auth_url` (or HW_AUTH_URL)")));
+    (
+        apig_endpoint.map(normalize_endpoint),
+        iam_endpoint.or(auth_url).map(normalize_endpoint),
+        iam_endpoint_setting,
+    )
+}
+
+/// Region and cloud become host names: each must have the shape of one.
+fn check_shapes(
+    region_from: (String, &'static str),
+    region: &Option<String>,
+    cloud: &Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let shapes = [
         (
             "region",
             region_from,
-            &region,
+            region,
             endpoint::is_region_name as fn(&str) -> bool,
             endpoint::REGION_RULE,
         ),
         (
             "cloud",
             (source("cloud"), "cloud"),
-            &cloud,
+            cloud,
             endpoint::is_dns_name,
             endpoint::CLOUD_RULE,
         ),
@@ -354,21 +405,6 @@ pub fn resolve(
             ));
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(ProviderConfig {
-        region,
-        project_id: get("project_id").or_else(|| file(|a| a.file_project_id.clone())),
-        auth: auth.expect("set when no diagnostics"),
-        cloud: cloud.unwrap_or_else(|| DEFAULT_CLOUD.to_string()),
-        apig_endpoint,
-        iam_endpoint,
-        iam_endpoint_setting,
-        insecure,
-        max_retries,
-        request_timeout,
-    })
 }
 
 /// `request_timeout`, else HW_REQUEST_TIMEOUT (checked here: validate never

@@ -187,56 +187,86 @@ pub fn resolve(
     let in_cfg = present(&cfg);
     let in_env = present(&from_env);
 
-    // The shared file, read only when asked for.
-    let file_path = either("shared_config_file");
-    let profile = either("profile");
+    let (file, file_source) =
+        shared_file(either("shared_config_file"), either("profile"), home).map_err(|d| vec![d])?;
+    let kind = credential_kind(&in_cfg, &in_env, &cfg, &from_env).map_err(|d| vec![d])?;
+    let base = base_credentials(kind, &either, file.as_ref(), &mut diags);
+    let chain = agencies(config, &envv, file.as_ref(), &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let Some(base) = base else {
+        return Err(diags);
+    };
+    Ok(AuthSetup {
+        base,
+        chain,
+        project_name: either("project_name"),
+        auth_url: either("auth_url"),
+        file_region: file.as_ref().and_then(|f| f.region.clone()),
+        file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
+        file_source,
+    })
+}
+
+/// The shared config file's profile, read only when asked for.
+fn shared_file(
+    file_path: Option<String>,
+    profile: Option<String>,
+    home: Option<PathBuf>,
+) -> Result<(Option<shared_config::Profile>, Option<FileSource>), Diagnostic> {
     let at = if file_path.is_some() && profile.is_none() {
         "shared_config_file"
     } else {
         "profile"
     };
-    let mut file_source = None;
-    let file = if file_path.is_some() || profile.is_some() {
+    if file_path.is_none() && profile.is_none() {
+        return Ok((None, None));
+    }
+    {
         let p = shared_config::expand(
             file_path.as_deref().unwrap_or(shared_config::DEFAULT_PATH),
             home.as_deref(),
         );
         match shared_config::read(&p, profile.as_deref()) {
             Ok(f) => {
-                file_source = Some(FileSource {
+                let source = FileSource {
                     shown: format!(
                         "profile {:?} of the shared config file {}",
                         f.name,
                         p.display()
                     ),
                     attr: at,
-                });
-                Some(f)
+                };
+                Ok((Some(f), Some(source)))
             }
-            Err(e) => {
-                diags.push(Diagnostic::error_at(
-                    path(at),
-                    "Cannot use the shared config file",
-                    e,
-                ));
-                return Err(diags);
-            }
+            Err(e) => Err(Diagnostic::error_at(
+                path(at),
+                "Cannot use the shared config file",
+                e,
+            )),
         }
-    } else {
-        None
-    };
+    }
+}
 
-    let kind = match (in_cfg.as_slice(), in_env.as_slice()) {
-        (k, _) if token_with_sts_only(k, &cfg) => {
-            diags.push(sts_with_token());
-            return Err(diags);
+/// Which kind of credentials is configured, and where: the provider
+/// configuration wins over the environment; two kinds at once are an error.
+fn credential_kind(
+    in_cfg: &[Kind],
+    in_env: &[Kind],
+    cfg: &dyn Fn(&str) -> Option<String>,
+    from_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<(Kind, &'static str)>, Diagnostic> {
+    Ok(match (in_cfg, in_env) {
+        (k, _) if token_with_sts_only(k, cfg) => {
+            return Err(sts_with_token());
         }
         ([one], _) => Some((
             *one,
             "the provider configuration (with environment fallbacks)",
         )),
-        ([], k) if token_with_sts_only(k, &from_env) => {
-            diags.push(Diagnostic::error_at(
+        ([], k) if token_with_sts_only(k, from_env) => {
+            return Err(Diagnostic::error_at(
                 path("security_token"),
                 "security_token without an access key",
                 format!(
@@ -247,21 +277,26 @@ pub fn resolve(
                     env_var("token"),
                 ),
             ));
-            return Err(diags);
         }
         ([], [one]) => Some((*one, "the environment")),
         ([], []) => None,
         ([], many) => {
-            diags.push(mixed(many, "the environment"));
-            return Err(diags);
+            return Err(mixed(many, "the environment"));
         }
         (many, _) => {
-            diags.push(mixed(many, "the provider configuration"));
-            return Err(diags);
+            return Err(mixed(many, "the provider configuration"));
         }
-    };
+    })
+}
 
-    let base = match kind {
+/// The credentials of `kind`, or the shared file's when none is set.
+fn base_credentials(
+    kind: Option<(Kind, &str)>,
+    either: &dyn Fn(&str) -> Option<String>,
+    file: Option<&shared_config::Profile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Base> {
+    match kind {
         Some((Kind::Token, _)) => either("token").map(|t| Base::Static(Credentials::Token(t))),
         Some((Kind::AkSk, source)) => {
             let ak = either("access_key");
@@ -284,12 +319,11 @@ pub fn resolve(
                 }
             }
         }
-        Some((Kind::Password, source)) => password(&either, source, &mut diags),
-        None => match file.as_ref().and_then(|f| f.credentials.clone()) {
+        Some((Kind::Password, source)) => password(either, source, diags),
+        None => match file.and_then(|f| f.credentials.clone()) {
             Some(c) => Some(Base::Static(c)),
             None => {
                 let from_file = file
-                    .as_ref()
                     .map(|f| {
                         format!(
                             " The profile {:?} of the shared config file has no keys either.",
@@ -304,21 +338,7 @@ pub fn resolve(
                 None
             }
         },
-    };
-
-    let chain = agencies(config, &envv, file.as_ref(), &mut diags);
-    if !diags.is_empty() {
-        return Err(diags);
     }
-    Ok(AuthSetup {
-        base: base.expect("set when no diagnostics"),
-        chain,
-        project_name: either("project_name"),
-        auth_url: either("auth_url"),
-        file_region: file.as_ref().and_then(|f| f.region.clone()),
-        file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
-        file_source,
-    })
 }
 
 fn password(

@@ -381,3 +381,53 @@ fn validate_refuses_credentials_plan_would_refuse() {
     env.validate().ok();
     env.apply().ok();
 }
+
+#[test]
+fn a_region_known_only_at_apply_gets_its_own_project_then() {
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("iam-region-later");
+    let hcl = format!(
+        r#"
+resource "huaweicloud_apig_vpc_channel" "seed" {{
+  instance_id = "{GATEWAY}"
+  name        = "seed"
+  port        = 80
+  member_type = "ip"
+  members     = [{{ host = "10.0.0.1" }}]
+}}
+
+resource "huaweicloud_apig_vpc_channel" "later" {{
+  instance_id = "{GATEWAY}"
+  region      = "ap-southeast-1${{trimprefix(huaweicloud_apig_vpc_channel.seed.id, huaweicloud_apig_vpc_channel.seed.id)}}"
+  name        = "later"
+  port        = 80
+  member_type = "ip"
+  members     = [{{ host = "10.0.0.2" }}]
+}}
+"#
+    );
+    tf.write("main.tf", &config_with(&provider(&e, &aksk()), &hcl));
+    let p = tf.run(&["plan", "-input=false", "-no-color", "-out=tfplan"]);
+    assert_eq!(p.code, 0, "{}", p.all());
+    let show = tf.run(&["show", "-json", "tfplan"]).ok();
+    let plan: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    let change = |name: &str| {
+        plan["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["change"]
+            .clone()
+    };
+    // The provider's region is known: its project is planned; the other
+    // region's project is not guessed from the provider's.
+    assert_eq!(change("seed")["after"]["project_id"], PROJECT);
+    assert_eq!(change("later")["after_unknown"]["project_id"], true);
+    tf.run(&["apply", "-input=false", "-no-color", "tfplan"])
+        .ok();
+    let later = tf.resource_values("huaweicloud_apig_vpc_channel.later");
+    assert_eq!(later["region"], "ap-southeast-1");
+    assert_eq!(later["project_id"], "22222222222222222222222222222222");
+    tf.assert_no_changes();
+}

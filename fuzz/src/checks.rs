@@ -14,6 +14,7 @@ use hwprovider::apig::signer as sig;
 use hwprovider::provider::vpc_channel::plan as vplan;
 use hwprovider::provider::vpc_channel::{self, convert, schema};
 use hwprovider::tfplugin::codec::{decode_json, decode_msgpack, encode_msgpack};
+use hwprovider::tfplugin::typed::Tf;
 use hwprovider::tfplugin::value::{Type, Value};
 
 /// The body of one target.
@@ -35,7 +36,7 @@ fn resource_type() -> &'static Type {
 
 fn defaults() -> vplan::Defaults<'static> {
     vplan::Defaults {
-        project_id: Some("0123456789abcdef0123456789abcdef"),
+        project_id: Tf::Known("0123456789abcdef0123456789abcdef"),
         region: Some("cn-north-4"),
     }
 }
@@ -263,7 +264,7 @@ pub fn plan(data: &[u8]) {
     let (planned, _replace) = vplan::plan(&prior, &config, &defaults());
     must_encode(&planned, "plan::plan");
     // What the provider's PlanResourceChange does (validation first).
-    let r = vpc_channel::plan(None, &prior, &config);
+    let r = vpc_channel::plan(None, &prior, &config, false);
     must_encode(&r.planned, "vpc_channel::plan");
     // Terraform only applies plans of valid configurations.
     if diags.is_empty() && !planned.is_null() {

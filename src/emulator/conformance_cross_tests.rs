@@ -26,7 +26,7 @@ use super::validate::channel_request;
 
 const GW: &str = "gw";
 const D: Defaults = Defaults {
-    project_id: Some("proj"),
+    project_id: crate::tfplugin::typed::Tf::Known("proj"),
     region: Some("cn-north-4"),
 };
 

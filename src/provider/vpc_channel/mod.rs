@@ -20,6 +20,7 @@ use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::logging::{self, Level};
 use crate::tfplugin::provider::{PlanResponse, StateResponse};
+use crate::tfplugin::typed::Tf;
 use crate::tfplugin::value::{AttrPath, Value};
 
 use convert::Location;
@@ -184,7 +185,14 @@ fn with_attr(v: &Value, k: &str, x: Value) -> Value {
     v
 }
 
-pub fn plan(cfg: Option<&ProviderConfig>, prior: &Value, config: &Value) -> PlanResponse {
+/// `project_at_apply`: the default project depends on a region known only
+/// at apply, so it is planned unknown.
+pub fn plan(
+    cfg: Option<&ProviderConfig>,
+    prior: &Value,
+    config: &Value,
+    project_at_apply: bool,
+) -> PlanResponse {
     let config =
         &crate::tfplugin::planning::without_read_only(&schema::schema().attributes, config);
     let mut diags = if config.is_null() {
@@ -199,7 +207,10 @@ pub fn plan(cfg: Option<&ProviderConfig>, prior: &Value, config: &Value) -> Plan
         };
     }
     let defaults = plan::Defaults {
-        project_id: cfg.and_then(|c| c.project_id.as_deref()),
+        project_id: match cfg.and_then(|c| c.project_id.as_deref()) {
+            _ if project_at_apply => Tf::Unknown,
+            p => p.into(),
+        },
         region: cfg.and_then(|c| c.region.as_deref()),
     };
     let (planned, requires_replace) = plan::plan(prior, config, &defaults);

@@ -17,9 +17,10 @@ use super::convert::{group_passes, member_passes, pair};
 use super::schema::schema;
 use super::state::{Channel, Health, Member, Microservice, IP};
 
-/// Provider-level defaults for `project_id` and `region`.
+/// Provider-level defaults for `project_id` and `region`. The project is
+/// unknown when it depends on a region known only at apply.
 pub struct Defaults<'a> {
-    pub project_id: Option<&'a str>,
+    pub project_id: Tf<&'a str>,
     pub region: Option<&'a str>,
 }
 
@@ -173,13 +174,18 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     let attrs = &schema().attributes;
     let has_prior = !prior.is_null();
     let mut o = with_defaults(attrs, config);
-    let provider_default = |v: Option<&str>| v.map(Value::string).unwrap_or(Value::Null);
+    let region: Tf<&str> = d.region.into();
     for (attr, default) in [
         (Channel::PROJECT_ID, d.project_id),
-        (Channel::REGION, d.region),
+        (Channel::REGION, region),
     ] {
         if config.get(attr).is_null() {
-            o.insert(attr.to_string(), provider_default(default));
+            let v: Tf<String> = match default {
+                Tf::Known(x) => Tf::Known(x.to_string()),
+                Tf::Null => Tf::Null,
+                Tf::Unknown => Tf::Unknown,
+            };
+            o.insert(attr.to_string(), v.to_value());
         }
     }
     crate::tfplugin::planning::keep_prior(attrs, config, has_prior.then_some(prior), &mut o);

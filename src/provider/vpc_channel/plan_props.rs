@@ -19,7 +19,7 @@ use crate::tfplugin::schema::{Attribute, Kind};
 use crate::tfplugin::value::Value;
 
 const D: Defaults = Defaults {
-    project_id: Some("proj"),
+    project_id: crate::tfplugin::typed::Tf::Known("proj"),
     region: Some("cn-north-4"),
 };
 const GW: &str = "eddc4d25480b4cd6b512f270a1b8b341";

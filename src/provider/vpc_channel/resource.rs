@@ -31,8 +31,14 @@ impl Resource<Configured> for VpcChannel {
     async fn plan(&self, ctx: Option<&Configured>, req: PlanRequest) -> PlanResponse {
         // Without a project on the resource, the provider's default for the
         // region is looked up (once per region).
+        let needs_project = !req.config.is_null() && req.config.get(Channel::PROJECT_ID).is_null();
+        // A region known only at apply may name another project: it is
+        // looked up then (the final plan), and planned unknown now.
+        let project_at_apply = needs_project
+            && req.config.get(Channel::REGION).is_unknown()
+            && ctx.is_some_and(|c| c.config.project_id.is_none());
         let looked_up = match ctx {
-            Some(c) if !req.config.is_null() && req.config.get(Channel::PROJECT_ID).is_null() => {
+            Some(c) if needs_project && !project_at_apply => {
                 let region =
                     (req.config.get(Channel::REGION).as_str()).or(c.config.region.as_deref());
                 match c.for_region(region).await {
@@ -48,7 +54,7 @@ impl Resource<Configured> for VpcChannel {
             _ => None,
         };
         let cfg = looked_up.as_ref().or(ctx.map(|c| &c.config));
-        let mut r = super::plan(cfg, &req.prior, &req.config);
+        let mut r = super::plan(cfg, &req.prior, &req.config, project_at_apply);
         r.private = req.prior_private;
         r
     }

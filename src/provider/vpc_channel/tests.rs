@@ -7,7 +7,7 @@ use crate::apig::models::*;
 use crate::tfplugin::value::{test_value as v, AttrPath, Value};
 
 const D: Defaults = Defaults {
-    project_id: Some("proj"),
+    project_id: crate::tfplugin::typed::Tf::Known("proj"),
     region: Some("cn-north-4"),
 };
 
@@ -403,4 +403,22 @@ fn ecs_member_host_kept_when_written() {
         hosts(&imported),
         [Value::string("192.168.0.1"), Value::string("192.168.0.2")]
     );
+}
+
+#[test]
+fn a_project_decided_at_apply_is_planned_unknown_and_an_own_one_kept() {
+    let later = Defaults {
+        project_id: crate::tfplugin::typed::Tf::Unknown,
+        region: Some("cn-north-4"),
+    };
+    let (p, _) = plan(&Value::Null, &config(), &later);
+    assert!(p.get("project_id").is_unknown());
+    let mut own = config();
+    if let Value::Object(o) = &mut own {
+        o.insert("project_id".into(), Value::string("mine"));
+    }
+    let (p, _) = plan(&Value::Null, &own, &later);
+    assert_eq!(p.get("project_id").as_str(), Some("mine"));
+    let (p, _) = plan(&Value::Null, &config(), &D);
+    assert_eq!(p.get("project_id").as_str(), Some("proj"));
 }

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::*;
 use crate::apig::client::{ClientOptions, Credentials};
+use crate::tfplugin::diag::has_errors;
 
 /// Answers each request with `route(method, target)`; records the requests.
 async fn api(route: fn(&str, &str) -> (u16, String)) -> (String, Arc<Mutex<Vec<String>>>) {

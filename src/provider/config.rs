@@ -182,8 +182,7 @@ fn path(name: &str) -> AttrPath {
 /// Errors only for what is wrong in the configuration itself; unknown
 /// values are skipped (they may be fine once known).
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    crate::tfplugin::schema::validate(&schema().attributes, config, &AttrPath::root(), &mut diags);
+    let mut diags = schema().diagnose(config);
     if let Value::Map(m) = config.get("endpoints") {
         for (k, v) in m {
             if k != "apig" && k != "iam" {

@@ -313,6 +313,14 @@ impl Schema {
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
+
+    /// Every check and rule the schema declares, applied to a configuration.
+    pub fn diagnose(&self, config: &Value) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        validate(&self.attributes, config, &AttrPath::root(), &mut diags);
+        check_rules(&self.attributes, config, &mut diags);
+        diags
+    }
 }
 
 /// Generic checks of a configuration against its declaration: the per-value

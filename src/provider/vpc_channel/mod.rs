@@ -27,15 +27,7 @@ use convert::Location;
 
 /// ValidateResourceConfig: every documented constraint, before any call.
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    crate::tfplugin::schema::validate(
-        &schema::schema().attributes,
-        config,
-        &AttrPath::root(),
-        &mut diags,
-    );
-    crate::tfplugin::schema::check_rules(&schema::schema().attributes, config, &mut diags);
-    diags
+    schema::schema().diagnose(config)
 }
 
 /// Resolves the API target of a channel from its state or plan.

@@ -9,20 +9,13 @@ use crate::provider::vpc_channel::locate;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::provider::StateResponse;
 use crate::tfplugin::typed::{view, Known, Tf};
-use crate::tfplugin::value::{AttrPath, Value};
+use crate::tfplugin::value::Value;
 
 use super::query::Query;
 use super::{api_error, exported_state, schema};
 
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    crate::tfplugin::schema::validate(
-        &schema::many().attributes,
-        config,
-        &AttrPath::root(),
-        &mut diags,
-    );
-    diags
+    schema::many().diagnose(config)
 }
 
 /// The list call's filters from the configuration.

@@ -15,13 +15,7 @@ use crate::tfplugin::typed::Known;
 /// ValidateDataResourceConfig: the attribute checks, and exactly one of
 /// `id` and `name` (an unknown one may still be either).
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    crate::tfplugin::schema::validate(
-        &schema::one().attributes,
-        config,
-        &AttrPath::root(),
-        &mut diags,
-    );
+    let mut diags = schema::one().diagnose(config);
     let (id, name) = (config.get(Channel::ID), config.get(Channel::NAME));
     if id.is_unknown() || name.is_unknown() {
         return diags;

@@ -14,11 +14,12 @@ pub const ONE: &str = "huaweicloud_apig_vpc_channel";
 pub const MANY: &str = "huaweicloud_apig_vpc_channels";
 
 /// A resource attribute as exported: computed, all the way down, with no
-/// checks, defaults or replacement (nothing of it is configured).
+/// checks, rules, defaults or replacement (nothing of it is configured).
 pub fn exported(a: &A) -> A {
     let mut a = a.clone();
     a.presence = Presence::Computed;
     a.checks.clear();
+    a.rules.clear();
     a.default = None;
     a.force_new = false;
     a.kind = match a.kind {

@@ -1,6 +1,7 @@
 //! The provider's own configuration: schema, and resolution from the
 //! `provider` block with `HW_*` environment fallbacks (config wins).
 
+use crate::provider::args::{self, Args};
 use crate::provider::credentials::{self, AuthSetup};
 use crate::provider::endpoint;
 use crate::tfplugin::diag::Diagnostic;
@@ -47,34 +48,34 @@ fn base_schema() -> Schema {
         version: 0,
         description: "The Huawei Cloud provider manages API Gateway (APIG) resources. Every argument is optional and falls back to its environment variable; a value in the configuration wins over the environment.",
         attributes: vec![
-            Attribute::optional("region", Type::String, "Region of the API Gateway, e.g. `cn-north-4`. Used to build the default endpoint `https://apig.{region}.{cloud}` and as the default `region` of resources.")
+            Attribute::optional(Args::REGION, Type::String, "Region of the API Gateway, e.g. `cn-north-4`. Used to build the default endpoint `https://apig.{region}.{cloud}` and as the default `region` of resources.")
                 .env("HW_REGION_NAME")
                 .check(Check::Pattern(endpoint::is_region_name, endpoint::REGION_RULE)),
-            Attribute::optional("project_id", Type::String, "Project ID the gateways belong to; sent in every request path and as `X-Project-Id`. The default `project_id` of resources.")
+            Attribute::optional(Args::PROJECT_ID, Type::String, "Project ID the gateways belong to; sent in every request path and as `X-Project-Id`. The default `project_id` of resources.")
                 .env("HW_PROJECT_ID"),
-            Attribute::optional("access_key", Type::String, "Access key (AK) of an access key pair. With `secret_key`, every request is signed with SDK-HMAC-SHA256.")
+            Attribute::optional(Args::ACCESS_KEY, Type::String, "Access key (AK) of an access key pair. With `secret_key`, every request is signed with SDK-HMAC-SHA256.")
                 .sensitive()
                 .env("HW_ACCESS_KEY"),
-            Attribute::optional("secret_key", Type::String, "Secret key (SK) of the access key pair. Never logged or stored in state.")
+            Attribute::optional(Args::SECRET_KEY, Type::String, "Secret key (SK) of the access key pair. Never logged or stored in state.")
                 .sensitive()
                 .env("HW_SECRET_KEY"),
-            Attribute::optional("security_token", Type::String, "Security token of temporary access key credentials; requires `access_key` and `secret_key` and is sent as `X-Security-Token`.")
+            Attribute::optional(Args::SECURITY_TOKEN, Type::String, "Security token of temporary access key credentials; requires `access_key` and `secret_key` and is sent as `X-Security-Token`.")
                 .sensitive()
                 .env("HW_SECURITY_TOKEN"),
-            Attribute::optional("token", Type::String, "IAM user token, sent as `X-Auth-Token` instead of signing requests. Use either `token` or `access_key` + `secret_key`.")
+            Attribute::optional(Args::TOKEN, Type::String, "IAM user token, sent as `X-Auth-Token` instead of signing requests. Use either `token` or `access_key` + `secret_key`.")
                 .sensitive()
                 .env("HW_AUTH_TOKEN"),
-            Attribute::optional("cloud", Type::String, "Domain of the cloud used in default endpoints. Defaults to `myhuaweicloud.com` (`myhuaweicloud.eu` for regions starting with `eu-west-1`).")
+            Attribute::optional(Args::CLOUD, Type::String, "Domain of the cloud used in default endpoints. Defaults to `myhuaweicloud.com` (`myhuaweicloud.eu` for regions starting with `eu-west-1`).")
                 .env("HW_CLOUD")
                 .check(Check::Length(1, 253))
                 .check(Check::Pattern(endpoint::is_dns_name, endpoint::CLOUD_RULE)),
-            Attribute::optional("endpoints", Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`. Each value must be an absolute `http` or `https` URL without user information, query (`?`) or fragment (`#`)."),
-            Attribute::optional("insecure", Type::Bool, "Skip verification of the API's TLS certificate. Only for test endpoints with self-signed certificates. Defaults to `false`.")
+            Attribute::optional(Args::ENDPOINTS, Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`. Each value must be an absolute `http` or `https` URL without user information, query (`?`) or fragment (`#`)."),
+            Attribute::optional(Args::INSECURE, Type::Bool, "Skip verification of the API's TLS certificate. Only for test endpoints with self-signed certificates. Defaults to `false`.")
                 .env("HW_INSECURE"),
-            Attribute::optional("max_retries", Type::Number, "How many times a request is retried after throttling (429), a server error (500, 502, 503, 504) or a connection failure, with capped exponential backoff. Defaults to `5`. 401 and other client errors are never retried.")
+            Attribute::optional(Args::MAX_RETRIES, Type::Number, "How many times a request is retried after throttling (429), a server error (500, 502, 503, 504) or a connection failure, with capped exponential backoff. Defaults to `5`. 401 and other client errors are never retried.")
                 .env("HW_MAX_RETRIES")
                 .check(Check::Range(0, 100)),
-            Attribute::optional("request_timeout", Type::Number, "Seconds one HTTP request may take, from connecting to reading the whole answer; a whole number from 1 to 600. Defaults to `20` (the API answers in milliseconds). A request that times out is retried at most once, whatever `max_retries` says, so a server that accepts connections but never answers fails a read within about twice this time.")
+            Attribute::optional(Args::REQUEST_TIMEOUT, Type::Number, "Seconds one HTTP request may take, from connecting to reading the whole answer; a whole number from 1 to 600. Defaults to `20` (the API answers in milliseconds). A request that times out is retried at most once, whatever `max_retries` says, so a server that accepts connections but never answers fails a read within about twice this time.")
                 .env("HW_REQUEST_TIMEOUT")
                 .check(Check::Range(1, MAX_REQUEST_TIMEOUT_SECS)),
         ],
@@ -108,7 +109,7 @@ impl ProviderConfig {
         let Some(region) = region.or(self.region.as_deref()) else {
             return Ok(None);
         };
-        endpoint::service_url("apig", region, self.cloud_for(region)).map(Some)
+        endpoint::service_url(args::APIG, region, self.cloud_for(region)).map(Some)
     }
 
     /// The cloud domain of default endpoints in `region`.
@@ -125,7 +126,7 @@ impl ProviderConfig {
     pub fn apig_endpoint_setting(&self, region: Option<&str>) -> String {
         match region.or(self.region.as_deref()) {
             _ if self.apig_endpoint.is_some() => "`endpoints.apig`".into(),
-            Some(r) => derived_setting("apig", r, self.cloud_for(r)),
+            Some(r) => derived_setting(args::APIG, r, self.cloud_for(r)),
             None => "no setting".into(),
         }
     }
@@ -156,7 +157,7 @@ fn check_endpoint(key: &str, e: &str) -> Option<Diagnostic> {
     let why = endpoint::check_override(&normalize_endpoint(e)).err()?;
     let detail = format!("endpoints[{key:?}] {why}: it must be an absolute `http` or `https` URL such as `https://apig.example.com`, without user information, query or fragment.");
     Some(url_diag(
-        path("endpoints").key(key),
+        path(Args::ENDPOINTS).key(key),
         &why,
         "Invalid endpoint",
         detail,
@@ -168,7 +169,7 @@ fn check_auth_url(e: &str, source: &str) -> Option<Diagnostic> {
     let why = endpoint::check_override(&normalize_endpoint(e)).err()?;
     let detail = format!("{source} {why}: it must be an absolute `http` or `https` URL such as `https://iam.example.com/v3`, without user information, query or fragment.");
     Some(url_diag(
-        path("auth_url"),
+        path(Args::AUTH_URL),
         &why,
         "Invalid IAM endpoint",
         detail,
@@ -183,9 +184,9 @@ fn path(name: &str) -> AttrPath {
 /// values are skipped (they may be fine once known).
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     let mut diags = schema().diagnose(config);
-    if let Value::Map(m) = config.get("endpoints") {
+    if let Value::Map(m) = config.get(Args::ENDPOINTS) {
         for (k, v) in m {
-            if k != "apig" && k != "iam" {
+            if k != args::APIG && k != args::IAM {
                 diags.push(Diagnostic::warning(
                     "Unknown endpoint key",
                     format!(
@@ -196,7 +197,7 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
             if let Some(s) = v.as_str() {
                 if s.trim().is_empty() {
                     diags.push(Diagnostic::error_at(
-                        path("endpoints").key(k),
+                        path(Args::ENDPOINTS).key(k),
                         "Empty endpoint",
                         "An endpoint override must be a URL such as `https://apig.example.com`.",
                     ));
@@ -206,7 +207,11 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
             }
         }
     }
-    if let Some(e) = config.get("auth_url").as_str().filter(|e| !e.is_empty()) {
+    if let Some(e) = config
+        .get(Args::AUTH_URL)
+        .as_str()
+        .filter(|e| !e.is_empty())
+    {
         diags.extend(check_auth_url(e, "`auth_url`"));
     }
     diags.extend(credentials::validate(config, &|k| std::env::var(k).ok()));
@@ -249,20 +254,20 @@ pub fn resolve(
         endpoints(config, auth.as_ref(), &mut diags);
     // Values from the environment were not seen by validate.
     let file = |f: fn(&AuthSetup) -> Option<String>| auth.as_ref().and_then(f);
-    let own_region = get("region");
+    let own_region = get(Args::REGION);
     let region = own_region
         .clone()
         .or_else(|| file(|a| a.file_region.clone()));
-    let cloud = get("cloud");
+    let cloud = get(Args::CLOUD);
     let region_from = match (
         &own_region,
         auth.as_ref().and_then(|a| a.file_source.as_ref()),
     ) {
         (None, Some(f)) => (format!("The region of {}", f.shown), f.attr),
-        _ => (source("region"), "region"),
+        _ => (source(Args::REGION), Args::REGION),
     };
     check_shapes(region_from, &region, &cloud, &mut diags);
-    let project_id = get("project_id").or_else(|| file(|a| a.file_project_id.clone()));
+    let project_id = get(Args::PROJECT_ID).or_else(|| file(|a| a.file_project_id.clone()));
     match auth {
         Some(auth) if diags.is_empty() => Ok(ProviderConfig {
             region,
@@ -302,15 +307,15 @@ fn insecure(
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    if let Value::Bool(b) = config.get("insecure") {
+    if let Value::Bool(b) = config.get(Args::INSECURE) {
         return *b;
     }
-    match env(env_var("insecure")).as_deref().map(str::trim) {
+    match env(env_var(Args::INSECURE)).as_deref().map(str::trim) {
         None | Some("") => false,
         Some(s) if s.eq_ignore_ascii_case("true") || s == "1" => true,
         Some(s) if s.eq_ignore_ascii_case("false") || s == "0" => false,
         Some(s) => {
-            let var = env_var("insecure");
+            let var = env_var(Args::INSECURE);
             diags.push(Diagnostic::error(
                 format!("Invalid {var}"),
                 format!("{var} must be true or false, got {s:?}."),
@@ -325,10 +330,10 @@ fn max_retries(
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> u32 {
-    if let Some(n) = config.get("max_retries").as_i64() {
+    if let Some(n) = config.get(Args::MAX_RETRIES).as_i64() {
         return n.clamp(0, 100) as u32;
     }
-    let var = env_var("max_retries");
+    let var = env_var(Args::MAX_RETRIES);
     let Some(s) = env(var) else {
         return DEFAULT_MAX_RETRIES;
     };
@@ -351,10 +356,10 @@ fn endpoints(
     auth: Option<&AuthSetup>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<String>, Option<String>, &'static str) {
-    let apig_endpoint = config.get("endpoints").get("apig").as_str();
-    diags.extend(apig_endpoint.and_then(|e| check_endpoint("apig", e)));
-    let iam_endpoint = config.get("endpoints").get("iam").as_str();
-    diags.extend(iam_endpoint.and_then(|e| check_endpoint("iam", e)));
+    let apig_endpoint = config.get(Args::ENDPOINTS).get(args::APIG).as_str();
+    diags.extend(apig_endpoint.and_then(|e| check_endpoint(args::APIG, e)));
+    let iam_endpoint = config.get(Args::ENDPOINTS).get(args::IAM).as_str();
+    diags.extend(iam_endpoint.and_then(|e| check_endpoint(args::IAM, e)));
     let iam_endpoint_setting = if iam_endpoint.is_some() {
         "`endpoints.iam`"
     } else {
@@ -381,15 +386,15 @@ fn check_shapes(
 ) {
     let shapes = [
         (
-            "region",
+            Args::REGION,
             region_from,
             region,
             endpoint::is_region_name as fn(&str) -> bool,
             endpoint::REGION_RULE,
         ),
         (
-            "cloud",
-            (source("cloud"), "cloud"),
+            Args::CLOUD,
+            (source(Args::CLOUD), Args::CLOUD),
             cloud,
             endpoint::is_dns_name,
             endpoint::CLOUD_RULE,
@@ -412,20 +417,20 @@ fn request_timeout(
     config: &Value,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<std::time::Duration, Diagnostic> {
-    let secs = match config.get("request_timeout") {
-        Value::Null => match env(env_var("request_timeout")).as_deref().map(str::trim) {
+    let secs = match config.get(Args::REQUEST_TIMEOUT) {
+        Value::Null => match env(env_var(Args::REQUEST_TIMEOUT)).as_deref().map(str::trim) {
             None | Some("") => return Ok(crate::apig::client::DEFAULT_REQUEST_TIMEOUT),
             Some(s) => s.parse::<i64>().ok().filter(|n| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n)).ok_or_else(|| {
                 Diagnostic::error_at(
-                    path("request_timeout"),
-                    format!("Invalid {}", env_var("request_timeout")),
-                    format!("{} must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {s:?}.", env_var("request_timeout")),
+                    path(Args::REQUEST_TIMEOUT),
+                    format!("Invalid {}", env_var(Args::REQUEST_TIMEOUT)),
+                    format!("{} must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {s:?}.", env_var(Args::REQUEST_TIMEOUT)),
                 )
             })?,
         },
         v => v.as_i64().filter(|n| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n)).ok_or_else(|| {
             Diagnostic::error_at(
-                path("request_timeout"),
+                path(Args::REQUEST_TIMEOUT),
                 "Invalid request_timeout",
                 format!("`request_timeout` must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {}.", v.as_f64().unwrap_or_default()),
             )

@@ -9,6 +9,7 @@ use crate::apig::client::Credentials;
 use crate::iam::models::{Domain, User};
 use crate::iam::session::{Agency, Base};
 use crate::iam::{DEFAULT_AGENCY_DURATION, MAX_AGENCY_DURATION, MIN_AGENCY_DURATION};
+use crate::provider::args::{Args, AssumeRole};
 use crate::provider::config::env_var;
 use crate::provider::shared_config;
 use crate::tfplugin::diag::Diagnostic;
@@ -18,33 +19,33 @@ use crate::tfplugin::value::{AttrPath, Type, Value};
 /// The provider arguments this file resolves (beside token and AK/SK).
 pub fn attributes() -> Vec<Attribute> {
     vec![
-        Attribute::optional("project_name", Type::String, "Name of the project looked up in IAM when `project_id` is unset. Defaults to the region's name (its default project); sub-projects are named like `cn-north-4_sub`.")
+        Attribute::optional(Args::PROJECT_NAME, Type::String, "Name of the project looked up in IAM when `project_id` is unset. Defaults to the region's name (its default project); sub-projects are named like `cn-north-4_sub`.")
             .env("HW_PROJECT_NAME"),
-        Attribute::optional("auth_url", Type::String, "IAM endpoint used for project lookup, password tokens and agencies. Defaults to `https://iam.{region}.{cloud}/v3`; `endpoints = { iam = \"...\" }` sets it too. Must be an absolute `http` or `https` URL without user information, query (`?`) or fragment (`#`).")
+        Attribute::optional(Args::AUTH_URL, Type::String, "IAM endpoint used for project lookup, password tokens and agencies. Defaults to `https://iam.{region}.{cloud}/v3`; `endpoints = { iam = \"...\" }` sets it too. Must be an absolute `http` or `https` URL without user information, query (`?`) or fragment (`#`).")
             .env("HW_AUTH_URL"),
-        Attribute::optional("user_name", Type::String, "Name of the IAM user for password credentials; needs `domain_name` or `domain_id`.")
+        Attribute::optional(Args::USER_NAME, Type::String, "Name of the IAM user for password credentials; needs `domain_name` or `domain_id`.")
             .env("HW_USER_NAME"),
-        Attribute::optional("user_id", Type::String, "ID of the IAM user for password credentials (instead of `user_name`).")
+        Attribute::optional(Args::USER_ID, Type::String, "ID of the IAM user for password credentials (instead of `user_name`).")
             .env("HW_USER_ID"),
-        Attribute::optional("password", Type::String, "Password of the IAM user. Exchanged for a project-scoped token, renewed before it expires. A wrong password is never retried: repeated failures lock the user.")
+        Attribute::optional(Args::PASSWORD, Type::String, "Password of the IAM user. Exchanged for a project-scoped token, renewed before it expires. A wrong password is never retried: repeated failures lock the user.")
             .sensitive()
             .env("HW_PASSWORD"),
-        Attribute::optional("domain_name", Type::String, "Account name of the user for password credentials.")
+        Attribute::optional(Args::DOMAIN_NAME, Type::String, "Account name of the user for password credentials.")
             .env("HW_DOMAIN_NAME"),
-        Attribute::optional("domain_id", Type::String, "Account ID of the user for password credentials (instead of `domain_name`).")
+        Attribute::optional(Args::DOMAIN_ID, Type::String, "Account ID of the user for password credentials (instead of `domain_name`).")
             .env("HW_DOMAIN_ID"),
-        Attribute::block("assume_role", Nesting::List, vec![
-            Attribute::required("agency_name", Type::String, "Name of the agency to assume.")
+        Attribute::block(Args::ASSUME_ROLE, Nesting::List, vec![
+            Attribute::required(AssumeRole::AGENCY_NAME, Type::String, "Name of the agency to assume.")
                 .env("HW_ASSUME_ROLE_AGENCY_NAME"),
-            Attribute::required("domain_name", Type::String, "Account that owns the agency.")
+            Attribute::required(Args::DOMAIN_NAME, Type::String, "Account that owns the agency.")
                 .env("HW_ASSUME_ROLE_DOMAIN_NAME"),
-            Attribute::optional("duration", Type::Number, "Lifetime of the temporary keys in seconds. Defaults to `900`; renewed before they expire.")
+            Attribute::optional(AssumeRole::DURATION, Type::Number, "Lifetime of the temporary keys in seconds. Defaults to `900`; renewed before they expire.")
                 .env("HW_ASSUME_ROLE_DURATION")
                 .check(Check::Range(MIN_AGENCY_DURATION, MAX_AGENCY_DURATION)),
         ], "Assume an IAM agency: the credentials are exchanged for the agency's temporary keys. Repeat the block for a chain: each agency is assumed with the previous one's keys, and the project is looked up in the last account. The environment variables of its arguments declare one agency."),
-        Attribute::optional("shared_config_file", Type::String, "Path of the Huawei Cloud CLI's config file (`~/.hcloud/config.json` by default). Read only when this or `profile` is set; it supplies what the provider block and the environment leave unset.")
+        Attribute::optional(Args::SHARED_CONFIG_FILE, Type::String, "Path of the Huawei Cloud CLI's config file (`~/.hcloud/config.json` by default). Read only when this or `profile` is set; it supplies what the provider block and the environment leave unset.")
             .env("HW_SHARED_CONFIG_FILE"),
-        Attribute::optional("profile", Type::String, "Profile of the shared config file. Defaults to its `current` profile.")
+        Attribute::optional(Args::PROFILE, Type::String, "Profile of the shared config file. Defaults to its `current` profile.")
             .env("HW_PROFILE"),
     ]
 }
@@ -92,9 +93,15 @@ impl Kind {
 }
 
 const KINDS: [(Kind, &[&str]); 3] = [
-    (Kind::Token, &["token"]),
-    (Kind::AkSk, &["access_key", "secret_key", "security_token"]),
-    (Kind::Password, &["password", "user_name", "user_id"]),
+    (Kind::Token, &[Args::TOKEN]),
+    (
+        Kind::AkSk,
+        &[Args::ACCESS_KEY, Args::SECRET_KEY, Args::SECURITY_TOKEN],
+    ),
+    (
+        Kind::Password,
+        &[Args::PASSWORD, Args::USER_NAME, Args::USER_ID],
+    ),
 ];
 
 fn path(name: &str) -> AttrPath {
@@ -120,19 +127,21 @@ fn mixed(kinds: &[Kind], source: &str) -> Diagnostic {
 
 /// `security_token` alone beside a token is a misplaced temporary key.
 fn token_with_sts_only(kinds: &[Kind], get: &dyn Fn(&str) -> Option<String>) -> bool {
-    kinds == [Kind::Token, Kind::AkSk] && get("access_key").is_none() && get("secret_key").is_none()
+    kinds == [Kind::Token, Kind::AkSk]
+        && get(Args::ACCESS_KEY).is_none()
+        && get(Args::SECRET_KEY).is_none()
 }
 
 fn sts_with_token() -> Diagnostic {
     Diagnostic::error_at(
-        path("security_token"),
+        path(Args::SECURITY_TOKEN),
         "security_token without an access key",
         "`security_token` belongs to temporary access key credentials and needs `access_key` and `secret_key`; it cannot be combined with `token`.",
     )
 }
 
 fn missing_domain() -> Diagnostic {
-    Diagnostic::error_at(path("domain_name"), "Missing domain_name",
+    Diagnostic::error_at(path(Args::DOMAIN_NAME), "Missing domain_name",
         "A `user_name` is only unique within its account: set `domain_name` (HW_DOMAIN_NAME) or `domain_id` (HW_DOMAIN_ID), or use `user_id`.")
 }
 
@@ -157,11 +166,11 @@ pub fn validate(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Vec<Dia
     let unset = |name: &str| {
         config.get(name).is_null() && env(env_var(name)).filter(|s| !s.is_empty()).is_none()
     };
-    if cfg("user_name").is_some()
-        && cfg("password").is_some()
-        && unset("user_id")
-        && unset("domain_name")
-        && unset("domain_id")
+    if cfg(Args::USER_NAME).is_some()
+        && cfg(Args::PASSWORD).is_some()
+        && unset(Args::USER_ID)
+        && unset(Args::DOMAIN_NAME)
+        && unset(Args::DOMAIN_ID)
     {
         return vec![missing_domain()];
     }
@@ -187,8 +196,12 @@ pub fn resolve(
     let in_cfg = present(&cfg);
     let in_env = present(&from_env);
 
-    let (file, file_source) =
-        shared_file(either("shared_config_file"), either("profile"), home).map_err(|d| vec![d])?;
+    let (file, file_source) = shared_file(
+        either(Args::SHARED_CONFIG_FILE),
+        either(Args::PROFILE),
+        home,
+    )
+    .map_err(|d| vec![d])?;
     let kind = credential_kind(&in_cfg, &in_env, &cfg, &from_env).map_err(|d| vec![d])?;
     let base = base_credentials(kind, &either, file.as_ref(), &mut diags);
     let chain = agencies(config, &envv, file.as_ref(), &mut diags);
@@ -201,8 +214,8 @@ pub fn resolve(
     Ok(AuthSetup {
         base,
         chain,
-        project_name: either("project_name"),
-        auth_url: either("auth_url"),
+        project_name: either(Args::PROJECT_NAME),
+        auth_url: either(Args::AUTH_URL),
         file_region: file.as_ref().and_then(|f| f.region.clone()),
         file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
         file_source,
@@ -216,9 +229,9 @@ fn shared_file(
     home: Option<PathBuf>,
 ) -> Result<(Option<shared_config::Profile>, Option<FileSource>), Diagnostic> {
     let at = if file_path.is_some() && profile.is_none() {
-        "shared_config_file"
+        Args::SHARED_CONFIG_FILE
     } else {
-        "profile"
+        Args::PROFILE
     };
     if file_path.is_none() && profile.is_none() {
         return Ok((None, None));
@@ -267,14 +280,14 @@ fn credential_kind(
         )),
         ([], k) if token_with_sts_only(k, from_env) => {
             return Err(Diagnostic::error_at(
-                path("security_token"),
+                path(Args::SECURITY_TOKEN),
                 "security_token without an access key",
                 format!(
                     "{} belongs to temporary access key credentials and needs {} and {}; it cannot be combined with {}.",
-                    env_var("security_token"),
-                    env_var("access_key"),
-                    env_var("secret_key"),
-                    env_var("token"),
+                    env_var(Args::SECURITY_TOKEN),
+                    env_var(Args::ACCESS_KEY),
+                    env_var(Args::SECRET_KEY),
+                    env_var(Args::TOKEN),
                 ),
             ));
         }
@@ -297,23 +310,23 @@ fn base_credentials(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Base> {
     match kind {
-        Some((Kind::Token, _)) => either("token").map(|t| Base::Static(Credentials::Token(t))),
+        Some((Kind::Token, _)) => either(Args::TOKEN).map(|t| Base::Static(Credentials::Token(t))),
         Some((Kind::AkSk, source)) => {
-            let ak = either("access_key");
-            let sk = either("secret_key");
+            let ak = either(Args::ACCESS_KEY);
+            let sk = either(Args::SECRET_KEY);
             match (ak, sk) {
                 (Some(ak), Some(sk)) => Some(Base::Static(Credentials::AkSk {
                     ak,
                     sk,
-                    security_token: either("security_token"),
+                    security_token: either(Args::SECURITY_TOKEN),
                 })),
                 (Some(_), None) => {
-                    diags.push(Diagnostic::error_at(path("secret_key"), "Missing secret_key",
+                    diags.push(Diagnostic::error_at(path(Args::SECRET_KEY), "Missing secret_key",
                         format!("`access_key` is set in {source} but `secret_key` (HW_SECRET_KEY) is not; both are needed to sign requests.")));
                     None
                 }
                 _ => {
-                    diags.push(Diagnostic::error_at(path("access_key"), "Missing access_key",
+                    diags.push(Diagnostic::error_at(path(Args::ACCESS_KEY), "Missing access_key",
                         format!("`secret_key` or `security_token` is set in {source} but `access_key` (HW_ACCESS_KEY) is not; both `access_key` and `secret_key` are needed to sign requests.")));
                     None
                 }
@@ -346,9 +359,9 @@ fn password(
     source: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Base> {
-    let Some(password) = either("password") else {
+    let Some(password) = either(Args::PASSWORD) else {
         diags.push(Diagnostic::error_at(
-            path("password"),
+            path(Args::PASSWORD),
             "Missing password",
             format!(
                 "`user_name` or `user_id` is set in {source} but `password` (HW_PASSWORD) is not."
@@ -356,10 +369,10 @@ fn password(
         ));
         return None;
     };
-    let domain = either("domain_name")
+    let domain = either(Args::DOMAIN_NAME)
         .map(Domain::Name)
-        .or_else(|| either("domain_id").map(Domain::Id));
-    let user = match (either("user_id"), either("user_name"), domain) {
+        .or_else(|| either(Args::DOMAIN_ID).map(Domain::Id));
+    let user = match (either(Args::USER_ID), either(Args::USER_NAME), domain) {
         (Some(id), _, _) => User::Id(id),
         (None, Some(name), Some(domain)) => User::Name { name, domain },
         (None, Some(_), None) => {
@@ -367,7 +380,7 @@ fn password(
             return None;
         }
         (None, None, _) => {
-            diags.push(Diagnostic::error_at(path("user_name"), "Missing user_name",
+            diags.push(Diagnostic::error_at(path(Args::USER_NAME), "Missing user_name",
                 format!("`password` is set in {source} but no user: set `user_name` (HW_USER_NAME) with `domain_name`, or `user_id` (HW_USER_ID).")));
             return None;
         }
@@ -381,24 +394,24 @@ fn agencies(
     file: Option<&shared_config::Profile>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Agency> {
-    let blocks = config.get("assume_role").as_list().unwrap_or_default();
+    let blocks = config.get(Args::ASSUME_ROLE).as_list().unwrap_or_default();
     if !blocks.is_empty() {
         return blocks
             .iter()
             .map(|b| Agency {
                 agency_name: b
-                    .get("agency_name")
+                    .get(AssumeRole::AGENCY_NAME)
                     .as_str()
                     .unwrap_or_default()
                     .to_string(),
                 domain: Domain::Name(
-                    b.get("domain_name")
+                    b.get(Args::DOMAIN_NAME)
                         .as_str()
                         .unwrap_or_default()
                         .to_string(),
                 ),
                 duration: b
-                    .get("duration")
+                    .get(AssumeRole::DURATION)
                     .as_i64()
                     .unwrap_or(DEFAULT_AGENCY_DURATION),
             })
@@ -447,7 +460,7 @@ fn agencies(
                         duration: DEFAULT_AGENCY_DURATION,
                     }]
                 }
-                None => diags.push(Diagnostic::error_at(path("profile"), "Incomplete agency in the shared config file",
+                None => diags.push(Diagnostic::error_at(path(Args::PROFILE), "Incomplete agency in the shared config file",
                     format!("Profile {:?} names the agency {name:?} but neither agencyDomainName nor agencyDomainId.", f.name))),
             }
         }

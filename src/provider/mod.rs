@@ -1,6 +1,7 @@
 //! The Huawei Cloud provider: configuration, and the resources that map
 //! Terraform values to APIG calls.
 
+mod args;
 pub mod config;
 pub mod credentials;
 pub mod docs;

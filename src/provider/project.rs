@@ -10,6 +10,7 @@ use super::config::{derived_setting, ProviderConfig};
 use super::endpoint;
 use crate::iam::client::{IamClient, IamOptions};
 use crate::iam::session::{Base, DiscoveryError, Session};
+use crate::provider::args::Args;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::value::AttrPath;
 
@@ -40,7 +41,7 @@ pub fn session(
         Some(e) => e,
         None if needs_iam => {
             return Err(Diagnostic::error_at(
-                AttrPath::root().attr("auth_url"),
+                AttrPath::root().attr(Args::AUTH_URL),
                 "No IAM endpoint",
                 "Password and agency credentials are obtained from IAM: set `region` (HW_REGION_NAME) for the default `https://iam.{region}.{cloud}/v3`, or `auth_url` (HW_AUTH_URL).",
             ))
@@ -90,7 +91,7 @@ pub async fn default_project(
     };
     if iam_endpoint(cfg).is_none() {
         return Err(Diagnostic::error_at(
-            AttrPath::root().attr("project_id"),
+            AttrPath::root().attr(Args::PROJECT_ID),
             "No project ID",
             "Set `project_id` on the resource or the provider (HW_PROJECT_ID), or set `auth_url` (HW_AUTH_URL) so that it can be looked up in IAM.",
         ));
@@ -111,6 +112,6 @@ pub async fn default_project(
                 DiscoveryError::NoPermission { message, .. } => format!("The credentials may not list IAM projects, so the project {name:?} cannot be looked up (IAM: {}). Grant the permission to list projects, or set `project_id` (HW_PROJECT_ID).", message.trim_end_matches('.')),
                 DiscoveryError::Failed { error, .. } => format!("Looking up the project {name:?} in IAM failed: {error}. Check the credentials and `auth_url`, or set `project_id` (HW_PROJECT_ID) to skip the lookup."),
             };
-            Diagnostic::error_at(AttrPath::root().attr("project_id"), "Cannot find the project ID", detail)
+            Diagnostic::error_at(AttrPath::root().attr(Args::PROJECT_ID), "Cannot find the project ID", detail)
         })
 }

@@ -212,6 +212,30 @@ impl<T: Known> Known for Vec<Tf<T>> {
     }
 }
 
+impl<T: Known> Known for BTreeMap<String, Tf<T>> {
+    fn from_known(v: &Value) -> Result<Self, TypeMismatch> {
+        let Value::Map(entries) = v else {
+            return mismatch("a map");
+        };
+        (entries.iter())
+            .map(|(k, x)| {
+                let x = Tf::from_value(x).map_err(|mut e| {
+                    e.path.0.insert(0, super::value::PathStep::Key(k.clone()));
+                    e
+                })?;
+                Ok((k.clone(), x))
+            })
+            .collect()
+    }
+    fn to_known(&self) -> Value {
+        Value::Map(
+            self.iter()
+                .map(|(k, x)| (k.clone(), x.to_value()))
+                .collect(),
+        )
+    }
+}
+
 impl<T: Known> Tf<T> {
     pub fn from_value(v: &Value) -> Result<Tf<T>, TypeMismatch> {
         Ok(match v {
@@ -328,6 +352,7 @@ mod tests {
             b: bool = B "b",
             items: Vec<Tf<Inner>> = ITEMS "items",
             one: Inner = ONE "one",
+            tags: BTreeMap<String, Tf<String>> = TAGS "tags",
         }
     }
 
@@ -338,7 +363,15 @@ mod tests {
             "items": [{"n": 1}, {"n": null}],
             "one": null
         }));
+        let tags = Value::Map(
+            [
+                ("a".to_string(), Value::string("x")),
+                ("b".to_string(), Value::Null),
+            ]
+            .into(),
+        );
         if let Value::Object(o) = &mut x {
+            o.insert("tags".into(), tags);
             o.insert("b".into(), Value::Unknown);
             if let Some(Value::List(items)) = o.get_mut("items") {
                 items.push(Value::Unknown);
@@ -355,7 +388,8 @@ mod tests {
         assert!(o.items.elements()[2].is_unknown());
         assert_eq!(o.items.items().count(), 2);
         assert_eq!(t.to_value(), x);
-        assert_eq!(Outer::NAMES, ["s", "b", "items", "one"]);
+        assert_eq!(o.tags.known().unwrap()["a"].str(), Some("x"));
+        assert_eq!(Outer::NAMES, ["s", "b", "items", "one", "tags"]);
         assert_eq!(Outer::ITEMS, "items");
     }
 

@@ -4,7 +4,8 @@
 //! channels shaped like `scripts/bench`'s. Prints CPU µs per resource (the
 //! bench process's CPU time, so the emulator's is excluded) and wall µs.
 //!
-//! `cargo bench --bench cpu_per_resource [-- N]` (default N = 1000).
+//! `cargo bench --bench cpu_per_resource [-- N [ROUNDS]]` (defaults 1000, 5):
+//! min and median over the rounds, since the machine may be busy.
 //! No assertions on speed: the figures go to BENCHMARKS.md.
 
 use std::io::{BufRead, BufReader};
@@ -33,18 +34,19 @@ fn cpu_ns() -> u128 {
     ts.tv_sec as u128 * 1_000_000_000 + ts.tv_nsec as u128
 }
 
-/// Runs `f` over `n` items and prints CPU and wall time per item.
-fn phase<T>(name: &str, n: usize, f: impl FnOnce() -> T) -> T {
-    let (c0, w0) = (cpu_ns(), Instant::now());
-    let out = f();
-    let (cpu, wall) = (cpu_ns() - c0, w0.elapsed().as_nanos());
-    println!(
-        "{name:<34} {:>9.1} µs CPU/resource {:>9.1} µs wall/resource {:>8.1} ms CPU total",
-        cpu as f64 / n as f64 / 1e3,
-        wall as f64 / n as f64 / 1e3,
-        cpu as f64 / 1e6
-    );
-    out
+type Row = (&'static str, f64, f64);
+
+/// CPU and wall µs per item since `t0`.
+fn took(name: &'static str, n: usize, (c0, w0): (u128, Instant)) -> Row {
+    (
+        name,
+        (cpu_ns() - c0) as f64 / n as f64 / 1e3,
+        w0.elapsed().as_nanos() as f64 / n as f64 / 1e3,
+    )
+}
+
+fn now() -> (u128, Instant) {
+    (cpu_ns(), Instant::now())
 }
 
 fn dv(bytes: Vec<u8>) -> Option<proto::DynamicValue> {
@@ -54,11 +56,11 @@ fn dv(bytes: Vec<u8>) -> Option<proto::DynamicValue> {
     })
 }
 
-/// The resource configuration of `scripts/bench` for channel `i`.
-fn channel_config(i: usize, ty: &Type) -> Value {
+/// The resource configuration of `scripts/bench` for channel `i` (of `round`).
+fn channel_config(round: usize, i: usize, ty: &Type) -> Value {
     let json = serde_json::json!({
         "instance_id": GATEWAY,
-        "name": format!("bench_{i}"),
+        "name": format!("bench_{round}_{i}"),
         "port": 22,
         "balance_strategy": 2,
         "member_type": "ip",
@@ -131,61 +133,42 @@ fn start_emulator(quota: usize) -> (Emulator, String) {
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1000);
+    let mut args = std::env::args().skip(1).filter_map(|a| a.parse().ok());
+    let n: usize = args.next().unwrap_or(1000);
+    let rounds: usize = args.next().unwrap_or(5).max(1);
     // The provider's own runtime shape (see tfplugin::launch).
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let (_emu, url) = start_emulator(3 * n + 10);
+    let (_emu, url) = start_emulator(rounds * n + 10);
     let ty = vpc_channel::schema::schema().value_type();
     let pty = config::schema().value_type();
 
-    let configs: Vec<Vec<u8>> = (0..n)
-        .map(|i| encode_msgpack(&channel_config(i, &ty), &ty).unwrap())
-        .collect();
-    let null = encode_msgpack(&Value::Null, &ty).unwrap();
-
-    println!("N = {n}; per resource: CPU of this process (not the emulator's), wall");
-    phase("codec: decode+encode config", n, || {
-        for c in &configs {
-            let v = decode_msgpack(c, &ty).unwrap();
-            std::hint::black_box(encode_msgpack(&v, &ty).unwrap());
-        }
-    });
-
     rt.block_on(async {
-        let server = phase("start: Server::new", 1, || {
-            Server::new(Arc::new(HuaweiCloud::new()))
-        });
-        let (c0, w0) = (cpu_ns(), Instant::now());
+        let t0 = now();
+        let server = Server::new(Arc::new(HuaweiCloud::new()));
+        let (_, start_cpu, _) = took("", 1, t0);
+        let t0 = now();
         for _ in 0..100 {
-            let r = server
-                .get_provider_schema(Request::new(Default::default()))
-                .await
-                .unwrap();
-            std::hint::black_box(r);
+            let r = server.get_provider_schema(Request::new(Default::default()));
+            std::hint::black_box(r.await.unwrap());
         }
+        let (_, schema_cpu, _) = took("", 100, t0);
         println!(
-            "{:<34} {:>9.1} µs CPU/call {:>13.1} µs wall/call",
-            "GetProviderSchema",
-            (cpu_ns() - c0) as f64 / 100.0 / 1e3,
-            w0.elapsed().as_nanos() as f64 / 100.0 / 1e3
+            "Server::new {start_cpu:.1} µs CPU; GetProviderSchema {schema_cpu:.1} µs CPU per call"
         );
+
         let pcfg = serde_json::json!({
             "region": "cn-north-4", "project_id": PROJECT, "token": "emulator-token",
             "endpoints": {"apig": url},
         });
         let pcfg = decode_json(pcfg.to_string().as_bytes(), &pty).unwrap().0;
-        let pcfg = encode_msgpack(&pcfg, &pty).unwrap();
         let r = server
             .configure_provider(Request::new(proto::configure_provider::Request {
                 terraform_version: "1.11.4".into(),
-                config: dv(pcfg),
+                config: dv(encode_msgpack(&pcfg, &pty).unwrap()),
                 ..Default::default()
             }))
             .await
@@ -193,123 +176,168 @@ fn main() {
             .into_inner();
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 
-        let t0 = (cpu_ns(), Instant::now());
-        for c in &configs {
-            let r = server
-                .validate_resource_config(Request::new(proto::validate_resource_config::Request {
-                    type_name: TYPE_NAME.into(),
-                    config: dv(c.clone()),
-                    ..Default::default()
-                }))
-                .await
-                .unwrap()
-                .into_inner();
-            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        let mut rows: Vec<Vec<Row>> = Vec::new();
+        for r in 0..rounds {
+            let configs: Vec<Vec<u8>> = (0..n)
+                .map(|i| encode_msgpack(&channel_config(r, i, &ty), &ty).unwrap())
+                .collect();
+            rows.push(round(&server, &ty, &configs).await);
         }
-        report("ValidateResourceConfig", n, t0);
-
-        let t0 = (cpu_ns(), Instant::now());
-        let mut planned = Vec::with_capacity(n);
-        for c in &configs {
-            let r = server
-                .plan_resource_change(Request::new(proto::plan_resource_change::Request {
-                    type_name: TYPE_NAME.into(),
-                    prior_state: dv(null.clone()),
-                    proposed_new_state: dv(c.clone()),
-                    config: dv(c.clone()),
-                    ..Default::default()
-                }))
-                .await
-                .unwrap()
-                .into_inner();
-            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-            planned.push(r.planned_state.unwrap().msgpack);
-        }
-        report("PlanResourceChange (create)", n, t0);
-
-        let t0 = (cpu_ns(), Instant::now());
-        let mut states = Vec::with_capacity(n);
-        for (c, p) in configs.iter().zip(&planned) {
-            let r = server
-                .apply_resource_change(Request::new(proto::apply_resource_change::Request {
-                    type_name: TYPE_NAME.into(),
-                    prior_state: dv(null.clone()),
-                    planned_state: dv(p.clone()),
-                    config: dv(c.clone()),
-                    ..Default::default()
-                }))
-                .await
-                .unwrap()
-                .into_inner();
-            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-            states.push(r.new_state.unwrap().msgpack);
-        }
-        report("ApplyResourceChange (create)", n, t0);
-
-        let jsons: Vec<Vec<u8>> = states
-            .iter()
-            .map(|s| to_json(&decode_msgpack(s, &ty).unwrap()).to_string().into_bytes())
-            .collect();
-        let t0 = (cpu_ns(), Instant::now());
-        for j in &jsons {
-            let r = server
-                .upgrade_resource_state(Request::new(proto::upgrade_resource_state::Request {
-                    type_name: TYPE_NAME.into(),
-                    version: 0,
-                    raw_state: Some(proto::RawState {
-                        json: j.clone(),
-                        ..Default::default()
-                    }),
-                }))
-                .await
-                .unwrap()
-                .into_inner();
-            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-        }
-        report("UpgradeResourceState", n, t0);
-
-        let t0 = (cpu_ns(), Instant::now());
-        let mut read = Vec::with_capacity(n);
-        for s in &states {
-            let r = server
-                .read_resource(Request::new(proto::read_resource::Request {
-                    type_name: TYPE_NAME.into(),
-                    current_state: dv(s.clone()),
-                    ..Default::default()
-                }))
-                .await
-                .unwrap()
-                .into_inner();
-            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-            read.push(r.new_state.unwrap().msgpack);
-        }
-        report("ReadResource", n, t0);
-
-        // No change: the proposal is the refreshed state.
-        let t0 = (cpu_ns(), Instant::now());
-        for (c, s) in configs.iter().zip(&read) {
-            let r = server
-                .plan_resource_change(Request::new(proto::plan_resource_change::Request {
-                    type_name: TYPE_NAME.into(),
-                    prior_state: dv(s.clone()),
-                    proposed_new_state: dv(s.clone()),
-                    config: dv(c.clone()),
-                    ..Default::default()
-                }))
-                .await
-                .unwrap()
-                .into_inner();
-            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-            assert!(r.requires_replace.is_empty());
-        }
-        report("PlanResourceChange (no change)", n, t0);
+        println!("N = {n}; CPU of this process (the emulator's excluded)");
+        print_rows(&rows);
     });
 }
 
-fn report(name: &str, n: usize, (c0, w0): (u128, Instant)) {
+fn print_rows(rows: &[Vec<Row>]) {
     println!(
-        "{name:<34} {:>9.1} µs CPU/resource {:>9.1} µs wall/resource",
-        (cpu_ns() - c0) as f64 / n as f64 / 1e3,
-        w0.elapsed().as_nanos() as f64 / n as f64 / 1e3
+        "{:<32} {:>9} {:>11} {:>12}   ({} rounds)",
+        "µs per resource",
+        "CPU min",
+        "CPU median",
+        "wall median",
+        rows.len()
     );
+    for (i, (name, _, _)) in rows[0].iter().enumerate() {
+        let mut cpu: Vec<f64> = rows.iter().map(|r| r[i].1).collect();
+        let mut wall: Vec<f64> = rows.iter().map(|r| r[i].2).collect();
+        cpu.sort_by(f64::total_cmp);
+        wall.sort_by(f64::total_cmp);
+        println!(
+            "{name:<32} {:>9.1} {:>11.1} {:>12.1}",
+            cpu[0],
+            cpu[cpu.len() / 2],
+            wall[wall.len() / 2]
+        );
+    }
+}
+
+/// One pass of every per-resource RPC over the channels of `configs`, in
+/// the order `plan` and `apply` then a refreshing `plan` make them.
+async fn round(server: &Server<HuaweiCloud>, ty: &Type, configs: &[Vec<u8>]) -> Vec<Row> {
+    let n = configs.len();
+    let null = encode_msgpack(&Value::Null, ty).unwrap();
+    let mut out = Vec::new();
+
+    let t0 = now();
+    for c in configs {
+        let v = decode_msgpack(c, ty).unwrap();
+        std::hint::black_box(encode_msgpack(&v, ty).unwrap());
+    }
+    out.push(took("codec: decode+encode config", n, t0));
+
+    let t0 = now();
+    for c in configs {
+        let r = server
+            .validate_resource_config(Request::new(proto::validate_resource_config::Request {
+                type_name: TYPE_NAME.into(),
+                config: dv(c.clone()),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+    out.push(took("ValidateResourceConfig", n, t0));
+
+    let t0 = now();
+    let mut planned = Vec::with_capacity(n);
+    for c in configs {
+        let r = server
+            .plan_resource_change(Request::new(proto::plan_resource_change::Request {
+                type_name: TYPE_NAME.into(),
+                prior_state: dv(null.clone()),
+                proposed_new_state: dv(c.clone()),
+                config: dv(c.clone()),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        planned.push(r.planned_state.unwrap().msgpack);
+    }
+    out.push(took("PlanResourceChange (create)", n, t0));
+
+    let t0 = now();
+    let mut states = Vec::with_capacity(n);
+    for (c, p) in configs.iter().zip(&planned) {
+        let r = server
+            .apply_resource_change(Request::new(proto::apply_resource_change::Request {
+                type_name: TYPE_NAME.into(),
+                prior_state: dv(null.clone()),
+                planned_state: dv(p.clone()),
+                config: dv(c.clone()),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        states.push(r.new_state.unwrap().msgpack);
+    }
+    out.push(took("ApplyResourceChange (create)", n, t0));
+
+    let jsons: Vec<Vec<u8>> = states
+        .iter()
+        .map(|s| {
+            to_json(&decode_msgpack(s, ty).unwrap())
+                .to_string()
+                .into_bytes()
+        })
+        .collect();
+    let t0 = now();
+    for j in &jsons {
+        let r = server
+            .upgrade_resource_state(Request::new(proto::upgrade_resource_state::Request {
+                type_name: TYPE_NAME.into(),
+                version: 0,
+                raw_state: Some(proto::RawState {
+                    json: j.clone(),
+                    ..Default::default()
+                }),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+    out.push(took("UpgradeResourceState", n, t0));
+
+    let t0 = now();
+    let mut read = Vec::with_capacity(n);
+    for s in &states {
+        let r = server
+            .read_resource(Request::new(proto::read_resource::Request {
+                type_name: TYPE_NAME.into(),
+                current_state: dv(s.clone()),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        read.push(r.new_state.unwrap().msgpack);
+    }
+    out.push(took("ReadResource", n, t0));
+
+    // No change: the proposal is the refreshed state.
+    let t0 = now();
+    for (c, s) in configs.iter().zip(&read) {
+        let r = server
+            .plan_resource_change(Request::new(proto::plan_resource_change::Request {
+                type_name: TYPE_NAME.into(),
+                prior_state: dv(s.clone()),
+                proposed_new_state: dv(s.clone()),
+                config: dv(c.clone()),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        assert!(r.requires_replace.is_empty());
+    }
+    out.push(took("PlanResourceChange (no change)", n, t0));
+    out
 }

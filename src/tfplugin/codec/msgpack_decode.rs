@@ -245,12 +245,19 @@ impl<'a> Decoder<'a> {
                 let n = self.map_len(path, "an object")?;
                 self.enter(path)?;
                 let mut slots: Vec<Option<Value>> = vec![None; attrs.len()];
+                let mut next = 0;
                 for _ in 0..n {
                     let k = self.read_str(path, "a string attribute name")?;
                     let child = path.child(Step::Attr(k));
-                    let Some(i) = find_attr(attrs, k) else {
-                        return Err(child.err("unsupported attribute"));
+                    // go-cty writes attributes in name order: try the next one first.
+                    let i = match attrs.get(next) {
+                        Some((name, _)) if name == k => next,
+                        _ => match find_attr(attrs, k) {
+                            Some(i) => i,
+                            None => return Err(child.err("unsupported attribute")),
+                        },
                     };
+                    next = i + 1;
                     slots[i] = Some(self.value(&attrs[i].1, &child)?);
                 }
                 self.depth -= 1;

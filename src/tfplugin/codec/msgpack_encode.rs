@@ -135,10 +135,20 @@ impl Encoder {
                 enc::write_map_len(&mut self.out, len_u32(attrs.len(), path)?).done();
                 self.enter(path)?;
                 let mut matched = 0;
+                // Both are in name order: the next entry is usually the one.
+                let mut entries = m.iter().peekable();
                 for (name, aty) in attrs {
                     let child = path.child(Step::Attr(name));
                     self.str(name, &child)?;
-                    match m.get(name) {
+                    let x = match entries.peek() {
+                        Some((k, x)) if *k == name => {
+                            let x = *x;
+                            entries.next();
+                            Some(x)
+                        }
+                        _ => m.get(name),
+                    };
+                    match x {
                         Some(x) => {
                             matched += 1;
                             self.value(x, aty, &child)?;

@@ -15,7 +15,7 @@ use super::super::value::Type;
 use super::convert::{
     capabilities, decode, diags_to_proto, encode, path_to_proto, schema_to_proto,
 };
-use super::handler::{encode_or_fail, fail_on_errors, guarded, handle, RpcLog, R};
+use super::handler::{caught, encode_or_fail, fail_on_errors, guarded, handle, RpcLog, R};
 
 pub struct Server<P: Provider> {
     provider: Arc<P>,
@@ -218,7 +218,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                 "provider configuration",
             )?;
             let (p, tfv) = (self.provider.clone(), req.terraform_version.clone());
-            let ctx = guarded(
+            let ctx = caught(
                 "ConfigureProvider",
                 async move { p.configure(&cfg, &tfv).await },
             )
@@ -241,7 +241,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
             let e = self.registry.get_resource(&req.type_name)?;
             let state = decode(req.current_state.as_ref(), &e.value_type, "current state")?;
             let (r, ctx, private) = (e.handler.clone(), self.context()?, req.private.clone());
-            let out = guarded(
+            let out = caught(
                 "ReadResource",
                 async move { r.read(&ctx, state, private).await },
             )
@@ -281,7 +281,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                 prior_private: req.prior_private.clone(),
             };
             let (r, ctx) = (e.handler.clone(), self.maybe_context());
-            let out = guarded("PlanResourceChange", async move {
+            let out = caught("PlanResourceChange", async move {
                 r.plan(ctx.as_deref(), preq).await
             })
             .await?;
@@ -357,7 +357,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
             let (r, ctx, id) = (e.handler.clone(), self.maybe_context(), req.id.clone());
-            let it = guarded("ImportResourceState", async move {
+            let it = caught("ImportResourceState", async move {
                 r.import(ctx.as_deref(), &id).await
             })
             .await??;
@@ -401,7 +401,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
             let e = self.registry.get_data_source(&req.type_name)?;
             let cfg = decode(req.config.as_ref(), &e.value_type, "configuration")?;
             let (d, ctx) = (e.handler.clone(), self.context()?);
-            let out = guarded("ReadDataSource", async move { d.read(&ctx, cfg).await }).await?;
+            let out = caught("ReadDataSource", async move { d.read(&ctx, cfg).await }).await?;
             let mut diags = fail_on_errors(out.diags)?;
             Ok(proto::read_data_source::Response {
                 state: Some(encode_or_fail(&out.state, &e.value_type, &mut diags)?),

@@ -137,11 +137,16 @@ fn main() {
     let n: usize = args.next().unwrap_or(1000);
     let rounds: usize = args.next().unwrap_or(5).max(1);
     // The provider's own runtime shape (see tfplugin::launch).
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = if std::env::var("BENCH_CURRENT_THREAD").is_ok() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(2);
+        b
+    }
+    .enable_all()
+    .build()
+    .unwrap();
     let (_emu, url) = start_emulator(rounds * n + 10);
     let ty = vpc_channel::schema::schema().value_type();
     let pty = config::schema().value_type();

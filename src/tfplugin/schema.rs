@@ -329,13 +329,14 @@ impl Schema {
 pub fn validate(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mut Vec<Diagnostic>) {
     for a in attrs {
         let v = config.get(a.name);
-        let p = path.clone().attr(a.name);
         if v.is_null() || v.is_unknown() {
             continue;
         }
+        // Built only when needed: most attributes pass, and many are null.
+        let at = || path.clone().attr(a.name);
         if a.is_computed_only() {
             diags.push(Diagnostic::error_at(
-                p,
+                at(),
                 "Value for read-only attribute",
                 format!(
                     "`{}` is set by the API and cannot be configured; remove it.",
@@ -346,6 +347,7 @@ pub fn validate(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mu
         }
         for c in &a.checks {
             if let Some(msg) = c.check(v) {
+                let p = at();
                 diags.push(Diagnostic::error_at(
                     p.clone(),
                     format!("Invalid value for {}", a.name),
@@ -354,6 +356,7 @@ pub fn validate(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mu
             }
         }
         if let Kind::Nested(n, children) | Kind::Block(n, children) = &a.kind {
+            let p = at();
             match n {
                 Nesting::Single => validate(children, v, &p, diags),
                 Nesting::List | Nesting::Set => {

@@ -18,10 +18,15 @@ fn missing(path: AttrPath, rule: String) -> Diagnostic {
     Diagnostic::error_at(path, "Missing required argument", rule)
 }
 
-/// The configuration as typed state; `None` when a value does not fit its
-/// type, which the attribute checks have reported already.
-fn channel(cfg: &Value) -> Option<Channel> {
-    match Tf::<Channel>::from_value(cfg) {
+/// The attributes `parts` of the configuration as typed state (the others
+/// null); `None` when one of them does not fit its type, which the
+/// attribute checks have reported already. Each rule reads only its parts,
+/// so a bad value elsewhere does not hide its findings.
+fn channel(cfg: &Value, parts: &[&str]) -> Option<Channel> {
+    let picked = (parts.iter())
+        .map(|k| (k.to_string(), cfg.get(k).clone()))
+        .collect();
+    match Tf::<Channel>::from_value(&Value::Object(picked)) {
         Ok(Tf::Known(c)) => Some(c),
         _ => None,
     }
@@ -30,7 +35,9 @@ fn channel(cfg: &Value) -> Option<Channel> {
 pub const HEALTH_RULE: &str = "`time_interval` must be greater than `timeout`; `http_code` lists codes from 100 to 599 (ranges from the lower to the higher); `path` is required when `protocol` is HTTP or HTTPS, `http_code` when it is HTTP.";
 
 pub fn health_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
-    let Some(c) = channel(cfg) else { return };
+    let Some(c) = channel(cfg, &[Channel::VPC_HEALTH_CONFIG]) else {
+        return;
+    };
     let Some(h) = c.vpc_health_config.known() else {
         return;
     };
@@ -76,7 +83,7 @@ pub const GROUPS_RULE: &str =
     "Group names are unique within the channel, and label names unique within a group.";
 
 pub fn groups_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
-    if let Some(c) = channel(cfg) {
+    if let Some(c) = channel(cfg, &[Channel::MEMBER_GROUPS]) {
         group_names(&c, Some(diags));
     }
 }
@@ -118,7 +125,15 @@ fn group_names<'a>(
 pub const MEMBERS_RULE: &str = "When `member_type` is `ip`, each member needs `host`, and `ecs_id` and `ecs_name` may only repeat it; when it is `ecs`, each member needs `ecs_id` (1 to 64 letters, digits, hyphens (-) and underscores (_)) and `ecs_name` (1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)). No two members share address, port and group, and `member_group_name` must name a declared group.";
 
 pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
-    let Some(c) = channel(cfg) else { return };
+    let parts = [
+        Channel::MEMBER_TYPE,
+        Channel::PORT,
+        Channel::MEMBERS,
+        Channel::MEMBER_GROUPS,
+    ];
+    let Some(c) = channel(cfg, &parts) else {
+        return;
+    };
     let member_type = c.member_kind();
     let group_names = group_names(&c, None);
     let mut seen: Vec<(MemberKey, usize)> = Vec::new();
@@ -159,7 +174,9 @@ pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
 pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3`), which need it with a `service_type`; `service_type` needs its details block, and no other; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
 
 pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
-    let Some(c) = channel(cfg) else { return };
+    let Some(c) = channel(cfg, &[Channel::TYPE, Channel::MICROSERVICE_INFO]) else {
+        return;
+    };
     let msp = p(Channel::MICROSERVICE_INFO);
     let ms = match &c.microservice_info {
         Tf::Known(ms) => ms,

@@ -422,3 +422,84 @@ fn a_project_decided_at_apply_is_planned_unknown_and_an_own_one_kept() {
     let (p, _) = plan(&Value::Null, &config(), &D);
     assert_eq!(p.get("project_id").as_str(), Some("proj"));
 }
+
+/// Each cross-field rule reads only its own attributes: a value that does
+/// not fit elsewhere (a fractional weight) is reported by its check and
+/// hides nothing else.
+#[test]
+fn a_bad_value_elsewhere_does_not_hide_a_rule() {
+    let cfg = v(serde_json::json!({
+        "instance_id": "gw", "name": "chan", "port": 22, "member_type": "ip",
+        "members": [{"host": "10.0.0.1", "weight": 1.5}],
+        "vpc_health_config": {"protocol": "TCP",
+            "threshold_normal": 2, "threshold_abnormal": 2, "time_interval": 5, "timeout": 5}
+    }));
+    let d: Vec<String> = validate(&cfg).into_iter().map(|d| d.detail).collect();
+    assert!(d.iter().any(|x| x.contains("whole number")), "{d:?}");
+    assert!(
+        d.iter()
+            .any(|x| x.contains("must be greater than `timeout`")),
+        "{d:?}"
+    );
+}
+
+/// The same host in two groups, with a prior state in the other order: the
+/// plan keeps the prior order, and each member is sent with its own
+/// configuration (the ecs_id only the grp_a member sets).
+#[test]
+fn members_are_sent_with_their_own_configuration_whatever_the_order() {
+    let attrs = &super::schema::schema().attributes;
+    let cfg = super::plan_props::normalize(
+        attrs,
+        &v(serde_json::json!({
+            "instance_id": "gw", "name": "chan2", "port": 22, "member_type": "ip",
+            "member_groups": [{"member_group_name": "grp_a"}, {"member_group_name": "grp_b"}],
+            "members": [
+                {"host": "10.0.0.1", "member_group_name": "grp_a", "ecs_id": "10.0.0.1"},
+                {"host": "10.0.0.1", "member_group_name": "grp_b"}
+            ]
+        })),
+    );
+    assert!(validate(&cfg).is_empty(), "{:?}", validate(&cfg));
+    let (created, _) = plan(&Value::Null, &cfg, &D);
+    let mut prior = created.clone();
+    if let Value::Object(o) = &mut prior {
+        for (k, x) in [
+            ("id", Value::string("c1")),
+            ("name", Value::string("chan")),
+            ("create_time", Value::string("t")),
+            ("status", Value::int(1)),
+        ] {
+            o.insert(k.into(), x);
+        }
+        if let Some(Value::List(ms)) = o.get_mut("members") {
+            ms.reverse();
+            for m in ms.iter_mut() {
+                if let Value::Object(m) = m {
+                    m.insert("weight".into(), Value::int(1));
+                    m.insert("status".into(), Value::int(1));
+                }
+            }
+        }
+        if let Some(Value::List(gs)) = o.get_mut("member_groups") {
+            for g in gs.iter_mut() {
+                if let Value::Object(g) = g {
+                    for k in ["member_group_id", "create_time", "update_time"] {
+                        g.insert(k.into(), Value::string("x"));
+                    }
+                    g.insert("member_group_weight".into(), Value::Null);
+                }
+            }
+        }
+    }
+    let (planned, _) = plan(&prior, &cfg, &D);
+    let groups: Vec<_> = (planned.get("members").as_list().unwrap().iter())
+        .map(|m| m.get("member_group_name").as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(groups, ["grp_b", "grp_a"], "the plan keeps the prior order");
+    for m in request_from_plan(&planned, &cfg).members.unwrap() {
+        let g = m.member_group_name.as_deref().unwrap();
+        let want = (g == "grp_a").then(|| "10.0.0.1".to_string());
+        assert_eq!(m.ecs_id, want, "ecs_id sent for {g}");
+    }
+}

@@ -103,11 +103,18 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest
     // The planned list may follow the prior order: find each member's
     // configuration by identity, not by index.
     let planned_members = p.members.elements();
-    let configured = pair(
-        planned_members,
+    // Config on the left: its unset port is the passes' wildcard.
+    let mut configured = vec![None; planned_members.len()];
+    let by_cfg = pair(
         c.members.elements(),
+        planned_members,
         &member_passes(&member_type),
     );
+    for (i, j) in by_cfg.into_iter().enumerate() {
+        if let Some(j) = j {
+            configured[j] = Some(i);
+        }
+    }
     let members = (planned_members.iter().zip(configured))
         .filter_map(|(m, j)| {
             let cfg = j.and_then(|j| c.members.elements()[j].known());

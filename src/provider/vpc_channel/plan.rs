@@ -24,11 +24,6 @@ pub struct Defaults<'a> {
     pub region: Option<&'a str>,
 }
 
-/// Plan validates first, so every value fits its typed view.
-fn typed<T: Known + Default>(v: &Value) -> T {
-    view(v)
-}
-
 fn prior_or_unknown<T: Clone>(prior: Option<&Tf<T>>) -> Tf<T> {
     prior.cloned().unwrap_or(Tf::Unknown)
 }
@@ -67,8 +62,8 @@ fn plan_member(cfg: &Value, prior: Option<&Value>, ctx: &MemberCtx) -> Value {
     if !cfg.is_known() {
         return base;
     }
-    let (mut m, c): (Member, Member) = (typed(&base), typed(cfg));
-    let p: Option<Member> = prior.map(typed);
+    let (mut m, c): (Member, Member) = (view(&base), view(cfg));
+    let p: Option<Member> = prior.map(view);
     let p = p.as_ref();
     // Unset port: the API uses the channel's port, so follow it when the
     // member had it implicitly; keep an explicit one.
@@ -108,13 +103,13 @@ fn plan_health(cfg: &Value, prior: &Value) -> Value {
         return cfg.clone();
     }
     let prior = (!prior.is_null()).then_some(prior);
-    let mut h: Health = typed(&plan_object(
+    let mut h: Health = view(&plan_object(
         attrs_of(Channel::VPC_HEALTH_CONFIG),
         cfg,
         prior,
     ));
     // The API may answer in another case: keep the prior spelling when only case differs.
-    let p: Option<Health> = prior.map(typed);
+    let p: Option<Health> = prior.map(view);
     if let (Some(c), Some(p)) = (h.protocol.str(), p.as_ref().and_then(|p| p.protocol.str())) {
         if c.eq_ignore_ascii_case(p) {
             h.protocol = Tf::Known(p.to_string());
@@ -128,12 +123,12 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
         return cfg.clone();
     }
     let prior = (!prior.is_null()).then_some(prior);
-    let mut m: Microservice = typed(&plan_object(
+    let mut m: Microservice = view(&plan_object(
         attrs_of(Channel::MICROSERVICE_INFO),
         cfg,
         prior,
     ));
-    let p: Microservice = prior.map(typed).unwrap_or_default();
+    let p: Microservice = prior.map(view).unwrap_or_default();
     // What the API computes inside each detail block: the prior value, else
     // unknown.
     if let Some(cse) = m.cse_info.known_mut() {
@@ -190,10 +185,11 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     }
     crate::tfplugin::planning::keep_prior(attrs, config, has_prior.then_some(prior), &mut o);
 
-    let (c, p): (Channel, Channel) = (typed(config), typed(prior));
+    // Plan validated the configuration, so every value fits its typed view.
+    let (c, p): (Channel, Channel) = (view(config), view(prior));
     // `None` while unknown: what the API derives for members depends on it.
-    let planned_type: Tf<String> = typed_attr(&o, Channel::MEMBER_TYPE);
-    let member_type = planned_type.str();
+    let member_type = (o.get(Channel::MEMBER_TYPE).and_then(Value::as_str)).map(str::to_string);
+    let member_type = member_type.as_deref();
 
     let groups = plan_list(
         config.get(Channel::MEMBER_GROUPS),
@@ -255,8 +251,4 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     // and creation time stay.
     mark_unknown_on_update(attrs, &mut planned);
     (planned, replace)
-}
-
-fn typed_attr<T: Known>(o: &std::collections::BTreeMap<String, Value>, name: &str) -> Tf<T> {
-    Tf::from_value(o.get(name).unwrap_or(&Value::Null)).unwrap_or(Tf::Unknown)
 }

@@ -209,7 +209,11 @@ pub fn resolve(
         return Err(diags);
     }
     let Some(base) = base else {
-        return Err(diags);
+        // Every path that leaves no credentials reports why; never fail silently.
+        return Err(vec![Diagnostic::error(
+            "No credentials for Huawei Cloud",
+            "Internal error: no credentials were resolved and no reason was recorded.",
+        )]);
     };
     Ok(AuthSetup {
         base,

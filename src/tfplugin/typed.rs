@@ -256,7 +256,8 @@ impl<T: Known> Tf<T> {
 
 /// The typed view of a value Terraform has checked against the schema the
 /// struct mirrors (a unit test per struct keeps them equal): null and
-/// unknown read as all-null, and so would a mismatch, which cannot happen.
+/// unknown read as all-null, and so would a mismatch (Terraform type-checks
+/// values against that schema first, so none is expected).
 pub fn view<T: Known + Default>(v: &Value) -> T {
     match Tf::<T>::from_value(v) {
         Ok(Tf::Known(x)) => x,

@@ -185,7 +185,8 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     }
     crate::tfplugin::planning::keep_prior(attrs, config, has_prior.then_some(prior), &mut o);
 
-    // Plan validated the configuration, so every value fits its typed view.
+    // The configuration was validated and the prior state is ours, both
+    // typed by the same schema: each fits its typed view.
     let (c, p): (Channel, Channel) = (view(config), view(prior));
     // `None` while unknown: what the API derives for members depends on it.
     let member_type = (o.get(Channel::MEMBER_TYPE).and_then(Value::as_str)).map(str::to_string);

@@ -120,6 +120,7 @@ fn lifecycle(e: &Emulator, tf: &Tf, provider: &str) {
 
 #[test]
 fn aksk_lifecycle_every_request_signed() {
+    skip_without_terraform!();
     let ak = "AKLIFECYCLE00000001";
     let sk = "sk-lifecycle-7d1f0a9b3c";
     let e = Emulator::start(&["--ak", ak, "--sk", sk]);
@@ -130,6 +131,7 @@ fn aksk_lifecycle_every_request_signed() {
 
 #[test]
 fn aksk_with_security_token_lifecycle() {
+    skip_without_terraform!();
     let st = "st-temporary-4c9e2b77a1";
     let e = Emulator::start(&["--security-token", st]);
     let tf = Tf::new("akst");
@@ -139,6 +141,7 @@ fn aksk_with_security_token_lifecycle() {
 
 #[test]
 fn missing_security_token_is_refused_once() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--security-token", "st-required-0f0f"]);
     let tf = Tf::new("nost");
     tf.write(
@@ -159,6 +162,7 @@ fn missing_security_token_is_refused_once() {
 
 #[test]
 fn wrong_secret_key_is_one_clear_401() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("badsk");
     let wrong = "wrong-secret-key-93be51";
@@ -189,6 +193,7 @@ fn wrong_secret_key_is_one_clear_401() {
 
 #[test]
 fn provider_config_from_environment() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("env")
         .env("HW_ACCESS_KEY", AK)
@@ -224,6 +229,7 @@ fn provider_config_from_environment() {
 
 #[test]
 fn provider_config_wins_over_environment() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     // Each of these would break the run if it were used: a wrong secret
     // key, a token next to the configured key pair ("Conflicting
@@ -266,6 +272,7 @@ fn provider_config_wins_over_environment() {
 /// With AK/SK, so every retry must be signed afresh (body included).
 #[test]
 fn transient_errors_are_retried_on_every_method() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("retry");
     let provider = aksk_provider_block(&e, AK, SK, None);
@@ -324,6 +331,7 @@ fn transient_errors_are_retried_on_every_method() {
 /// the provider looks the channel up by name, finds none, and creates it.
 #[test]
 fn create_500_looks_up_by_name_before_creating_again() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("post500");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
@@ -347,6 +355,7 @@ fn create_500_looks_up_by_name_before_creating_again() {
 /// second one.
 #[test]
 fn create_lost_after_commit_is_adopted() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("adopt");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
@@ -374,6 +383,7 @@ fn create_lost_after_commit_is_adopted() {
 /// with an error naming HTTP 500; nothing is left behind.
 #[test]
 fn create_failing_500_gives_up_after_max_retries() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("post500x");
     let provider = provider_block_auth(
@@ -410,6 +420,7 @@ fn create_failing_500_gives_up_after_max_retries() {
 /// `max_retries = 0`: one attempt; a single 503 fails with a clear error.
 #[test]
 fn max_retries_zero_means_a_single_attempt() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("noretry");
     let provider = provider_block_auth(
@@ -464,6 +475,7 @@ fn max_retries_zero_means_a_single_attempt() {
 
 #[test]
 fn tls_certificate_is_verified_unless_insecure() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--tls"]);
     assert!(e.url.starts_with("https://"), "{}", e.url);
     let tf = Tf::new("tls");
@@ -536,6 +548,7 @@ fn trace_tf(tag: &str) -> Tf {
 
 #[test]
 fn trace_logs_never_show_the_token() {
+    skip_without_terraform!();
     let token = "tok-secret-5e8a1f0c9d2b";
     let wrong = "tok-wrong-secret-77aa31";
     let e = Emulator::start(&["--token", token]);
@@ -562,6 +575,7 @@ fn trace_logs_never_show_the_token() {
 
 #[test]
 fn trace_logs_never_show_the_secret_key_or_security_token() {
+    skip_without_terraform!();
     let ak = "AKTRACE000000000001";
     let sk = "sk-secret-0d4f6e2a8b";
     let st = "st-secret-91c3b5d7e0";
@@ -598,6 +612,7 @@ fn trace_logs_never_show_the_secret_key_or_security_token() {
 /// its duration.
 #[test]
 fn debug_log_shows_rpc_names_and_durations() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("debuglog").env("TF_LOG_PROVIDER", "debug");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
@@ -659,6 +674,7 @@ fn field(line: &str, key: &str) -> Option<String> {
 /// refuses such a URL without echoing it, and the debug log strips it).
 #[test]
 fn endpoint_password_is_never_logged() {
+    skip_without_terraform!();
     let password = "pw-secret-6b0e2d";
     let e = Emulator::start(&[]);
     let tf = trace_tf("userinfo");

@@ -42,6 +42,7 @@ fn one_line(o: &Output) -> String {
 
 #[test]
 fn one_channel_by_id_and_by_name() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let full = create(&e, FULL);
     let id = full["id"].as_str().unwrap();
@@ -105,6 +106,7 @@ output "by_name" {{ value = data.huaweicloud_apig_vpc_channel.by_name }}
 
 #[test]
 fn one_channel_errors() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("ds-one-err");
     let write = |args: &str| {
@@ -177,6 +179,7 @@ fn one_channel_errors() {
 /// Four channels, then one `huaweicloud_apig_vpc_channels` per filter.
 #[test]
 fn list_with_each_filter() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let full = create(&e, FULL);
     let web = create(&e, &minimal("ds_web", "10.0.0.1", 8080));
@@ -292,6 +295,7 @@ fn list_with_each_filter() {
 
 #[test]
 fn list_reads_1200_channels_in_three_pages() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--quota", "2000"]);
     for i in 0..1200 {
         let (st, v) = e.api(
@@ -351,6 +355,7 @@ fn list_reads_1200_channels_in_three_pages() {
 
 #[test]
 fn unknown_arguments_are_read_at_apply() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("ds-unknown");
     tf.write(
@@ -401,6 +406,7 @@ output "made" {{ value = huaweicloud_apig_vpc_channel.made.id }}
 
 #[test]
 fn data_source_output_feeds_a_resource() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     create(&e, FULL);
     let tf = Tf::new("ds-feed");

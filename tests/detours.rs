@@ -113,6 +113,7 @@ fn resource(label: &str, name: &str, body: &str, extra: &str) -> String {
 
 #[test]
 fn ignore_changes_keeps_plans_valid_for_every_kind() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("ignore");
     let variants = [
@@ -168,6 +169,7 @@ fn ignore_changes_keeps_plans_valid_for_every_kind() {
 /// validate, plan (import only), apply, plan (nothing).
 #[test]
 fn generated_config_round_trip_for_every_kind() {
+    skip_without_terraform!();
     if !supports_import_blocks() {
         eprintln!("skipped: import blocks and -generate-config-out need Terraform 1.5+");
         return;
@@ -342,6 +344,7 @@ fn unknown_variants() -> Vec<Variant> {
 
 #[test]
 fn inputs_known_only_at_apply_time_for_every_kind() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("unknown");
     let mut hcl = SEED.to_string();
@@ -383,6 +386,7 @@ fn inputs_known_only_at_apply_time_for_every_kind() {
 
 #[test]
 fn duplicates_are_rejected_at_validate_naming_both_indexes() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let cases: [(&str, &str, &[&str]); 5] = [
         (
@@ -481,6 +485,7 @@ fn duplicates_are_rejected_at_validate_naming_both_indexes() {
 
 #[test]
 fn create_before_destroy_name_clash_says_why() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("cbd");
     let lifecycle = "  lifecycle {\n    create_before_destroy = true\n  }\n";
@@ -512,6 +517,7 @@ fn create_before_destroy_name_clash_says_why() {
 /// `host` is kept in state (not sent), one left unset follows the server.
 #[test]
 fn ecs_member_host_set_in_config_is_kept() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("ecshost");
     let body = r#"

@@ -14,6 +14,7 @@ fn methods(e: &Emulator) -> Vec<String> {
 
 #[test]
 fn provider_schema_is_served() {
+    skip_without_terraform!();
     let tf = Tf::new("schema");
     tf.write("main.tf", terraform_block());
     let out = tf.run(&["providers", "schema", "-json"]).ok();
@@ -52,6 +53,7 @@ fn provider_schema_is_served() {
 
 #[test]
 fn validate_and_plan_with_provider_block() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("plan");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
@@ -67,6 +69,7 @@ fn validate_and_plan_with_provider_block() {
 
 #[test]
 fn missing_credentials_are_a_clear_error() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("nocreds");
     let hcl = format!(
@@ -88,6 +91,7 @@ fn missing_credentials_are_a_clear_error() {
 
 #[test]
 fn ip_channel_lifecycle() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("ip");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
@@ -208,6 +212,7 @@ resource "huaweicloud_apig_vpc_channel" "imp" {
 
 #[test]
 fn import_command_gives_empty_plan() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let id = create_via_api(&e, IMPORT_BODY);
     let tf = Tf::new("import");
@@ -235,6 +240,7 @@ fn import_command_gives_empty_plan() {
 
 #[test]
 fn import_block_gives_empty_plan() {
+    skip_without_terraform!();
     if !supports_import_blocks() {
         eprintln!("skipped: import blocks need Terraform 1.5+");
         return;
@@ -262,6 +268,7 @@ fn import_block_gives_empty_plan() {
 /// and no request reaches the API.
 #[test]
 fn invalid_configs_fail_validate_without_api_calls() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let base = |body: &str| {
         format!(
@@ -327,6 +334,7 @@ fn invalid_configs_fail_validate_without_api_calls() {
 
 #[test]
 fn ecs_channel_round_trip() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("ecs");
     let hcl = r#"
@@ -357,6 +365,7 @@ resource "huaweicloud_apig_vpc_channel" "ecs" {
 
 #[test]
 fn cce_microservice_channel_round_trip() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("cce");
     let hcl = r#"
@@ -393,6 +402,7 @@ resource "huaweicloud_apig_vpc_channel" "cce" {
 
 #[test]
 fn api_errors_name_code_operation_and_channel() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     create_via_api(
         &e,
@@ -417,6 +427,7 @@ fn api_errors_name_code_operation_and_channel() {
 /// waiting at once, and the channel it created is kept in state.
 #[test]
 fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
+    skip_without_terraform!();
     if terraform_version() < (1, 1, 0) {
         // Seen here: Terraform 1.0.x does not act on a SIGINT sent to it
         // (no "Interrupt received"), so it never sends StopProvider.
@@ -486,6 +497,7 @@ fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
 /// handled as well: no inconsistent results, no diffs.
 #[test]
 fn server_without_habits_round_trip() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--no-quirks"]);
     let tf = Tf::new("noquirks");
     tf.write("main.tf", &config(&e, IP_CHANNEL));

@@ -65,6 +65,7 @@ fn lookups_during(e: &Emulator, f: impl FnOnce()) -> u64 {
 
 #[test]
 fn region_and_aksk_only_look_up_the_project_once_per_process_for_50_channels() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--quota", "60"]);
     let tf = Tf::new("iam-discovery");
     tf.write(
@@ -100,6 +101,7 @@ fn region_and_aksk_only_look_up_the_project_once_per_process_for_50_channels() {
 
 #[test]
 fn password_credentials_get_a_project_scoped_token() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("iam-password");
     tf.write(
@@ -138,6 +140,7 @@ fn password_credentials_get_a_project_scoped_token() {
 
 #[test]
 fn one_agency_and_a_chain_of_two() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let one = Tf::new("iam-agency");
     let block1 = "  assume_role {\n    agency_name = \"ops_agency\"\n    domain_name = \"target_account\"\n    duration    = 3600\n  }\n";
@@ -182,6 +185,7 @@ fn one_agency_and_a_chain_of_two() {
 
 #[test]
 fn shared_config_file_with_two_profiles() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let dir = std::env::temp_dir().join(format!("hcloud-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -227,6 +231,7 @@ fn shared_config_file_with_two_profiles() {
 
 #[test]
 fn short_lived_token_and_keys_expiring_during_apply_are_renewed() {
+    skip_without_terraform!();
     // Each API call takes 400 ms, so a serial apply of 4 channels
     // (create + read back) outlives several credentials.
     let e = Emulator::start(&["--latency-ms", "400"]);
@@ -261,6 +266,7 @@ fn short_lived_token_and_keys_expiring_during_apply_are_renewed() {
 
 #[test]
 fn each_error_is_clear() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("iam-errors");
     let expect = |auth: &str, needles: &[&str]| {
@@ -342,6 +348,7 @@ fn each_error_is_clear() {
 /// unset).
 #[test]
 fn validate_refuses_credentials_plan_would_refuse() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("iam-validate");
     let fails = |auth: &str, needles: &[&str]| {
@@ -384,6 +391,7 @@ fn validate_refuses_credentials_plan_would_refuse() {
 
 #[test]
 fn a_region_known_only_at_apply_gets_its_own_project_then() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("iam-region-later");
     let hcl = format!(

@@ -30,6 +30,7 @@ fn copy_example(tf: &Tf, dir: &Path) {
 
 #[test]
 fn examples_are_formatted_and_valid() {
+    skip_without_terraform!();
     let list = examples();
     assert!(
         list.len() >= 5,
@@ -60,6 +61,7 @@ fn examples_are_formatted_and_valid() {
 
 #[test]
 fn first_example_applies_plans_clean_and_destroys() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("ex-apply")
         .env("HW_AUTH_TOKEN", TOKEN)

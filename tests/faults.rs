@@ -196,6 +196,7 @@ fn lifecycle(tag: &str, rules: impl Fn(&str) -> Vec<Value>) -> Steps {
 
 #[test]
 fn a_drop_after_commit_on_every_method() {
+    skip_without_terraform!();
     let s = lifecycle("a-dac", |m| {
         vec![json!({"method": m, "drop_after_commit": true, "count": 1})]
     });
@@ -218,6 +219,7 @@ fn a_drop_after_commit_on_every_method() {
 
 #[test]
 fn b_throttling_with_retry_after_on_every_method() {
+    skip_without_terraform!();
     let s = lifecycle("b-429", |m| {
         let count = if m == "POST" { 2 } else { 1 };
         vec![json!({"method": m, "status": 429, "retry_after": 1, "count": count})]
@@ -244,6 +246,7 @@ fn b_throttling_with_retry_after_on_every_method() {
 
 #[test]
 fn c_server_errors_on_every_method() {
+    skip_without_terraform!();
     let s = lifecycle("c-5xx", |m| {
         vec![
             json!({"method": m, "status": 500, "count": 1}),
@@ -275,6 +278,7 @@ fn c_server_errors_on_every_method() {
 
 #[test]
 fn c_endless_503_gives_up_with_a_clear_error() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("c-503");
     tf.write("main.tf", &config(&e, &hcl(2)));
@@ -304,6 +308,7 @@ fn slow_tf(tag: &str) -> Tf {
 
 #[test]
 fn d_latency_below_the_timeout_succeeds() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = slow_tf("d-1000");
     tf.write("main.tf", &config(&e, &hcl(2)));
@@ -325,6 +330,7 @@ fn d_latency_below_the_timeout_succeeds() {
 
 #[test]
 fn d_one_get_beyond_the_timeout_is_retried() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = slow_tf("d-3000-once");
     tf.write("main.tf", &config(&e, &hcl(2)));
@@ -346,6 +352,7 @@ fn d_one_get_beyond_the_timeout_is_retried() {
 
 #[test]
 fn d_every_get_beyond_the_timeout_is_a_clear_error() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = slow_tf("d-3000-always");
     tf.write(
@@ -375,6 +382,7 @@ fn d_every_get_beyond_the_timeout_is_a_clear_error() {
 
 #[test]
 fn d_create_beyond_the_timeout_leaves_one_channel() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = slow_tf("d-3000-post");
     tf.write("main.tf", &config(&e, &hcl(2)));
@@ -402,6 +410,7 @@ fn d_create_beyond_the_timeout_leaves_one_channel() {
 
 #[test]
 fn e_connection_drops_on_every_method() {
+    skip_without_terraform!();
     let s = lifecycle("e-drop", |m| {
         vec![json!({"method": m, "drop": true, "count": 1})]
     });
@@ -432,6 +441,7 @@ fn e_connection_drops_on_every_method() {
 
 #[test]
 fn f_emulator_restarted_between_plan_and_apply() {
+    skip_without_terraform!();
     let tf = Tf::new("f-restart");
     let state = tf.dir.join("emulator-state.json");
     let state = state.to_str().unwrap().to_string();
@@ -479,6 +489,7 @@ fn f_emulator_restarted_between_plan_and_apply() {
 
 #[test]
 fn g_bad_token_is_one_request_and_a_clear_error() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("g-401");
     tf.write(
@@ -505,6 +516,7 @@ fn g_bad_token_is_one_request_and_a_clear_error() {
 
 #[test]
 fn g_bad_signature_is_one_request_and_a_clear_error() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("g-aksk");
     let provider = format!(
@@ -532,6 +544,7 @@ fn g_bad_signature_is_one_request_and_a_clear_error() {
 
 #[test]
 fn g_forbidden_is_not_retried() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("g-403");
     tf.write("main.tf", &config(&e, &hcl(2)));
@@ -569,6 +582,7 @@ fn g_forbidden_is_not_retried() {
 
 #[test]
 fn h_delete_blocked_by_an_api_or_a_reference() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("h-bound");
     tf.write("main.tf", &config(&e, &hcl(2)));
@@ -611,6 +625,7 @@ fn h_delete_blocked_by_an_api_or_a_reference() {
 
 #[test]
 fn i_quota_exceeded_keeps_what_was_created() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     e.set_config(json!({"quota": 1}));
     let tf = Tf::new("i-quota");
@@ -642,6 +657,7 @@ fn i_quota_exceeded_keeps_what_was_created() {
 
 #[test]
 fn j_unknown_gateway_is_named() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("j-gateway");
     let gw = "ffffffffffffffffffffffffffffffff";

@@ -43,6 +43,7 @@ fn import(tf: &Tf, id: &str) -> Output {
 
 #[test]
 fn import_command_by_name() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let id = create(&e, BODY);
     create(&e, &BODY.replace("by_name_one", "by_name_one_more"));
@@ -65,6 +66,7 @@ fn import_command_by_name() {
 
 #[test]
 fn import_by_name_errors() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = Tf::new("imp-name-err");
     tf.write("main.tf", &config(&e, &hcl("twin_chan")));
@@ -107,6 +109,7 @@ fn import_by_name_errors() {
 
 #[test]
 fn import_id_that_is_also_a_name_is_not_guessed() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     // a channel whose ID is also a valid name (starts with a letter)
     let id = loop {
@@ -134,6 +137,7 @@ fn import_id_that_is_also_a_name_is_not_guessed() {
 
 #[test]
 fn import_block_by_name() {
+    skip_without_terraform!();
     if !supports_import_blocks() {
         eprintln!("skipped: import blocks need Terraform 1.5+");
         return;

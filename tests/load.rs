@@ -41,6 +41,7 @@ resource "huaweicloud_apig_vpc_channel" "{label}" {{
 
 #[test]
 fn two_hundred_channels_with_five_percent_server_errors() {
+    skip_without_terraform!();
     let per_gateway: usize = std::env::var("LOAD_CHANNELS_PER_GATEWAY")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -551,6 +551,7 @@ fn outcome(out: &Output, op: &str, case: &str) -> bool {
 
 #[test]
 fn terraform_create_gets_a_malformed_answer() {
+    skip_without_terraform!();
     let api = FakeApi::start(route(None, None));
     for (i, (case, answer)) in tf_cases().into_iter().enumerate() {
         api.set(route(Some(answer), None));
@@ -568,6 +569,7 @@ fn terraform_create_gets_a_malformed_answer() {
 
 #[test]
 fn terraform_read_back_gets_a_malformed_answer() {
+    skip_without_terraform!();
     let api = FakeApi::start(route(None, None));
     for (i, (case, answer)) in tf_cases().into_iter().enumerate() {
         api.set(route(None, Some(answer)));
@@ -604,6 +606,7 @@ fn terraform_read_back_gets_a_malformed_answer() {
 
 #[test]
 fn terraform_refresh_gets_a_malformed_answer() {
+    skip_without_terraform!();
     let api = FakeApi::start(route(None, None));
     let tf = tf_for(&api, "mal-refresh");
     tf.apply().assert_no_crash();
@@ -656,6 +659,7 @@ fn terraform_refresh_gets_a_malformed_answer() {
 /// may_have_been_applied` already says true for it.
 #[test]
 fn unreadable_create_answer_does_not_orphan_the_channel() {
+    skip_without_terraform!();
     let committed = Arc::new(AtomicBool::new(false));
     let c = committed.clone();
     let api = FakeApi::start(move |r: &Request| match r.method.as_str() {
@@ -699,6 +703,7 @@ fn unreadable_create_answer_does_not_orphan_the_channel() {
 ///
 #[test]
 fn create_answer_without_id_is_not_recorded_as_empty_id() {
+    skip_without_terraform!();
     let api = FakeApi::start(route(Some(json_ok(201, "{}")), None));
     let tf = tf_for(&api, "mal-noid");
     let out = tf.apply();
@@ -724,6 +729,7 @@ fn create_answer_without_id_is_not_recorded_as_empty_id() {
 /// (channel) and APIG.3030 (gateway) mean gone.
 #[test]
 fn a_proxy_404_does_not_drop_the_channel_from_state() {
+    skip_without_terraform!();
     let api = FakeApi::start(route(None, None));
     let tf = tf_for(&api, "mal-404");
     assert_eq!(tf.apply().code, 0);
@@ -762,6 +768,7 @@ fn a_proxy_404_does_not_drop_the_channel_from_state() {
 ///
 #[test]
 fn late_commit_after_a_timeout_is_adopted_not_orphaned() {
+    skip_without_terraform!();
     use std::sync::Condvar;
     #[derive(Default)]
     struct S {

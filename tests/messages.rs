@@ -43,6 +43,7 @@ fn fails_with(out: &Output, needles: &[&str]) {
 
 #[test]
 fn https_endpoint_on_a_plain_http_server_suggests_http() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let https = e.url.replacen("http://", "https://", 1);
     let tf = Tf::new("msg-tls");
@@ -61,6 +62,7 @@ fn https_endpoint_on_a_plain_http_server_suggests_http() {
 
 #[test]
 fn https_iam_endpoint_on_a_plain_http_server_suggests_http() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let https = e.url.replacen("http://", "https://", 1);
     let tf = Tf::new("msg-tls-iam");
@@ -82,6 +84,7 @@ fn https_iam_endpoint_on_a_plain_http_server_suggests_http() {
 
 #[test]
 fn refused_connection_names_the_endpoint_setting() {
+    skip_without_terraform!();
     let port = refused_port();
     let tf = Tf::new("msg-refused");
     let url = format!("http://127.0.0.1:{port}");
@@ -101,6 +104,7 @@ fn refused_connection_names_the_endpoint_setting() {
 
 #[test]
 fn refused_iam_connection_names_auth_url_or_endpoints_iam() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let port = refused_port();
     let iam = format!("http://127.0.0.1:{port}");
@@ -197,6 +201,7 @@ impl Drop for Silent {
 
 #[test]
 fn silent_server_fails_after_request_timeout_with_one_retry_at_most() {
+    skip_without_terraform!();
     let s = Silent::start();
     let tf = Tf::new("msg-silent");
     // Default max_retries (5): a timed-out request is still retried once only.
@@ -219,6 +224,7 @@ fn silent_server_fails_after_request_timeout_with_one_retry_at_most() {
 
 #[test]
 fn request_timeout_is_validated() {
+    skip_without_terraform!();
     for (value, rule) in [
         ("0", "between 1 and 600, got 0"),
         ("601", "between 1 and 600, got 601"),
@@ -253,6 +259,7 @@ fn request_timeout_is_validated() {
 /// An endpoint with a query or fragment fails validate, before any request.
 #[test]
 fn endpoint_with_query_or_fragment_fails_validate() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     for (url, extra, needle) in [
         (

@@ -79,6 +79,7 @@ fn logging(tf: Tf) -> Tf {
 
 #[test]
 fn aksk_and_security_token_in_the_configuration_stay_out_of_state() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--ak", AK, "--sk", SK, "--security-token", STS]);
     let tf = logging(Tf::new("secrets-cfg"));
     let write = |w: u32| {
@@ -100,6 +101,7 @@ fn aksk_and_security_token_in_the_configuration_stay_out_of_state() {
 
 #[test]
 fn credentials_from_the_environment_stay_out_of_state() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--ak", AK, "--sk", SK, "--security-token", STS]);
     let tf = logging(Tf::new("secrets-env"))
         .env("HW_ACCESS_KEY", AK)
@@ -120,6 +122,7 @@ fn credentials_from_the_environment_stay_out_of_state() {
 
 #[test]
 fn a_token_stays_out_of_state() {
+    skip_without_terraform!();
     let e = Emulator::start(&["--token", TOKEN_VALUE]);
     let tf = logging(Tf::new("secrets-token"));
     let write = |w: u32| {
@@ -135,6 +138,7 @@ fn a_token_stays_out_of_state() {
 /// emulator's issued values all start with these prefixes.
 #[test]
 fn password_tokens_and_agency_keys_stay_out_of_state_and_logs() {
+    skip_without_terraform!();
     let e = Emulator::start(&[]);
     let tf = logging(Tf::new("secrets-iam"));
     let write = |w: u32| {

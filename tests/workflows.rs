@@ -33,6 +33,7 @@ fn writes(e: &Emulator) -> usize {
 
 #[test]
 fn moved_blocks_rename_and_rekey_without_writes() {
+    skip_without_terraform!();
     if terraform_version() < (1, 1, 0) {
         eprintln!("skipped: moved blocks need Terraform 1.1");
         return;
@@ -120,6 +121,7 @@ moved {
 
 #[test]
 fn terraform_test_plans_applies_asserts_and_cleans_up() {
+    skip_without_terraform!();
     if terraform_version() < (1, 6, 0) {
         eprintln!("skipped: terraform test needs Terraform 1.6");
         return;

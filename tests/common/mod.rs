@@ -50,29 +50,67 @@ pub fn terraform_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("terraform"))
 }
 
-/// (major, minor, patch) of the Terraform under test.
-pub fn terraform_version() -> (u32, u32, u32) {
-    static V: std::sync::OnceLock<(u32, u32, u32)> = std::sync::OnceLock::new();
-    *V.get_or_init(|| {
-        let out = Command::new(terraform_path())
+/// (major, minor, patch) of the Terraform under test, or why none answered
+/// `terraform version`; asked once per test binary.
+fn probe_terraform() -> &'static Result<(u32, u32, u32), String> {
+    static V: std::sync::OnceLock<Result<(u32, u32, u32), String>> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let path = terraform_path();
+        let out = Command::new(&path)
             .arg("version")
             .env("CHECKPOINT_DISABLE", "1")
             .output()
-            .expect("terraform must be installed (set TF_ACC_TERRAFORM_PATH)");
+            .map_err(|e| format!("`{} version`: {e}", path.display()))?;
         let s = String::from_utf8_lossy(&out.stdout);
         let v = s
             .split_whitespace()
             .find(|w| w.starts_with('v'))
-            .expect("version line")
+            .filter(|_| out.status.success())
+            .ok_or_else(|| format!("`{} version` printed no version", path.display()))?
             .trim_start_matches('v');
         let mut it = v.split('.').map(|x| x.parse::<u32>().unwrap_or(0));
-        (
+        Ok((
             it.next().unwrap_or(0),
             it.next().unwrap_or(0),
             it.next().unwrap_or(0),
-        )
+        ))
     })
 }
+
+/// (major, minor, patch) of the Terraform under test.
+pub fn terraform_version() -> (u32, u32, u32) {
+    match probe_terraform() {
+        Ok(v) => *v,
+        Err(e) => panic!("no Terraform (set TF_ACC_TERRAFORM_PATH): {e}"),
+    }
+}
+
+/// True, after one line on stderr saying why, when no Terraform answers:
+/// the test is then skipped. Written to the stream itself, since the test
+/// harness hides a passing test's `eprintln!`.
+pub fn no_terraform() -> bool {
+    let Err(why) = probe_terraform() else {
+        return false;
+    };
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("test");
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped {test}: no Terraform found ({why}); set TF_ACC_TERRAFORM_PATH or put terraform on PATH"
+    );
+    true
+}
+
+/// First line of every Terraform-driven test: returns (skips the test, with
+/// a line saying why) when no Terraform is found.
+macro_rules! skip_without_terraform {
+    () => {
+        if $crate::common::no_terraform() {
+            return;
+        }
+    };
+}
+pub(crate) use skip_without_terraform;
 
 /// Import blocks arrived in Terraform 1.5.
 pub fn supports_import_blocks() -> bool {

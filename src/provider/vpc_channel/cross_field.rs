@@ -234,7 +234,7 @@ pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             ));
         }
         // The server keeps only the block of its service type and shows
-        // the others empty (the seed's example responses): another block
+        // the others empty (the example responses of Huawei's API reference): another block
         // would read back changed and fail the apply.
         if st.is_some_and(|st| st != kind) && present {
             diags.push(Diagnostic::error_at(

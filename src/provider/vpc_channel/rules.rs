@@ -69,7 +69,7 @@ pub fn http_code_error(s: &str) -> Option<String> {
 
 /// A member's `host`: an IP address, or a host name whose period-separated
 /// labels hold letters, digits, `-` and `_` and neither start nor end with
-/// `-`. The seed gives only "backend server address" and 64 characters;
+/// `-`. Huawei's API reference says only "backend server address", 64 characters;
 /// the server refuses other text at apply, so it is refused at validate.
 pub fn is_host(s: &str) -> bool {
     s.parse::<std::net::IpAddr>().is_ok()

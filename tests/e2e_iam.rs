@@ -360,6 +360,9 @@ fn validate_refuses_credentials_plan_would_refuse() {
             assert!(text.contains(n), "{n:?} missing from:\n{}", v.all());
         }
         assert!(!text.contains("emulator-password-0001"), "secret shown");
+        // Issue 18 item 4: no source line (with its literal) for a
+        // diagnostic about a sensitive attribute.
+        assert!(!text.contains("st-literal-0001"), "secret shown");
     };
     fails(
         &format!("  token = \"{TOKEN}\"\n{}", password()),
@@ -370,7 +373,7 @@ fn validate_refuses_credentials_plan_would_refuse() {
         ],
     );
     fails(
-        &format!("  token = \"{TOKEN}\"\n  security_token = \"st\"\n"),
+        &format!("  token = \"{TOKEN}\"\n  security_token = \"st-literal-0001\"\n"),
         &["security_token without an access key"],
     );
     let no_domain = "  user_name = \"tf_user\"\n  password = \"emulator-password-0001\"\n";

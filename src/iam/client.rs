@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::models::{
     CredentialAnswer, Domain, ErrorBody, Project, ProjectList, Scope, TokenAnswer, User,
 };
-use crate::apig::client::Credentials;
+use crate::apig::client::{Credentials, Secrets};
 use crate::apig::signer;
 
 const MAX_BODY: usize = 1 << 20;
@@ -168,10 +168,18 @@ impl IamClient {
         name: &str,
     ) -> Result<Vec<Project>, IamError> {
         let query = vec![("name".to_string(), name.to_string())];
+        let secrets = Secrets::new(creds.secrets());
         let a = self
-            .send(Method::GET, "/v3/projects", &query, None, Some(creds))
+            .send(
+                Method::GET,
+                "/v3/projects",
+                &query,
+                None,
+                Some(creds),
+                &secrets,
+            )
             .await?;
-        let list: ProjectList = decode(&a)?;
+        let list: ProjectList = decode(&a, &secrets)?;
         Ok(list
             .projects
             .into_iter()
@@ -202,10 +210,17 @@ impl IamClient {
         }});
         let query = vec![("nocatalog".to_string(), "true".to_string())];
         let bytes = serde_json::to_vec(&body).map_err(|e| IamError::Decode(e.to_string()))?;
+        let secrets = Secrets::new([password]);
         let a = self
-            .send(Method::POST, "/v3/auth/tokens", &query, Some(bytes), None)
-            .await
-            .map_err(|e| scrub(e, &[password]))?;
+            .send(
+                Method::POST,
+                "/v3/auth/tokens",
+                &query,
+                Some(bytes),
+                None,
+                &secrets,
+            )
+            .await?;
         let token = a
             .headers
             .get("x-subject-token")
@@ -213,7 +228,8 @@ impl IamClient {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| IamError::Decode("no X-Subject-Token header in the answer".into()))?
             .to_string();
-        let answer: TokenAnswer = decode(&a)?;
+        let secrets = secrets.with([token.as_str()]);
+        let answer: TokenAnswer = decode(&a, &secrets)?;
         Ok(IssuedToken {
             expires_at: parse_time(&answer.token.expires_at)?,
             project_id: answer.token.project.map(|p| p.id),
@@ -237,6 +253,7 @@ impl IamClient {
         let body =
             json!({"auth": {"identity": {"methods": ["assume_role"], "assume_role": assume}}});
         let bytes = serde_json::to_vec(&body).map_err(|e| IamError::Decode(e.to_string()))?;
+        let secrets = Secrets::new(creds.secrets());
         let a = self
             .send(
                 Method::POST,
@@ -244,9 +261,10 @@ impl IamClient {
                 &[],
                 Some(bytes),
                 Some(creds),
+                &secrets,
             )
             .await?;
-        let c: CredentialAnswer = decode(&a)?;
+        let c: CredentialAnswer = decode(&a, &secrets)?;
         let c = c.credential;
         if c.access.is_empty() || c.secret.is_empty() {
             return Err(IamError::Decode("the temporary keys are empty".into()));
@@ -285,6 +303,7 @@ impl IamClient {
         query: &[(String, String)],
         body: Option<Vec<u8>>,
         creds: Option<&Credentials>,
+        secrets: &Secrets,
     ) -> Result<Answer, IamError> {
         let canonical = signer::canonical_query(query);
         let mut text = format!("{}{path}", self.opts.endpoint);
@@ -308,15 +327,6 @@ impl IamClient {
                     "invalid IAM endpoint {shown:?}: no host"
                 )))
             }
-        };
-        let secrets: Vec<&str> = match creds {
-            Some(Credentials::Token(t)) => vec![t.as_str()],
-            Some(Credentials::AkSk {
-                sk, security_token, ..
-            }) => std::iter::once(sk.as_str())
-                .chain(security_token.as_deref())
-                .collect(),
-            None => Vec::new(),
         };
         let from = match self.opts.endpoint_setting.as_str() {
             "" => String::new(),
@@ -342,7 +352,7 @@ impl IamClient {
                 Ok(a) if (200..300).contains(&a.status) => return Ok(a),
                 Ok(a) => {
                     let retryable = matches!(a.status, 429 | 500 | 502 | 503 | 504);
-                    (status_error(&a), retryable)
+                    (status_error(&a, secrets), retryable)
                 }
                 Err((e, timed_out)) => {
                     // Once silent, a server is not expected to answer the next try.
@@ -354,7 +364,7 @@ impl IamClient {
                 }
             };
             if !retryable || retry >= self.opts.max_retries {
-                return Err(scrub(err, &secrets));
+                return Err(scrub(err, secrets));
             }
             let delay = (self.opts.backoff_base * 2u32.saturating_pow(retry)).min(BACKOFF_CAP);
             retry += 1;
@@ -479,7 +489,8 @@ fn headers(
     Ok(map)
 }
 
-fn status_error(a: &Answer) -> IamError {
+/// The error of a non-2xx answer, scrubbed before it is shortened.
+fn status_error(a: &Answer, secrets: &Secrets) -> IamError {
     let parsed: ErrorBody = serde_json::from_slice(&a.body).unwrap_or_default();
     let message = parsed
         .error
@@ -496,14 +507,14 @@ fn status_error(a: &Answer) -> IamError {
             })
         })
         .unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(&a.body);
-            let t: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+            let t = secrets.shorten(&String::from_utf8_lossy(&a.body), 200);
             if t.trim().is_empty() {
                 "(no message)".into()
             } else {
                 t
             }
         });
+    let message = secrets.shorten(&message, 2000);
     match a.status {
         401 => IamError::Unauthorized(message),
         403 => IamError::Forbidden(message),
@@ -511,11 +522,14 @@ fn status_error(a: &Answer) -> IamError {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(a: &Answer) -> Result<T, IamError> {
+fn decode<T: serde::de::DeserializeOwned>(a: &Answer, secrets: &Secrets) -> Result<T, IamError> {
     serde_json::from_slice(&a.body).map_err(|e| {
-        IamError::Decode(format!(
-            "HTTP {} with a body that is not the expected JSON: {e}",
-            a.status
+        IamError::Decode(secrets.shorten(
+            &format!(
+                "HTTP {} with a body that is not the expected JSON: {e}",
+                a.status
+            ),
+            500,
         ))
     })
 }
@@ -535,13 +549,8 @@ pub fn unix_now() -> i64 {
 }
 
 /// Removes secrets from a message, whatever the server echoed.
-fn scrub(e: IamError, secrets: &[&str]) -> IamError {
-    let clean = |m: String| {
-        secrets
-            .iter()
-            .filter(|s| s.len() >= 4)
-            .fold(m, |m, s| m.replace(s, "(sensitive)"))
-    };
+fn scrub(e: IamError, secrets: &Secrets) -> IamError {
+    let clean = |m: String| secrets.scrub(&m);
     match e {
         IamError::Unauthorized(m) => IamError::Unauthorized(clean(m)),
         IamError::Forbidden(m) => IamError::Forbidden(clean(m)),
@@ -556,23 +565,5 @@ fn scrub(e: IamError, secrets: &[&str]) -> IamError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoint_root_and_times() {
-        assert_eq!(root_of("https://iam.x.com/v3/"), "https://iam.x.com");
-        assert_eq!(root_of("http://127.0.0.1:9"), "http://127.0.0.1:9");
-        assert_eq!(parse_time("1970-01-01T00:01:40.000000Z").unwrap(), 100);
-        assert!(parse_time("tomorrow").is_err());
-    }
-
-    #[test]
-    fn scrub_removes_secrets() {
-        let e = scrub(
-            IamError::Unauthorized("bad pw hunter22".into()),
-            &["hunter22"],
-        );
-        assert_eq!(e, IamError::Unauthorized("bad pw (sensitive)".into()));
-    }
-}
+#[path = "client_tests.rs"]
+mod tests;

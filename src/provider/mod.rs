@@ -72,6 +72,39 @@ impl HuaweiCloud {
     }
 }
 
+/// Terraform shows the source line a diagnostic's path points at, which
+/// holds a literal secret: a diagnostic about a sensitive attribute names
+/// it in its text instead.
+pub fn without_sensitive_paths(schema: &Schema, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .map(|mut d| {
+            if let Some(path) = d.path.take_if(|p| is_sensitive_path(&schema.attributes, p)) {
+                d.detail = format!("`{path}`: {}", d.detail);
+            }
+            d
+        })
+        .collect()
+}
+
+fn is_sensitive_path(
+    mut attrs: &[crate::tfplugin::schema::Attribute],
+    path: &crate::tfplugin::value::AttrPath,
+) -> bool {
+    use crate::tfplugin::value::PathStep;
+    for step in &path.0 {
+        let PathStep::Attr(name) = step else { continue };
+        let Some(a) = attrs.iter().find(|a| a.name == name) else {
+            return false;
+        };
+        if a.sensitive {
+            return true;
+        }
+        attrs = a.children().unwrap_or_default();
+    }
+    false
+}
+
 pub fn user_agent() -> String {
     format!("{NAME}/{}", env!("CARGO_PKG_VERSION"))
 }
@@ -92,7 +125,7 @@ impl Provider for HuaweiCloud {
     }
 
     fn validate_provider_config(&self, cfg: &Value) -> Vec<Diagnostic> {
-        config::validate(cfg)
+        without_sensitive_paths(config::schema(), config::validate(cfg))
     }
 
     async fn configure(
@@ -100,7 +133,8 @@ impl Provider for HuaweiCloud {
         cfg: &Value,
         terraform_version: &str,
     ) -> Result<Configured, Vec<Diagnostic>> {
-        let resolved = config::resolve(cfg, &|k| std::env::var(k).ok())?;
+        let resolved = config::resolve(cfg, &|k| std::env::var(k).ok())
+            .map_err(|d| without_sensitive_paths(config::schema(), d))?;
         let credentials = match &resolved.auth.base {
             crate::iam::session::Base::Static(c) => c.clone(),
             crate::iam::session::Base::Password { .. } => {

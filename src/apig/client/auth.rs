@@ -48,7 +48,7 @@ impl fmt::Debug for Credentials {
 
 impl Credentials {
     /// The values that must never appear in any message.
-    pub(super) fn secrets(&self) -> Vec<String> {
+    pub fn secrets(&self) -> Vec<String> {
         match self {
             Credentials::Token(t) => vec![t.clone()],
             Credentials::AkSk {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use super::redact::shorten;
+use super::redact::{shorten, Secrets};
 use super::transport::{Answer, MAX_BODY_BYTES};
 use crate::apig::models::ErrorBody;
 
@@ -117,7 +117,7 @@ impl fmt::Display for ApiError {
 impl StdError for ApiError {}
 
 /// The error for a non-2xx answer.
-pub(super) fn api_error(answer: &Answer, secrets: &[String]) -> ApiError {
+pub(super) fn api_error(answer: &Answer, secrets: &Secrets) -> ApiError {
     let header_request_id = answer
         .headers
         .get("x-request-id")
@@ -158,7 +158,7 @@ pub(super) fn api_error(answer: &Answer, secrets: &[String]) -> ApiError {
 /// Huawei services and proxies use. `None` when the body is not JSON.
 pub(super) fn parse_error_body(
     body: &[u8],
-    secrets: &[String],
+    secrets: &Secrets,
 ) -> Option<(String, String, Option<String>)> {
     let clean_text = |text: &str, max_chars| shorten(text, max_chars, secrets);
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -212,7 +212,7 @@ pub(super) fn parse_error_body(
 
 /// A readable excerpt of a body that is not the expected JSON: markup
 /// (an HTML page from a proxy) reduced to its text.
-pub(super) fn snippet(body: &[u8], max_chars: usize, secrets: &[String]) -> String {
+pub(super) fn snippet(body: &[u8], max_chars: usize, secrets: &Secrets) -> String {
     let text = String::from_utf8_lossy(body);
     if text.trim_start().starts_with('<') {
         shorten(&strip_markup(&text), max_chars, secrets)
@@ -272,7 +272,7 @@ pub(super) fn clean_text(text: &str, max_chars: usize) -> String {
 /// Parses a 2xx body; anything unexpected is a [`ApiError::Decode`].
 pub(super) fn decode_json<T: DeserializeOwned>(
     answer: &Answer,
-    secrets: &[String],
+    secrets: &Secrets,
 ) -> Result<T, ApiError> {
     let status = answer.status.as_u16();
     let fail = |message: String| ApiError::Decode { status, message };

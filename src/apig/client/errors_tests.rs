@@ -1,5 +1,5 @@
 use super::*;
-use crate::apig::client::redact::redact;
+use crate::apig::client::redact::{redact, Secrets};
 use crate::apig::client::test_server::*;
 use crate::apig::client::ApiError;
 
@@ -153,9 +153,15 @@ fn text_helpers() {
     assert_eq!(clean_text("abcdef", 3), "abc…");
     assert_eq!(clean_text("ab cd", 4), "ab c…");
     assert_eq!(clean_text("", 3), "");
-    assert_eq!(snippet(b"<p>a &amp; b</p>", 100, &[]), "a & b");
-    assert_eq!(snippet(&[0xff, b'a'], 100, &[]), "\u{fffd}a");
-    let secrets = vec!["topsecret".to_string(), "x".to_string()];
+    assert_eq!(
+        snippet(b"<p>a &amp; b</p>", 100, &Secrets::default()),
+        "a & b"
+    );
+    assert_eq!(
+        snippet(&[0xff, b'a'], 100, &Secrets::default()),
+        "\u{fffd}a"
+    );
+    let secrets = Secrets::new(["topsecret", "x"]);
     assert_eq!(
         redact(
             "k=topsecret|X-Security-Token: abc|x-auth-token:def\"x",
@@ -165,7 +171,7 @@ fn text_helpers() {
     );
     assert_eq!(redact("x-auth-token:", &secrets), "x-auth-token:");
     assert_eq!(
-        redact("ünïcode x-auth-token:é|", &[]),
+        redact("ünïcode x-auth-token:é|", &Secrets::default()),
         "ünïcode x-auth-token:(sensitive)|"
     );
 }

@@ -31,7 +31,7 @@ use super::source::CredentialSource;
 
 pub use auth::Credentials;
 pub use errors::ApiError;
-pub use redact::redact_url;
+pub use redact::{redact_url, Secrets, MIN_SECRET_PIECE};
 pub use retry::RETRY_AFTER_CAP;
 pub use transport::{timeout_message, tls_hint, MAX_BODY_BYTES};
 
@@ -111,7 +111,7 @@ pub struct Client {
     backoff_base: Duration,
     backoff_cap: Duration,
     cancel: CancellationToken,
-    secrets: Vec<String>,
+    secrets: Secrets,
     source: Option<Arc<dyn CredentialSource>>,
 }
 
@@ -149,7 +149,7 @@ impl Client {
             http: Arc::new(OnceLock::new()),
             user_agent: opts.user_agent.clone(),
             insecure: opts.insecure,
-            secrets: opts.credentials.secrets(),
+            secrets: Secrets::new(opts.credentials.secrets()),
             credentials: opts.credentials,
             max_retries: opts.max_retries,
             request_timeout: opts.request_timeout,
@@ -274,7 +274,7 @@ impl Client {
     }
 
     fn decode<T: DeserializeOwned>(&self, answer: Answer) -> Result<T, ApiError> {
-        decode_json(&answer, &self.secrets).map_err(|e| self.scrub(e))
+        decode_json(&answer, &self.secrets()).map_err(|e| self.scrub(e))
     }
 }
 

@@ -62,7 +62,7 @@ fn client_with(credentials: Credentials) -> Client {
 
 /// What `execute` returns for a non-2xx answer.
 fn error_of(c: &Client, a: &Answer) -> String {
-    let e = c.scrub(api_error(a, &c.secrets));
+    let e = c.scrub(api_error(a, &c.secrets()));
     format!("{e} / {e:?}")
 }
 
@@ -130,7 +130,7 @@ fn secret_key_and_security_token_cut_off_are_hidden() {
 
 #[test]
 fn redaction_helpers() {
-    let secrets = vec!["abcdefghijklmnop".to_string()];
+    let secrets = Secrets::new(["abcdefghijklmnop"]);
     // A trailing start of a secret, with or without an ellipsis.
     assert_eq!(redact("x abcdefgh", &secrets), "x (sensitive)");
     assert_eq!(redact("x abcdefghij…", &secrets), "x (sensitive)…");
@@ -147,10 +147,49 @@ fn redaction_helpers() {
     assert_eq!(
         redact(
             "Authorization: X Access=a, Signature=00ff, SignedHeaders=h",
-            &[]
+            &Secrets::default()
         ),
         "Authorization: X Access=a, Signature=(sensitive), SignedHeaders=h"
     );
+}
+
+/// Issue 18 item 4: an APIG text quoting the first 120 characters of a
+/// token, a password echoed in the middle of a request body, and a token
+/// piece in JSON-escaped or percent-encoded form are all hidden, whatever
+/// the cut.
+#[test]
+fn any_long_piece_of_a_secret_is_hidden_anywhere() {
+    let token = long_token();
+    let password = "pa\"ss/w0rd+with=odd&chars-32ch".to_string();
+    let secrets = Secrets::new([token.clone(), password.clone()]);
+    let texts = [
+        format!("the token {} is not valid here", &token[..120]),
+        format!("token middle {} and more", &token[1000..1040]),
+        format!(
+            "{{\"auth\":{{\"password\":{}}}}} echoed",
+            serde_json::to_string(&password).unwrap()
+        ),
+        format!("password={}&x=1", super::percent_encode(&password)),
+        format!("{} and {}", &password[1..], &password[..password.len() - 1]),
+    ];
+    for text in &texts {
+        for cut in [40, 100, 200, 5000] {
+            let out = secrets.shorten(text, cut);
+            for secret in [&token, &password] {
+                for i in 0..=secret.len() - MIN_SECRET_PIECE {
+                    let piece = &secret[i..i + MIN_SECRET_PIECE];
+                    assert!(!out.contains(piece), "{piece:?} in {out}");
+                }
+            }
+        }
+        assert!(secrets.scrub(text).contains(REDACTED), "{text}");
+    }
+    // Ordinary text around it is kept.
+    assert_eq!(
+        secrets.scrub(&format!("a {} b", &token[10..60])),
+        "a (sensitive) b"
+    );
+    assert_eq!(format!("{secrets:?}"), "Secrets(4 values)");
 }
 
 #[test]

@@ -52,7 +52,7 @@ impl Client {
                         429 | 503 => retry_after(&answer.headers, SystemTime::now()),
                         _ => None,
                     };
-                    (api_error(&answer, &self.secrets), retryable, delay)
+                    (api_error(&answer, &self.secrets()), retryable, delay)
                 }
                 Err(failure) => {
                     // A server silent that long is not expected to answer

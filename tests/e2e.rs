@@ -418,8 +418,9 @@ fn api_errors_name_code_operation_and_channel() {
     // Terraform wraps long lines: compare with whitespace collapsed.
     let all = out.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(all.contains("APIG.3208"), "{all}");
-    assert!(all.contains("a VPC channel named \"taken_name\" already exists in gateway eddc4d25480b4cd6b512f270a1b8b341"), "{all}");
-    assert!(all.contains("HTTP 400"), "{all}");
+    assert!(all.contains("Gateway eddc4d25480b4cd6b512f270a1b8b341 (project 0123456789abcdef0123456789abcdef) already has a VPC channel named \"taken_name\""), "{all}");
+    // Found before anything was sent (issue 18, the adoption rule).
+    assert!(all.contains("terraform import huaweicloud_apig_vpc_channel.<name> eddc4d25480b4cd6b512f270a1b8b341/"), "{all}");
     assert_eq!(e.channels().len(), 1, "nothing else created");
 }
 

@@ -259,7 +259,10 @@ fn c_server_errors_on_every_method() {
     let statuses: Vec<_> = posts.iter().map(|r| r["status"].clone()).collect();
     assert_eq!(statuses, vec![json!(500), json!(503), json!(201)]);
     let lookups = s.create.iter().filter(|r| is_list(r)).count();
-    assert_eq!(lookups, 2, "one lookup by name per unclear create");
+    assert_eq!(
+        lookups, 3,
+        "the name checked before the first create, then one lookup per unclear create"
+    );
     for (steps, m) in [
         (&s.refresh, "GET"),
         (&s.update, "PUT"),
@@ -559,7 +562,11 @@ fn g_forbidden_is_not_retried() {
             "lack permission",
         ],
     );
-    assert_eq!(e.requests().len(), 1, "one POST, no retry, no lookup");
+    assert_eq!(
+        e.requests().len(),
+        2,
+        "the name checked, one POST, no retry, no lookup after"
+    );
     assert!(e.channels().is_empty() && tf.state_ids().is_empty());
     e.clear_faults();
 

@@ -12,7 +12,7 @@ use crate::apig::client::{ClientOptions, Credentials};
 use crate::tfplugin::diag::has_errors;
 
 /// Answers each request with `route(method, target)`; records the requests.
-async fn api(route: fn(&str, &str) -> (u16, String)) -> (String, Arc<Mutex<Vec<String>>>) {
+async fn api(route: fn(&str, &str, usize) -> (u16, String)) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -51,8 +51,12 @@ async fn api(route: fn(&str, &str) -> (u16, String)) -> (String, Arc<Mutex<Vec<S
             }
             let mut words = head.split_whitespace();
             let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-            log.lock().unwrap().push(format!("{method} {target}"));
-            let (status, body) = route(method, target);
+            let posted = {
+                let mut log = log.lock().unwrap();
+                log.push(format!("{method} {target}"));
+                log.iter().filter(|r| r.starts_with("POST")).count()
+            };
+            let (status, body) = route(method, target, posted);
             let reply = format!(
                 "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
@@ -68,6 +72,8 @@ fn channel_json(id: &str) -> String {
         "member_type": "ip", "type": 2})
     .to_string()
 }
+
+const EMPTY: &str = r#"{"total":0,"size":0,"vpc_channels":[]}"#;
 
 fn list_json(id: &str) -> String {
     format!(
@@ -130,9 +136,10 @@ fn channel_ids_are_checked_like_import_ids() {
 
 #[tokio::test]
 async fn unusable_create_id_adopts_the_listed_channel() {
-    let (base, seen) = api(|m, t| match m {
+    let (base, seen) = api(|m, t, posted| match m {
         "POST" => (201, channel_json("..")),
-        _ if t.contains("name=chan") => (200, list_json("goodid1")),
+        _ if posted > 0 && t.contains("name=chan") => (200, list_json("goodid1")),
+        _ if t.contains("name=chan") => (200, EMPTY.into()),
         _ => (404, "{}".into()),
     })
     .await;
@@ -146,16 +153,17 @@ async fn unusable_create_id_adopts_the_listed_channel() {
 
 #[tokio::test]
 async fn unusable_create_id_is_reported_exactly_and_never_created_again() {
-    type Route = fn(&str, &str) -> (u16, String);
+    type Route = fn(&str, &str, usize) -> (u16, String);
     let routes: [Route; 2] = [
         // Not listed (yet).
-        |m, _| match m {
+        |m, _, _| match m {
             "POST" => (201, channel_json("a?b#c")),
-            _ => (200, r#"{"total":0,"size":0,"vpc_channels":[]}"#.into()),
+            _ => (200, EMPTY.into()),
         },
         // Listed under the same unusable ID.
-        |m, _| match m {
+        |m, _, posted| match m {
             "POST" => (201, channel_json("a?b#c")),
+            _ if posted == 0 => (200, EMPTY.into()),
             _ => (200, list_json("a?b#c")),
         },
     ];
@@ -174,7 +182,7 @@ async fn unusable_create_id_is_reported_exactly_and_never_created_again() {
 
 #[tokio::test]
 async fn read_refuses_an_answer_for_another_id() {
-    let (base, _) = api(|_, _| (200, channel_json(".."))).await;
+    let (base, _) = api(|_, _, _| (200, channel_json(".."))).await;
     let (client, _, _, _) = setup(&base);
     let schema = crate::provider::config::schema();
     let provider = Value::object(schema.attributes.iter().map(|a| {
@@ -196,4 +204,57 @@ async fn read_refuses_an_answer_for_another_id() {
     assert_eq!(r.state, state, "the answer must not be stored");
     assert!(has_errors(&r.diags));
     assert!(r.diags[0].detail.contains("\"..\""), "{:?}", r.diags);
+}
+
+/// Issue 18 item 1, the adoption rule: a channel of that name found before
+/// the first POST is never sent for, adopted or changed; after an
+/// ambiguous POST (503) a channel absent before is adopted only when it
+/// holds what was sent.
+#[tokio::test]
+async fn a_colleagues_channel_is_never_adopted() {
+    // Exists before: refused with the import command, nothing sent.
+    let (base, seen) = api(|m, _, _| match m {
+        "POST" => (503, r#"{"error_code":"APIGW.0203","error_msg":"x"}"#.into()),
+        _ => (200, list_json("foreign1")),
+    })
+    .await;
+    let (client, target, loc, body) = setup(&base);
+    let d = post_channel(&client, &target, &loc, &body, 3)
+        .await
+        .unwrap_err();
+    assert_eq!(posts(&seen), 0, "{:?}", seen.lock().unwrap());
+    assert!(
+        d.detail
+            .contains("terraform import huaweicloud_apig_vpc_channel.<name> gw/foreign1"),
+        "{}",
+        d.detail
+    );
+    // Appears during a 503 but differs from what was sent: refused.
+    let (base, seen) = api(|m, _, posted| match m {
+        "POST" => (503, r#"{"error_code":"APIGW.0203","error_msg":"x"}"#.into()),
+        _ if posted == 0 => (200, EMPTY.into()),
+        _ => (
+            200,
+            list_json("other1").replace("\"port\":22", "\"port\":80"),
+        ),
+    })
+    .await;
+    let (client, target, loc, body) = setup(&base);
+    let d = post_channel(&client, &target, &loc, &body, 3)
+        .await
+        .unwrap_err();
+    assert_eq!(posts(&seen), 1);
+    assert!(d.detail.contains("gw/other1"), "{}", d.detail);
+    // Appears during a 503 and holds what was sent: our lost create.
+    let (base, seen) = api(|m, _, posted| match m {
+        "POST" => (503, r#"{"error_code":"APIGW.0203","error_msg":"x"}"#.into()),
+        _ if posted == 0 => (200, EMPTY.into()),
+        _ => (200, list_json("ours1")),
+    })
+    .await;
+    let (client, target, loc, body) = setup(&base);
+    let id = post_channel(&client, &target, &loc, &body, 3)
+        .await
+        .unwrap();
+    assert_eq!((id.as_str(), posts(&seen)), ("ours1", 1));
 }

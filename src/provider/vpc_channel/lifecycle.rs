@@ -136,6 +136,25 @@ fn other_id(op: &str, name: &str, asked: &str, got: &str) -> Diagnostic {
     )
 }
 
+/// The create refused because a channel of that name exists that this
+/// configuration did not make (it was there before the POST, or differs
+/// from what was sent): it is neither changed nor adopted.
+pub(super) fn exists_import_it(
+    body: &ChannelRequest,
+    loc: &Location,
+    id: &str,
+    why: &str,
+) -> Diagnostic {
+    let gw = &loc.instance_id;
+    Diagnostic::error(
+        format!("VPC channel {:?} already exists", body.name),
+        format!(
+            "Gateway {gw} (project {}) already has a VPC channel named {:?} (id {id}){why}; names are unique per gateway (the API refuses a second one with APIG.3208). The provider did not make it, so it neither changed it nor took it into state. To manage it with Terraform, import it (`<name>` being this resource's name in your configuration):\n  terraform import huaweicloud_apig_vpc_channel.<name> {gw}/{id}\nor give this channel another name. If this creates the replacement of a channel with `create_before_destroy`, the old channel still holds the name: give the replacement another name, or drop `create_before_destroy`.",
+            loc.project_id, body.name
+        ),
+    )
+}
+
 /// A channel found by name after a lost create, if it can be adopted.
 fn adopt(found: Channel, body: &ChannelRequest, loc: &Location) -> Result<String, Diagnostic> {
     if !is_channel_id(&found.id) {
@@ -166,6 +185,14 @@ async fn post_channel(
     body: &ChannelRequest,
     attempts: u32,
 ) -> Result<String, Diagnostic> {
+    // Adoption rule, step 1: prove the name free before the first POST
+    // (one list request), so that only a channel absent here can later be
+    // taken for our own lost create.
+    match client.find_channel_by_name(target, &body.name).await {
+        Ok(Some(found)) => return Err(exists_import_it(body, loc, &found.id, "")),
+        Ok(None) => {}
+        Err(e) => return Err(api_diag("create", &body.name, loc, &e)),
+    }
     let mut last: Option<ApiError> = None;
     // The ID of a channel known to exist whose ID cannot be used.
     let mut unusable: Option<String> = None;
@@ -200,15 +227,15 @@ async fn post_channel(
                     &[("name", &body.name), ("error", &e)],
                 );
                 match client.find_channel_by_name(target, &body.name).await {
+                    // Step 2: absent before the POST and holding what was
+                    // sent: our own create, whose answer was lost.
                     Ok(Some(found)) if same_channel(&found, body) => return adopt(found, body, loc),
                     Ok(Some(found)) => {
-                        return Err(Diagnostic::error(
-                            format!("Failed to create VPC channel {:?}", body.name),
-                            format!(
-                                "The create request got no clear answer ({e}), and gateway {} now has a channel with this name (id {}) that differs from the configuration (port {}, balance_strategy {}, member_type {:?}, type {}). It was not adopted. Import it with `terraform import <address> {}/{}` or delete it, then apply again.",
-                                loc.instance_id, found.id, found.port, found.balance_strategy, found.member_type, found.channel_type, loc.instance_id, found.id
-                            ),
-                        ));
+                        let why = format!(
+                            ", created while this create got no clear answer ({e}), which differs from what was sent (port {}, balance_strategy {}, member_type {:?}, type {})",
+                            found.port, found.balance_strategy, found.member_type, found.channel_type
+                        );
+                        return Err(exists_import_it(body, loc, &found.id, &why));
                     }
                     // Known to exist: creating again would make a second one.
                     Ok(None) if unusable.is_some() => {

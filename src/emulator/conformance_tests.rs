@@ -200,6 +200,7 @@ fn provider_and_emulator_validation_agree_on_every_check() {
         }
     }
     assert!(compared > 200, "only {compared} comparisons");
+    differ.retain(|d| !pending_provider_han(d));
     differ.sort();
     differ.dedup();
     assert!(
@@ -208,6 +209,27 @@ fn provider_and_emulator_validation_agree_on_every_check() {
         differ.len(),
         differ.join("\n")
     );
+}
+
+/// Issue 19 item 4: the API takes Chinese characters in these names (the
+/// SDK's documentation), the provider's patterns do not yet. Only that
+/// direction is tolerated, and only for these attributes; remove once the
+/// provider's rules accept them.
+fn pending_provider_han(difference: &str) -> bool {
+    const PATHS: [&str; 6] = [
+        "name",
+        "member_groups.member_group_name",
+        "microservice_info.cce_info.app_name",
+        "microservice_info.cce_info.label_key",
+        "microservice_info.cce_info.label_value",
+        "microservice_info.cce_service_info.service_name",
+    ];
+    let Some((path, rest)) = difference.split_once(" = ") else {
+        return false;
+    };
+    PATHS.contains(&path)
+        && rest.chars().any(super::validate::han)
+        && rest.ends_with("provider rejects, emulator accepts")
 }
 
 fn base_value<'a>(cfg: &'a Value, path: &[&str]) -> &'a Value {

@@ -122,6 +122,14 @@ impl ApiError {
         )
     }
 
+    pub fn channel_referenced(id: &str) -> Self {
+        Self::new(
+            409,
+            "APIG.3719",
+            format!("The VPC channel is referenced by another VPC channel,id:{id}"),
+        )
+    }
+
     pub fn bad_token() -> Self {
         Self::new(
             401,

@@ -6,18 +6,19 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::error::ApiError;
+use super::model::Member;
 use super::query::query_get;
 use super::render;
 use super::store::StoredChannel;
-use crate::apig::models::Member;
 
 /// Largest page; more is silently capped, as at the real API.
 pub const MAX_LIMIT: usize = 500;
 /// The page size when `limit` is missing, zero or negative.
 pub const DEFAULT_LIMIT: usize = 20;
 
-/// `offset` and `limit`: a negative offset or a non-number is an error;
-/// `limit` 0 or less means 20, above 500 means 500.
+/// `offset` and `limit`: a non-number is an error; a negative offset
+/// means 0, `limit` 0 or less means 20, above 500 means 500 (as the SDK's
+/// `ListVpcChannelsV2Request` documents).
 pub fn paging(q: &[(String, String)]) -> Result<(usize, usize), ApiError> {
     let get = |k: &str| -> Result<Option<i64>, ApiError> {
         match query_get(q, k).map(str::trim) {
@@ -25,10 +26,7 @@ pub fn paging(q: &[(String, String)]) -> Result<(usize, usize), ApiError> {
             Some(s) => s.parse::<i64>().map(Some).map_err(|_| ApiError::invalid(k)),
         }
     };
-    let offset = get("offset")?.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::too_small("offset"));
-    }
+    let offset = get("offset")?.unwrap_or(0).max(0);
     let limit = match get("limit")? {
         None => DEFAULT_LIMIT,
         Some(l) if l <= 0 => DEFAULT_LIMIT,
@@ -105,6 +103,7 @@ pub fn channels(
             f.text("name", Some(&c.name))
                 && f.exact("id", Some(&c.id))
                 && f.exact("dict_code", Some(c.dict_code.as_deref().unwrap_or("")))
+                && f.exact("vpc_channel_type", Some(c.kind()))
         })
         .filter(|c| {
             let groups = &c.member_groups;

@@ -48,6 +48,30 @@
 //! "discovered" members of microservice channels. Off, data comes back as
 //! stored and names may repeat; the API shape (no members or health check in
 //! create/update/list, `PUT` as full overwrite) is the same either way.
+//!
+//! # As the SDK documents it
+//!
+//! Bodies are the emulator's own models (`model.rs`, after the official
+//! SDK's `VpcCreate`, `MemberGroupCreate`, `MicroServiceCreate`, ...), not
+//! the provider's. The channel's kind is `vpc_channel_type` (`builtin`,
+//! `microservice`, `reference`); without it `type = 3` with
+//! `microservice_info` is a microservice channel and anything else a server
+//! channel (`type = 3` alone falls back); a `type` that contradicts it is
+//! APIG.2012. A reference channel's member groups carry
+//! `reference_vpc_channel_id` (an existing non-reference channel of the
+//! gateway; only reference channels take it), its `members` are ignored, and
+//! a referenced channel cannot be deleted (409 APIG.3719). NACOS sources
+//! (`nacos_info`, the SDK's `MicroServiceInfoNacosBase`) are checked as
+//! documented and shown with `cluster_name` `DEFAULT`, `group_name`
+//! `DEFAULT_GROUP`, `namespace` `""` and `grpc_port` = port + 1000 when
+//! unset; `user_info.password` is stored (the admin channel dump shows it,
+//! so tests can see what reached the server) and never shown by the API.
+//! Chinese characters (CJK ideographs) are taken where the SDK documents
+//! them: `name`, `member_group_name`, `ecs_name`, `app_name`, `label_key`,
+//! `label_value` and the CCE Service `service_name`. Lists take
+//! `vpc_channel_type`; a negative `offset` means 0. An error's
+//! `request_id` is also its `X-Request-Id` header; answers carry no field
+//! the API lacks.
 
 mod admin;
 mod api;
@@ -59,6 +83,7 @@ mod generated;
 mod guard;
 pub mod iam;
 pub mod list;
+pub mod model;
 mod options;
 mod persist;
 mod query;
@@ -66,11 +91,16 @@ pub(crate) mod render;
 mod server;
 pub mod store;
 mod validate;
+mod validate_microservice;
 
 #[cfg(test)]
 mod conformance_cross_tests;
 #[cfg(test)]
 mod conformance_tests;
+#[cfg(test)]
+mod http_tests;
+#[cfg(test)]
+mod kinds_tests;
 #[cfg(test)]
 mod security_tests;
 #[cfg(test)]

@@ -6,15 +6,15 @@
 use serde_json::{json, Value};
 
 use super::generated::{fake_private_ip, short_tag};
-use super::store::StoredChannel;
-use crate::apig::models::{
+use super::model::{
     CceInfo, Channel, CseInfo, HealthConfig, Member, MemberGroup, MicroserviceCreate,
-    MicroserviceInfo,
+    MicroserviceInfo, NacosInfo,
 };
+use super::store::StoredChannel;
 
 /// Create, update and list items.
 pub fn summary(ch: &StoredChannel, quirks: bool) -> Value {
-    finish(base(ch, quirks), ch)
+    to_json(&base(ch, quirks))
 }
 
 /// Show details: with members and health check.
@@ -22,16 +22,11 @@ pub fn detail(ch: &StoredChannel, quirks: bool) -> Value {
     let mut c = base(ch, quirks);
     c.members = Some(members(ch, quirks));
     c.vpc_health_config = health(ch, quirks);
-    finish(c, ch)
+    to_json(&c)
 }
 
-/// Adds the field no client knows, to prove clients ignore such fields.
-fn finish(c: Channel, ch: &StoredChannel) -> Value {
-    let mut v = serde_json::to_value(&c).unwrap_or_else(|_| json!({}));
-    if let Some(o) = v.as_object_mut() {
-        o.insert("emulator_revision".into(), json!(ch.revision));
-    }
-    v
+pub fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or_else(|_| json!({}))
 }
 
 fn base(ch: &StoredChannel, quirks: bool) -> Channel {
@@ -57,13 +52,7 @@ fn base(ch: &StoredChannel, quirks: bool) -> Channel {
         microservice_info: microservice(ch, quirks),
         members: None,
         vpc_health_config: None,
-        vpc_channel_type: quirks.then(|| {
-            if ch.channel_type == 3 {
-                "microservice".to_string()
-            } else {
-                "builtin".to_string()
-            }
-        }),
+        vpc_channel_type: Some(ch.kind().to_string()),
     }
 }
 
@@ -75,30 +64,36 @@ pub fn members(ch: &StoredChannel, quirks: bool) -> Vec<Member> {
     let mut out: Vec<Member> = ch
         .members
         .iter()
-        .map(|m| {
-            let mut m = m.clone();
-            let s = &mut m.spec;
-            s.port.get_or_insert(ch.port);
-            s.weight.get_or_insert(0);
-            s.status.get_or_insert(1);
-            s.is_backup.get_or_insert(false);
-            if ch.member_type == "ecs" {
-                // The server reports the instance's private IP.
-                s.host = Some(fake_private_ip(s.ecs_id.as_deref().unwrap_or("")));
-            } else {
-                s.ecs_id = s.host.clone();
-                s.ecs_name = s.host.clone();
-            }
-            m.health_status = Some("unknown".into());
-            m
-        })
+        .map(|m| member(ch, m, quirks))
         .chain(ch.discovered_members.iter().cloned())
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
 
-fn health(ch: &StoredChannel, quirks: bool) -> Option<HealthConfig> {
+/// One stored member as shown.
+pub fn member(ch: &StoredChannel, m: &Member, quirks: bool) -> Member {
+    let mut m = m.clone();
+    if !quirks {
+        return m;
+    }
+    let s = &mut m.spec;
+    s.port.get_or_insert(ch.port);
+    s.weight.get_or_insert(0);
+    s.status.get_or_insert(1);
+    s.is_backup.get_or_insert(false);
+    if ch.member_type == "ecs" {
+        // The server reports the instance's private IP.
+        s.host = Some(fake_private_ip(s.ecs_id.as_deref().unwrap_or("")));
+    } else {
+        s.ecs_id = s.host.clone();
+        s.ecs_name = s.host.clone();
+    }
+    m.health_status = Some("unknown".into());
+    m
+}
+
+pub fn health(ch: &StoredChannel, quirks: bool) -> Option<HealthConfig> {
     let mut h = ch.vpc_health_config.clone()?;
     if quirks {
         h.protocol = h.protocol.to_ascii_lowercase();
@@ -137,6 +132,20 @@ fn empty_cce() -> CceInfo {
 }
 
 fn microservice(ch: &StoredChannel, quirks: bool) -> Option<MicroserviceInfo> {
+    let mut shown = shown_microservice(ch, quirks)?;
+    // The NACOS password is kept for the registry and never shown.
+    if let Some(u) = shown
+        .spec
+        .nacos_info
+        .as_mut()
+        .and_then(|n| n.user_info.as_mut())
+    {
+        u.password = None;
+    }
+    Some(shown)
+}
+
+fn shown_microservice(ch: &StoredChannel, quirks: bool) -> Option<MicroserviceInfo> {
     if !quirks {
         return ch.microservice_info.clone();
     }
@@ -154,6 +163,7 @@ fn microservice(ch: &StoredChannel, quirks: bool) -> Option<MicroserviceInfo> {
                 cse_info: Some(empty_cse()),
                 cce_info: Some(empty_cce()),
                 cce_service_info: None,
+                nacos_info: None,
             },
             create_time: Some(String::new()),
             update_time: Some(String::new()),
@@ -204,14 +214,31 @@ fn microservice(ch: &StoredChannel, quirks: bool) -> Option<MicroserviceInfo> {
         }
         _ => None,
     };
+    out.spec.nacos_info = match (&ms.spec.nacos_info, st.as_str()) {
+        (Some(n), "NACOS") => Some(nacos_defaults(n)),
+        _ => None,
+    };
     Some(out)
+}
+
+/// The defaults the SDK documents: namespace `""` (public), cluster
+/// `DEFAULT`, group `DEFAULT_GROUP`, gRPC port = port + 1000.
+fn nacos_defaults(n: &NacosInfo) -> NacosInfo {
+    let mut n = n.clone();
+    n.namespace.get_or_insert_with(String::new);
+    n.cluster_name.get_or_insert_with(|| "DEFAULT".into());
+    n.group_name.get_or_insert_with(|| "DEFAULT_GROUP".into());
+    for s in &mut n.server_config {
+        s.grpc_port.get_or_insert(s.port + 1000);
+    }
+    n
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::ChannelRequest;
     use super::super::store::{Policy, Store};
     use super::*;
-    use crate::apig::models::ChannelRequest;
 
     fn stored(v: Value, quirks: bool) -> StoredChannel {
         let req: ChannelRequest = super::super::validate::channel_request(&v).unwrap();
@@ -231,7 +258,7 @@ mod tests {
         for q in [true, false] {
             let s = summary(&ch, q);
             assert!(s.get("members").is_none() && s.get("vpc_health_config").is_none());
-            assert_eq!(s["emulator_revision"], 1);
+            assert!(s.get("emulator_revision").is_none());
             let d = detail(&ch, q);
             assert_eq!(d["members"].as_array().unwrap().len(), 1);
             assert!(d["vpc_health_config"].is_object());

@@ -101,8 +101,13 @@ impl Reply {
         }
     }
 
+    /// An error answer; a body's `request_id` is also the header's.
     pub fn error(e: &ApiError) -> Self {
-        Self::json(e.status, e.body())
+        let mut r = Self::json(e.status, e.body());
+        if let Some(id) = &e.request_id {
+            r.headers.push(("x-request-id", id.clone()));
+        }
+        r
     }
 
     pub fn into_response(self) -> Response<Body> {
@@ -111,9 +116,10 @@ impl Reply {
             .as_ref()
             .map(|b| serde_json::to_vec(b).unwrap_or_default())
             .unwrap_or_default();
-        let mut r = Response::builder()
-            .status(self.status)
-            .header("x-request-id", new_id());
+        let mut r = Response::builder().status(self.status);
+        if !self.headers.iter().any(|(k, _)| *k == "x-request-id") {
+            r = r.header("x-request-id", new_id());
+        }
         if self.body.is_some() {
             r = r.header("content-type", "application/json;charset=UTF-8");
         }

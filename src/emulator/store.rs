@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::clock::now_times;
 use super::error::ApiError;
 use super::generated::{fake_pod_ips, new_id};
-use crate::apig::models::{
+use super::model::{
     ChannelRequest, HealthConfig, Member, MemberGroup, MemberInfo, MicroserviceInfo,
 };
+use super::validate::{type_of, BUILTIN, MICROSERVICE, REFERENCE};
 
 /// One channel as stored. Groups, members, health check and microservice
 /// info keep the fields exactly as sent plus the server-made ones (IDs,
@@ -32,6 +33,10 @@ pub struct StoredChannel {
     pub member_type: String,
     #[serde(rename = "type")]
     pub channel_type: i64,
+    /// `builtin`, `microservice` or `reference` (empty in state files
+    /// written before it existed: see [`StoredChannel::kind`]).
+    #[serde(default)]
+    pub vpc_channel_type: String,
     #[serde(default)]
     pub dict_code: Option<String>,
     #[serde(default)]
@@ -48,6 +53,24 @@ pub struct StoredChannel {
     /// APIs using this channel (admin `bind-api`): delete is refused while > 0.
     #[serde(default)]
     pub bound_apis: u32,
+}
+
+impl StoredChannel {
+    /// The channel's `vpc_channel_type`.
+    pub fn kind(&self) -> &str {
+        match self.vpc_channel_type.as_str() {
+            "" if self.channel_type == 3 => MICROSERVICE,
+            "" => BUILTIN,
+            k => k,
+        }
+    }
+
+    /// The channels its member groups reference.
+    pub fn references(&self) -> impl Iterator<Item = &str> {
+        self.member_groups
+            .iter()
+            .filter_map(|g| g.spec.reference_vpc_channel_id.as_deref())
+    }
 }
 
 #[derive(Default)]
@@ -159,6 +182,7 @@ impl Store {
         }
         let seq = self.next_seq;
         let ch = build(instance, new_id(), seq, req, None, p.quirks);
+        self.check_references(&ch)?;
         self.gen += 1;
         Ok(self.insert(ch))
     }
@@ -182,6 +206,7 @@ impl Store {
             Some(&prev),
             p.quirks,
         );
+        self.check_references(&ch)?;
         self.unindex(&prev);
         self.gen += 1;
         Ok(self.insert(ch))
@@ -192,9 +217,33 @@ impl Store {
         if ch.bound_apis > 0 {
             return Err(ApiError::channel_in_use(id));
         }
+        if self
+            .list(instance)
+            .iter()
+            .any(|c| c.references().any(|r| r == id))
+        {
+            return Err(ApiError::channel_referenced(id));
+        }
         self.channels.remove(id);
         self.unindex(&ch);
         self.gen += 1;
+        Ok(())
+    }
+
+    /// Member groups may reference other channels only in a reference
+    /// channel, and only existing channels of the same gateway that are not
+    /// reference channels themselves.
+    pub fn check_references(&self, ch: &StoredChannel) -> Result<(), ApiError> {
+        let bad = || ApiError::invalid("reference_vpc_channel_id");
+        for r in ch.references() {
+            if ch.kind() != REFERENCE || r == ch.id {
+                return Err(bad());
+            }
+            let target = self.get(&ch.instance_id, r).map_err(|_| bad())?;
+            if target.kind() == REFERENCE {
+                return Err(bad());
+            }
+        }
         Ok(())
     }
 
@@ -241,10 +290,17 @@ fn build(
     }
     let (now, now_ns) = now_times();
     // The server keeps a channel's type on update (habit 7).
-    let channel_type = match prev {
-        Some(p) if quirks => p.channel_type,
-        _ => req.channel_type.unwrap_or(2),
+    let kind = match (prev, req.vpc_channel_type.as_deref()) {
+        (Some(p), _) if quirks => p.kind().to_string(),
+        (_, Some(k)) if !k.is_empty() => k.to_string(),
+        _ if req.channel_type == Some(3) => MICROSERVICE.to_string(),
+        _ => BUILTIN.to_string(),
     };
+    let channel_type = type_of(&kind);
+    // A reference channel's members come from the channels it references.
+    if kind == REFERENCE {
+        req.members = None;
+    }
 
     let member_groups: Vec<MemberGroup> = req
         .member_groups
@@ -343,6 +399,7 @@ fn build(
         balance_strategy: req.balance_strategy,
         member_type: req.member_type,
         channel_type,
+        vpc_channel_type: kind,
         dict_code: req.dict_code,
         member_groups,
         members,
@@ -414,6 +471,14 @@ fn discover(ch: &StoredChannel, now_ns: &str) -> Vec<Member> {
             .cce_service_info
             .as_ref()
             .map(|c| format!("svc/{}/{}/{}", c.cluster_id, c.namespace, c.service_name)),
+        Some("NACOS") => ms.spec.nacos_info.as_ref().map(|n| {
+            format!(
+                "nacos/{}/{}/{}",
+                n.namespace.as_deref().unwrap_or(""),
+                n.group_name.as_deref().unwrap_or(""),
+                n.service_name
+            )
+        }),
         _ => None,
     };
     let Some(seed) = seed else {
@@ -472,108 +537,5 @@ pub struct StateFileIn {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::apig::models::{MemberGroupCreate, MemberInfo};
-
-    fn req(name: &str) -> ChannelRequest {
-        ChannelRequest {
-            name: name.into(),
-            port: 80,
-            balance_strategy: 1,
-            member_type: "ip".into(),
-            member_groups: Some(vec![MemberGroupCreate {
-                member_group_name: "g1".into(),
-                ..Default::default()
-            }]),
-            members: Some(vec![MemberInfo {
-                host: Some("10.0.0.1".into()),
-                member_group_name: Some("g1".into()),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        }
-    }
-
-    const Q: Policy = Policy {
-        quirks: true,
-        quota: 3,
-    };
-
-    #[test]
-    fn create_get_delete_and_indexes() {
-        let mut s = Store::new(["gw".to_string()]);
-        let a = s.create("gw", req("chan_a"), Q).unwrap();
-        assert_eq!(a.revision, 1);
-        assert_eq!(
-            a.members[0].member_group_id.as_deref(),
-            Some(a.member_groups[0].member_group_id.as_str())
-        );
-        assert_eq!(
-            s.create("gw", req("chan_a"), Q).unwrap_err().code,
-            "APIG.3208"
-        );
-        let off = Policy {
-            quirks: false,
-            quota: 3,
-        };
-        s.create("gw", req("chan_a"), off).unwrap();
-        s.create("gw", req("chan_b"), off).unwrap();
-        assert_eq!(
-            s.create("gw", req("chan_c"), off).unwrap_err().code,
-            "APIG.3109"
-        );
-        assert_eq!(s.get("other", &a.id).unwrap_err().code, "APIG.3023");
-        s.delete("gw", &a.id).unwrap();
-        // one "chan_a" remains, so the name is still taken
-        assert_eq!(
-            s.create("gw", req("chan_a"), Q).unwrap_err().code,
-            "APIG.3208"
-        );
-        assert_eq!(s.list("gw").len(), 2);
-    }
-
-    #[test]
-    fn update_keeps_ids_and_type_with_quirks() {
-        let mut s = Store::new(["gw".to_string()]);
-        let mut r = req("chan_a");
-        r.channel_type = Some(2);
-        let a = s.create("gw", r.clone(), Q).unwrap();
-        r.channel_type = Some(3);
-        r.name = "chan_b".into();
-        let b = s.update("gw", &a.id, r.clone(), Q).unwrap();
-        assert_eq!(b.channel_type, 2);
-        assert_eq!(b.revision, 2);
-        assert_eq!(b.create_time, a.create_time);
-        assert_eq!(
-            b.member_groups[0].member_group_id,
-            a.member_groups[0].member_group_id
-        );
-        assert_eq!(b.members[0].id, a.members[0].id);
-        // the old name is free again
-        s.create("gw", req("chan_a"), Q).unwrap();
-        let c = s
-            .update(
-                "gw",
-                &a.id,
-                r,
-                Policy {
-                    quirks: false,
-                    quota: 3,
-                },
-            )
-            .unwrap();
-        assert_eq!(c.channel_type, 3);
-    }
-
-    #[test]
-    fn bound_channel_cannot_be_deleted() {
-        let mut s = Store::new(["gw".to_string()]);
-        let a = s.create("gw", req("chan_a"), Q).unwrap();
-        assert_eq!(s.bind(&a.id, 1), Some(1));
-        assert_eq!(s.delete("gw", &a.id).unwrap_err().code, "APIG.3414");
-        assert_eq!(s.bind(&a.id, -1), Some(0));
-        s.delete("gw", &a.id).unwrap();
-        assert_eq!(s.bind(&a.id, 1), None);
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

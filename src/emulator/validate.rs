@@ -6,15 +6,16 @@
 use serde_json::{Map, Value};
 
 use super::error::ApiError;
-use crate::apig::models::ChannelRequest;
+use super::model::ChannelRequest;
+use super::validate_microservice::microservice;
 
-type Obj = Map<String, Value>;
-type R<T> = Result<T, ApiError>;
+pub(super) type Obj = Map<String, Value>;
+pub(super) type R<T> = Result<T, ApiError>;
 
 /// How an integer outside its bounds is reported. The reference shows
 /// `APIG.2004` for a member weight, `APIG.2003` for other maxima.
 #[derive(Clone, Copy)]
-enum Bounds {
+pub(super) enum Bounds {
     /// below min -> 2002, above max -> 2003
     MinMax,
     /// either side -> 2004
@@ -22,11 +23,11 @@ enum Bounds {
 }
 
 /// A present, non-null field.
-fn field<'a>(o: &'a Obj, k: &str) -> Option<&'a Value> {
+pub(super) fn field<'a>(o: &'a Obj, k: &str) -> Option<&'a Value> {
     o.get(k).filter(|v| !v.is_null())
 }
 
-fn opt_str<'a>(o: &'a Obj, k: &str) -> R<Option<&'a str>> {
+pub(super) fn opt_str<'a>(o: &'a Obj, k: &str) -> R<Option<&'a str>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -36,25 +37,25 @@ fn opt_str<'a>(o: &'a Obj, k: &str) -> R<Option<&'a str>> {
 
 /// Required string; an empty string counts as missing, as zero values do in
 /// the server's binding.
-fn req_str<'a>(o: &'a Obj, k: &str) -> R<&'a str> {
+pub(super) fn req_str<'a>(o: &'a Obj, k: &str) -> R<&'a str> {
     match opt_str(o, k)? {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(ApiError::missing(k)),
     }
 }
 
-fn opt_int(o: &Obj, k: &str) -> R<Option<i64>> {
+pub(super) fn opt_int(o: &Obj, k: &str) -> R<Option<i64>> {
     match field(o, k) {
         None => Ok(None),
         Some(v) => v.as_i64().map(Some).ok_or_else(|| ApiError::invalid(k)),
     }
 }
 
-fn req_int(o: &Obj, k: &str) -> R<i64> {
+pub(super) fn req_int(o: &Obj, k: &str) -> R<i64> {
     opt_int(o, k)?.ok_or_else(|| ApiError::missing(k))
 }
 
-fn in_bounds(k: &str, v: i64, min: i64, max: i64, b: Bounds) -> R<i64> {
+pub(super) fn in_bounds(k: &str, v: i64, min: i64, max: i64, b: Bounds) -> R<i64> {
     match b {
         Bounds::Range if v < min || v > max => Err(ApiError::out_of_range(k)),
         Bounds::MinMax if v < min => Err(ApiError::too_small(k)),
@@ -63,24 +64,24 @@ fn in_bounds(k: &str, v: i64, min: i64, max: i64, b: Bounds) -> R<i64> {
     }
 }
 
-fn opt_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<Option<i64>> {
+pub(super) fn opt_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<Option<i64>> {
     opt_int(o, k)?
         .map(|v| in_bounds(k, v, min, max, b))
         .transpose()
 }
 
-fn req_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<i64> {
+pub(super) fn req_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<i64> {
     in_bounds(k, req_int(o, k)?, min, max, b)
 }
 
-fn opt_enum_int(o: &Obj, k: &str, allowed: &[i64]) -> R<Option<i64>> {
+pub(super) fn opt_enum_int(o: &Obj, k: &str, allowed: &[i64]) -> R<Option<i64>> {
     match opt_int(o, k)? {
         Some(v) if !allowed.contains(&v) => Err(ApiError::invalid(k)),
         v => Ok(v),
     }
 }
 
-fn opt_bool(o: &Obj, k: &str) -> R<Option<bool>> {
+pub(super) fn opt_bool(o: &Obj, k: &str) -> R<Option<bool>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -88,7 +89,7 @@ fn opt_bool(o: &Obj, k: &str) -> R<Option<bool>> {
     }
 }
 
-fn opt_obj<'a>(o: &'a Obj, k: &str) -> R<Option<&'a Obj>> {
+pub(super) fn opt_obj<'a>(o: &'a Obj, k: &str) -> R<Option<&'a Obj>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
@@ -97,7 +98,7 @@ fn opt_obj<'a>(o: &'a Obj, k: &str) -> R<Option<&'a Obj>> {
 }
 
 /// Array of objects; a non-object element is an invalid value of the array.
-fn opt_obj_array<'a>(o: &'a Obj, k: &str) -> R<Option<Vec<&'a Obj>>> {
+pub(super) fn opt_obj_array<'a>(o: &'a Obj, k: &str) -> R<Option<Vec<&'a Obj>>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::Array(items)) => items
@@ -109,7 +110,7 @@ fn opt_obj_array<'a>(o: &'a Obj, k: &str) -> R<Option<Vec<&'a Obj>>> {
     }
 }
 
-fn max_chars(k: &str, s: &str, max: usize) -> R<()> {
+pub(super) fn max_chars(k: &str, s: &str, max: usize) -> R<()> {
     if s.chars().count() > max {
         Err(ApiError::too_large(k))
     } else {
@@ -119,7 +120,7 @@ fn max_chars(k: &str, s: &str, max: usize) -> R<()> {
 
 /// `first` must hold for the first char, `rest` for all others, length in
 /// `min..=max`; `last` (if any) must hold for the last char.
-fn shaped(
+pub(super) fn shaped(
     s: &str,
     min: usize,
     max: usize,
@@ -146,42 +147,63 @@ fn shaped(
     }
 }
 
-fn letter(c: char) -> bool {
+pub(super) fn letter(c: char) -> bool {
     c.is_ascii_alphabetic()
 }
-fn alnum(c: char) -> bool {
+/// A Chinese character, as the SDK documents them for names ("汉字", sent
+/// as UTF-8): the CJK Unified Ideographs block.
+pub(super) fn han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+pub(super) fn letter_or_han(c: char) -> bool {
+    letter(c) || han(c)
+}
+pub(super) fn alnum(c: char) -> bool {
     c.is_ascii_alphanumeric()
 }
-fn word_dot_dash(c: char) -> bool {
+pub(super) fn word_dot_dash(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
-fn word_dash(c: char) -> bool {
+pub(super) fn han_word_dot_dash(c: char) -> bool {
+    word_dot_dash(c) || han(c)
+}
+pub(super) fn word_dash(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-')
 }
-fn label_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '(' | ')')
+/// CCE `label_key`: also `/`, and parentheses and colons in ASCII or
+/// full-width form ("中英文格式下的小括号和冒号").
+pub(super) fn label_key_char(c: char) -> bool {
+    han_word_dot_dash(c) || matches!(c, '/' | ':' | '(' | ')' | '：' | '（' | '）')
 }
-fn lower_alnum(c: char) -> bool {
+pub(super) fn alnum_or_han(c: char) -> bool {
+    alnum(c) || han(c)
+}
+pub(super) fn lower_alnum(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
-fn lower_alnum_dash(c: char) -> bool {
+pub(super) fn lower_alnum_dash(c: char) -> bool {
     lower_alnum(c) || c == '-'
 }
-fn lower(c: char) -> bool {
+pub(super) fn lower(c: char) -> bool {
     c.is_ascii_lowercase()
 }
 
-/// Channel and member group names: 3-64, a letter first, then letters,
-/// digits, `-`, `_`, `.`.
+/// Channel and member group names: 3-64 characters, a letter or Chinese
+/// character first, then those, digits, `-`, `_`, `.`.
 pub fn valid_name(s: &str) -> bool {
-    shaped(s, 3, 64, letter, word_dot_dash, None)
+    shaped(s, 3, 64, letter_or_han, han_word_dot_dash, None)
+}
+
+/// `app_name`, `label_value`, CCE Service `service_name`: as names, 1-64.
+pub(super) fn valid_short_name(s: &str) -> bool {
+    shaped(s, 1, 64, letter_or_han, han_word_dot_dash, None)
 }
 
 fn valid_dict_code(s: &str) -> bool {
     shaped(s, 3, 64, word_dot_dash, word_dot_dash, None)
 }
 
-fn valid_ms_label(s: &str) -> bool {
+pub(super) fn valid_ms_label(s: &str) -> bool {
     shaped(s, 1, 63, alnum, word_dot_dash, Some(alnum))
 }
 
@@ -216,14 +238,14 @@ pub fn valid_http_code(s: &str) -> bool {
 }
 
 /// Strings whose value must match a shape: a mismatch is APIG.2012.
-fn opt_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<Option<&'a str>> {
+pub(super) fn opt_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<Option<&'a str>> {
     match opt_str(o, k)? {
         Some(s) if !ok(s) => Err(ApiError::invalid(k)),
         v => Ok(v),
     }
 }
 
-fn req_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<&'a str> {
+pub(super) fn req_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<&'a str> {
     let s = req_str(o, k)?;
     if ok(s) {
         Ok(s)
@@ -232,13 +254,13 @@ fn req_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<&'a str> {
     }
 }
 
-fn req_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<&'a str> {
+pub(super) fn req_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<&'a str> {
     let s = req_str(o, k)?;
     max_chars(k, s, max)?;
     Ok(s)
 }
 
-fn opt_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<Option<&'a str>> {
+pub(super) fn opt_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<Option<&'a str>> {
     let s = opt_str(o, k)?;
     if let Some(s) = s {
         max_chars(k, s, max)?;
@@ -246,7 +268,47 @@ fn opt_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<Option<&'a str>> {
     Ok(s)
 }
 
-/// Validates a create/update body and returns it typed.
+/// The kind of channel (`vpc_channel_type`) and its `type` number.
+pub const BUILTIN: &str = "builtin";
+pub const MICROSERVICE: &str = "microservice";
+pub const REFERENCE: &str = "reference";
+
+/// The `type` number a kind is shown with.
+pub fn type_of(kind: &str) -> i64 {
+    if kind == MICROSERVICE {
+        3
+    } else {
+        2
+    }
+}
+
+/// Which kind a body asks for, as the SDK's `VpcCreate` documents it:
+/// `vpc_channel_type` wins (a `type` that contradicts it is an error);
+/// without it, `type = 3` with `microservice_info` is a microservice
+/// channel and anything else a server channel (`type = 3` alone falls back).
+fn kind(o: &Obj) -> R<&'static str> {
+    let ty = opt_enum_int(o, "type", &[0, 2, 3])?.filter(|t| *t != 0);
+    let asked = opt_str(o, "vpc_channel_type")?.filter(|s| !s.is_empty());
+    let Some(asked) = asked else {
+        let ms = opt_obj(o, "microservice_info")?.is_some();
+        return Ok(if ty == Some(3) && ms {
+            MICROSERVICE
+        } else {
+            BUILTIN
+        });
+    };
+    let kind = [BUILTIN, MICROSERVICE, REFERENCE]
+        .into_iter()
+        .find(|k| *k == asked)
+        .ok_or_else(|| ApiError::invalid("vpc_channel_type"))?;
+    match ty {
+        Some(t) if t != type_of(kind) => Err(ApiError::invalid("vpc_channel_type")),
+        _ => Ok(kind),
+    }
+}
+
+/// Validates a create/update body and returns it typed, with
+/// `vpc_channel_type` and `type` set to the kind asked for.
 pub fn channel_request(body: &Value) -> R<ChannelRequest> {
     let o = body.as_object().ok_or_else(ApiError::bad_body)?;
 
@@ -260,83 +322,104 @@ pub fn channel_request(body: &Value) -> R<ChannelRequest> {
     if member_type != "ip" && member_type != "ecs" {
         return Err(ApiError::invalid("member_type"));
     }
-    let ty = opt_enum_int(o, "type", &[2, 3])?.unwrap_or(2);
+    let kind = kind(o)?;
     opt_shaped(o, "dict_code", valid_dict_code)?;
 
-    let group_names = member_groups(o)?;
-    members(o, member_type, &group_names)?;
+    // Groups depend on the service type; the microservice checks come last.
+    let service_type = opt_obj(o, "microservice_info")?
+        .and_then(|ms| ms.get("service_type"))
+        .and_then(Value::as_str);
+    let mut group_names = Vec::new();
+    for g in opt_obj_array(o, "member_groups")?.unwrap_or_default() {
+        let name = member_group(g, kind, service_type)?;
+        if group_names.iter().any(|n| n == name) {
+            return Err(ApiError::invalid("member_group_name"));
+        }
+        group_names.push(name.to_string());
+    }
+    for m in opt_obj_array(o, "members")?.unwrap_or_default() {
+        member(m, member_type, &group_names)?;
+    }
     if let Some(h) = opt_obj(o, "vpc_health_config")? {
         health_config(h)?;
     }
-    microservice(o, ty)?;
+    microservice(o, kind == MICROSERVICE)?;
 
-    serde_json::from_value(strip_nulls(body)).map_err(|_| ApiError::bad_body())
+    let mut req: ChannelRequest =
+        serde_json::from_value(strip_nulls(body)).map_err(|_| ApiError::bad_body())?;
+    req.vpc_channel_type = Some(kind.to_string());
+    req.channel_type = Some(type_of(kind));
+    Ok(req)
 }
 
-fn member_groups(o: &Obj) -> R<Vec<String>> {
-    let mut names: Vec<String> = Vec::new();
-    for g in opt_obj_array(o, "member_groups")?.unwrap_or_default() {
-        let name = req_shaped(g, "member_group_name", valid_name)?;
-        if names.iter().any(|n| n == name) {
+/// One member group (`MemberGroupCreate`) of a channel of `kind`; returns
+/// its name.
+pub fn member_group<'a>(g: &'a Obj, kind: &str, service_type: Option<&str>) -> R<&'a str> {
+    let name = req_shaped(g, "member_group_name", valid_name)?;
+    opt_max(g, "member_group_remark", 255)?;
+    let weight = opt_ranged(g, "member_group_weight", 0, 100, Bounds::MinMax)?;
+    // "When service_type is NACOS, group weights cannot be set by hand."
+    if weight.is_some() && service_type == Some("NACOS") {
+        return Err(ApiError::invalid("member_group_weight"));
+    }
+    opt_shaped(g, "dict_code", valid_dict_code)?;
+    opt_max(g, "microservice_version", 64)?;
+    opt_ranged(g, "microservice_port", 0, 65535, Bounds::MinMax)?;
+    for l in opt_obj_array(g, "microservice_labels")?.unwrap_or_default() {
+        req_shaped(l, "label_name", valid_ms_label)?;
+        req_shaped(l, "label_value", valid_ms_label)?;
+    }
+    // Only reference channels take it (existence is checked by the store).
+    match opt_str(g, "reference_vpc_channel_id")?.filter(|s| !s.is_empty()) {
+        Some(_) if kind != REFERENCE => Err(ApiError::invalid("reference_vpc_channel_id")),
+        Some(r) if r.chars().count() > 64 => Err(ApiError::too_large("reference_vpc_channel_id")),
+        _ => Ok(name),
+    }
+}
+
+/// One backend member (`MemberInfo`) of a channel whose groups are `groups`.
+pub fn member(m: &Obj, member_type: &str, groups: &[String]) -> R<()> {
+    let host = opt_str(m, "host")?.filter(|h| !h.is_empty());
+    match host {
+        Some(h) => {
+            max_chars("host", h, 64)?;
+            if !valid_host(h) {
+                return Err(ApiError::invalid("host"));
+            }
+        }
+        None if member_type == "ip" => return Err(ApiError::missing("host")),
+        None => {}
+    }
+    opt_ranged(m, "weight", 0, 10000, Bounds::Range)?;
+    opt_bool(m, "is_backup")?;
+    if let Some(g) = opt_str(m, "member_group_name")? {
+        if !g.is_empty() && !groups.iter().any(|n| n == g) {
             return Err(ApiError::invalid("member_group_name"));
         }
-        names.push(name.to_string());
-        opt_max(g, "member_group_remark", 255)?;
-        opt_ranged(g, "member_group_weight", 0, 100, Bounds::MinMax)?;
-        opt_shaped(g, "dict_code", valid_dict_code)?;
-        opt_max(g, "microservice_version", 64)?;
-        opt_ranged(g, "microservice_port", 0, 65535, Bounds::MinMax)?;
-        for l in opt_obj_array(g, "microservice_labels")?.unwrap_or_default() {
-            req_shaped(l, "label_name", valid_ms_label)?;
-            req_shaped(l, "label_value", valid_ms_label)?;
-        }
     }
-    Ok(names)
-}
-
-fn members(o: &Obj, member_type: &str, groups: &[String]) -> R<()> {
-    for m in opt_obj_array(o, "members")?.unwrap_or_default() {
-        let host = opt_str(m, "host")?.filter(|h| !h.is_empty());
-        match host {
-            Some(h) => {
-                max_chars("host", h, 64)?;
-                if !valid_host(h) {
-                    return Err(ApiError::invalid("host"));
-                }
-            }
-            None if member_type == "ip" => return Err(ApiError::missing("host")),
-            None => {}
+    opt_enum_int(m, "status", &[1, 2])?;
+    opt_ranged(m, "port", 0, 65535, Bounds::MinMax)?;
+    if member_type == "ecs" {
+        let id = req_str(m, "ecs_id")?;
+        max_chars("ecs_id", id, 255)?;
+        if !shaped(id, 1, 64, word_dash, word_dash, None) {
+            return Err(ApiError::invalid("ecs_id"));
         }
-        opt_ranged(m, "weight", 0, 10000, Bounds::Range)?;
-        opt_bool(m, "is_backup")?;
-        if let Some(g) = opt_str(m, "member_group_name")? {
-            if !g.is_empty() && !groups.iter().any(|n| n == g) {
-                return Err(ApiError::invalid("member_group_name"));
-            }
+        let name = req_str(m, "ecs_name")?;
+        max_chars("ecs_name", name, 64)?;
+        if !shaped(name, 1, 64, han_word_dot_dash, han_word_dot_dash, None) {
+            return Err(ApiError::invalid("ecs_name"));
         }
-        opt_enum_int(m, "status", &[1, 2])?;
-        opt_ranged(m, "port", 0, 65535, Bounds::MinMax)?;
-        if member_type == "ecs" {
-            let id = req_str(m, "ecs_id")?;
-            max_chars("ecs_id", id, 255)?;
-            if !shaped(id, 1, 64, word_dash, word_dash, None) {
-                return Err(ApiError::invalid("ecs_id"));
-            }
-            let name = req_str(m, "ecs_name")?;
-            max_chars("ecs_name", name, 64)?;
-            if !shaped(name, 1, 64, word_dot_dash, word_dot_dash, None) {
-                return Err(ApiError::invalid("ecs_name"));
-            }
-        } else {
-            // An ip member's ECS fields are ignored by the server.
-            opt_str(m, "ecs_id")?;
-            opt_str(m, "ecs_name")?;
-        }
+    } else {
+        // An ip member's ECS fields are ignored by the server.
+        opt_str(m, "ecs_id")?;
+        opt_str(m, "ecs_name")?;
     }
     Ok(())
 }
 
-fn health_config(h: &Obj) -> R<()> {
+/// The health check (`VpcHealthConfig`).
+pub fn health_config(h: &Obj) -> R<()> {
     let protocol = req_str(h, "protocol")?.to_ascii_uppercase();
     if !matches!(protocol.as_str(), "TCP" | "HTTP" | "HTTPS") {
         return Err(ApiError::invalid("protocol"));
@@ -369,78 +452,6 @@ fn health_config(h: &Obj) -> R<()> {
     let timeout = req_ranged(h, "timeout", 1, 30, Bounds::MinMax)?;
     if interval <= timeout {
         return Err(ApiError::invalid("time_interval"));
-    }
-    Ok(())
-}
-
-fn microservice(o: &Obj, ty: i64) -> R<()> {
-    let Some(ms) = opt_obj(o, "microservice_info")? else {
-        return if ty == 3 {
-            Err(ApiError::missing("microservice_info"))
-        } else {
-            Ok(())
-        };
-    };
-    let st = match opt_str(ms, "service_type")?.filter(|s| !s.is_empty()) {
-        Some(s) if matches!(s, "CSE" | "CCE" | "CCE_SERVICE") => Some(s),
-        Some(_) => return Err(ApiError::invalid("service_type")),
-        None if ty == 3 => return Err(ApiError::missing("service_type")),
-        None => None,
-    };
-
-    // Sub-objects are checked when present; required only for their type.
-    let cse = opt_obj(ms, "cse_info")?;
-    if st == Some("CSE") && cse.is_none() {
-        return Err(ApiError::missing("cse_info"));
-    }
-    if let Some(c) = cse {
-        req_max(c, "engine_id", 64)?;
-        req_max(c, "service_id", 64)?;
-        opt_max(c, "version", 64)?;
-    }
-
-    let cce = opt_obj(ms, "cce_info")?;
-    if st == Some("CCE") && cce.is_none() {
-        return Err(ApiError::missing("cce_info"));
-    }
-    if let Some(c) = cce {
-        req_max(c, "cluster_id", 64)?;
-        req_max(c, "namespace", 64)?;
-        let wt = req_str(c, "workload_type")?;
-        if !matches!(wt, "deployment" | "statefulset" | "daemonset") {
-            return Err(ApiError::invalid("workload_type"));
-        }
-        let app = opt_shaped(c, "app_name", |s| {
-            shaped(s, 1, 64, letter, word_dot_dash, None)
-        })?;
-        let key = opt_shaped(c, "label_key", |s| {
-            shaped(s, 1, 64, alnum, label_key_char, None)
-        })?;
-        let val = opt_shaped(c, "label_value", |s| {
-            shaped(s, 1, 64, letter, word_dot_dash, None)
-        })?;
-        if app.is_none() {
-            match (key, val) {
-                (None, None) => return Err(ApiError::missing("app_name")),
-                (None, Some(_)) => return Err(ApiError::missing("label_key")),
-                (Some(_), None) => return Err(ApiError::missing("label_value")),
-                _ => {}
-            }
-        }
-    }
-
-    let svc = opt_obj(ms, "cce_service_info")?;
-    if st == Some("CCE_SERVICE") && svc.is_none() {
-        return Err(ApiError::missing("cce_service_info"));
-    }
-    if let Some(c) = svc {
-        req_max(c, "cluster_id", 64)?;
-        req_shaped(c, "namespace", |s| {
-            shaped(s, 1, 63, lower, lower_alnum_dash, Some(lower_alnum))
-        })?;
-        req_shaped(c, "service_name", |s| {
-            shaped(s, 1, 64, letter, word_dot_dash, None)
-        })?;
     }
     Ok(())
 }

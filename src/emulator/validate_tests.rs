@@ -307,7 +307,17 @@ fn health_rules() {
 #[test]
 fn microservice_rules() {
     let t3 = with(base(), "type", json!(3));
-    expect(t3.clone(), "APIG.2001", "microservice_info");
+    // `type = 3` without microservice_info falls back to a server channel.
+    let fell_back = channel_request(&t3).unwrap();
+    assert_eq!(
+        (
+            fell_back.channel_type,
+            fell_back.vpc_channel_type.as_deref()
+        ),
+        (Some(2), Some("builtin"))
+    );
+    let micro = with(base(), "vpc_channel_type", json!("microservice"));
+    expect(micro, "APIG.2001", "microservice_info");
     expect(
         with(t3.clone(), "microservice_info", json!({})),
         "APIG.2001",

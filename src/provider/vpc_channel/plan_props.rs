@@ -365,7 +365,9 @@ fn loc() -> Location {
 
 /// Applies a final plan on the emulator's store (quirks on) and reads back.
 fn apply(store: &mut Store, id: Option<&str>, planned: &Value, config: &Value) -> Value {
-    let body = request_from_plan(planned, config);
+    // The emulator keeps its own models: the body goes over as JSON.
+    let body = serde_json::to_value(request_from_plan(planned, config)).unwrap();
+    let body = serde_json::from_value(body).unwrap();
     let p = Policy {
         quirks: true,
         quota: 1000,

@@ -1,7 +1,8 @@
 //! Terraform plugin protocol 6: wire types, values, schemas, diagnostics,
 //! the provider traits and the gRPC server. Knows nothing of Huawei Cloud.
 //!
-//! - [`provider`]: the `Provider`, `Resource` and `DataSource` traits;
+//! - [`provider`]: the `Provider`, `Resource`, `DataSource` and
+//!   `ListResource` traits; [`identity`]: resource identity schemas;
 //! - [`registry`]: the types a provider serves, by name;
 //! - [`grpc`]: the tfplugin6 service routing RPCs to the registry;
 //! - [`launch`]: go-plugin start-up (handshake, TLS, socket, shutdown).
@@ -10,6 +11,7 @@ pub mod codec;
 pub mod diag;
 pub mod docs;
 pub mod grpc;
+pub mod identity;
 pub mod launch;
 pub mod logging;
 pub mod planning;

@@ -1,7 +1,16 @@
-//! What a provider implements: the provider itself, and one [`Resource`] or
-//! [`DataSource`] per type. Knows nothing of gRPC or msgpack.
+//! What a provider implements: the provider itself, and one [`Resource`],
+//! [`DataSource`] or [`ListResource`] per type. Knows nothing of gRPC or
+//! msgpack.
+//!
+//! A kind implements the small core (schema, plan, read, create, update,
+//! delete) and opts into the rest by overriding default bodies: validation
+//! beyond the schema, import, identity, generated configuration.
+
+use tokio::sync::mpsc;
 
 use super::diag::Diagnostic;
+use super::identity::IdentitySchema;
+use super::planning::without_read_only;
 use super::registry::Registry;
 use super::schema::Schema;
 use super::value::{AttrPath, Value};
@@ -50,17 +59,64 @@ pub struct Imported {
 /// plan, validate and import may run before configure, so they get an
 /// `Option`.
 #[tonic::async_trait]
-pub trait Resource<C>: Send + Sync + 'static {
+pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
+    /// The type name, e.g. `huaweicloud_apig_vpc_channel`.
     fn type_name(&self) -> &'static str;
+    /// The schema, built once.
     fn schema(&self) -> &'static Schema;
-    /// ValidateResourceConfig: every documented constraint, before any call.
-    fn validate(&self, config: &Value) -> Vec<Diagnostic>;
+    /// ValidateResourceConfig: every documented constraint, before any
+    /// call. By default the schema's own checks and rules.
+    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+        self.schema().diagnose(config)
+    }
+    /// PlanResourceChange: the planned state (null prior: create; null
+    /// config: destroy).
     async fn plan(&self, ctx: Option<&C>, req: PlanRequest) -> PlanResponse;
+    /// ReadResource: the object as it is now; null when gone.
     async fn read(&self, ctx: &C, state: Value, private: Vec<u8>) -> StateResponse;
+    /// ApplyResourceChange with a null prior state.
     async fn create(&self, ctx: &C, req: ApplyRequest) -> StateResponse;
+    /// ApplyResourceChange with both states.
     async fn update(&self, ctx: &C, req: ApplyRequest) -> StateResponse;
+    /// ApplyResourceChange with a null planned state.
     async fn delete(&self, ctx: &C, req: ApplyRequest) -> StateResponse;
-    async fn import(&self, ctx: Option<&C>, id: &str) -> Result<Imported, Diagnostic>;
+    /// ImportResourceState by an ID string. By default: not importable.
+    async fn import(&self, _ctx: Option<&C>, _id: &str) -> Result<Imported, Diagnostic> {
+        Err(Diagnostic::error(
+            "Import not supported",
+            format!("{} cannot be imported.", self.type_name()),
+        ))
+    }
+
+    /// The identity facet: `Some` makes Terraform (1.12+) store an identity
+    /// beside each object and accept `import { identity = ... }`. By
+    /// default a kind has none.
+    fn identity_schema(&self) -> Option<&'static IdentitySchema> {
+        None
+    }
+    /// The identity of a (non-null) state, typed by [`Self::identity_schema`].
+    /// Parts the state does not know yet may be unknown (a create's plan).
+    fn identity(&self, _state: &Value) -> Value {
+        Value::Null
+    }
+    /// ImportResourceState by identity; the identity has every attribute
+    /// the schema requires for import (checked before this is called).
+    async fn import_identity(
+        &self,
+        _ctx: Option<&C>,
+        _identity: &Value,
+    ) -> Result<Imported, Diagnostic> {
+        Err(Diagnostic::error(
+            "Import by identity not supported",
+            format!("{} cannot be imported by identity.", self.type_name()),
+        ))
+    }
+    /// GenerateResourceConfig: the configuration a person would write for
+    /// this state (Terraform 1.14 renders it as HCL). By default the state
+    /// without its computed-only attributes.
+    async fn generate_config(&self, _ctx: Option<&C>, state: &Value) -> Result<Value, Diagnostic> {
+        Ok(without_read_only(&self.schema().attributes, state))
+    }
 }
 
 /// A data source type: read only, from its configuration.
@@ -72,6 +128,80 @@ pub trait DataSource<C>: Send + Sync + 'static {
     fn validate(&self, config: &Value) -> Vec<Diagnostic>;
     /// The state is the config with the computed attributes filled in.
     async fn read(&self, ctx: &C, config: Value) -> StateResponse;
+}
+
+/// Input of ListResource: the list block's `config`, decoded by the list
+/// resource's schema, and what Terraform wants of the results.
+pub struct ListRequest {
+    pub config: Value,
+    /// Send each object's full state (`include_resource = true`, and
+    /// always for `-generate-config-out`).
+    pub include_resource_object: bool,
+    /// Terraform reads at most this many events.
+    pub limit: i64,
+}
+
+/// One result: an object of the resource type of the same name.
+pub struct ListEvent {
+    /// By the resource's identity schema.
+    pub identity: Value,
+    /// For people: what the object is called.
+    pub display_name: String,
+    /// The object's state by the resource's schema, when asked for.
+    pub resource_object: Option<Value>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Where a list resource streams its results to.
+pub struct ListSink(mpsc::Sender<ListEvent>);
+
+impl ListSink {
+    /// A sink and the receiving end the protocol layer streams from.
+    pub fn channel(buffer: usize) -> (ListSink, mpsc::Receiver<ListEvent>) {
+        let (tx, rx) = mpsc::channel(buffer.max(1));
+        (ListSink(tx), rx)
+    }
+
+    /// Sends one event; false when Terraform stopped reading (its limit is
+    /// reached or it went away): stop listing then.
+    pub async fn send(&self, event: ListEvent) -> bool {
+        self.0.send(event).await.is_ok()
+    }
+
+    /// Sends an error that ends the listing.
+    pub async fn fail(&self, d: Diagnostic) {
+        let _ = self.0.send(ListEvent::error(d)).await;
+    }
+}
+
+impl ListEvent {
+    /// An event that carries only a diagnostic.
+    pub fn error(d: Diagnostic) -> ListEvent {
+        ListEvent {
+            identity: Value::Null,
+            display_name: String::new(),
+            resource_object: None,
+            diags: vec![d],
+        }
+    }
+}
+
+/// A list resource type (`list` blocks, `terraform query`, Terraform
+/// 1.14): finds existing objects of the managed resource type of the same
+/// name, which must have an identity. Its schema is the `config` block.
+#[tonic::async_trait]
+pub trait ListResource<C: Send + Sync + 'static>: Send + Sync + 'static {
+    /// The type name: the managed resource type it lists.
+    fn type_name(&self) -> &'static str;
+    /// The `config` block's schema.
+    fn schema(&self) -> &'static Schema;
+    /// ValidateListResourceConfig. By default the schema's checks and rules.
+    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
+        self.schema().diagnose(config)
+    }
+    /// Streams every matching object into `sink` until done, `limit` is
+    /// reached or the sink is closed.
+    async fn list(&self, ctx: &C, req: ListRequest, sink: ListSink);
 }
 
 /// The provider: its own configuration, and the types it serves.

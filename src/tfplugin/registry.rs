@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::diag::Diagnostic;
-use super::provider::{DataSource, Resource};
+use super::identity::IdentitySchema;
+use super::provider::{DataSource, ListResource, Resource};
 use super::schema::Schema;
 use super::value::Type;
 
@@ -13,13 +14,27 @@ pub struct Entry<T: ?Sized> {
     pub handler: Arc<T>,
     pub schema: &'static Schema,
     pub value_type: Type,
+    /// A resource's identity schema and its value type, when it has one.
+    pub identity: Option<(&'static IdentitySchema, Type)>,
 }
 
-/// Resources and data sources by type name. Adding one is one line:
-/// `Registry::new().resource(MyResource).data_source(MyDataSource)`.
-pub struct Registry<C> {
+impl<T: ?Sized> Entry<T> {
+    fn new(handler: Arc<T>, schema: &'static Schema) -> Self {
+        Entry {
+            handler,
+            schema,
+            value_type: schema.value_type(),
+            identity: None,
+        }
+    }
+}
+
+/// Resources, data sources and list resources by type name. Adding one is
+/// one line: `Registry::new().resource(MyResource).data_source(MyDataSource)`.
+pub struct Registry<C: Send + Sync + 'static> {
     resources: BTreeMap<&'static str, Entry<dyn Resource<C>>>,
     data_sources: BTreeMap<&'static str, Entry<dyn DataSource<C>>>,
+    list_resources: BTreeMap<&'static str, Entry<dyn ListResource<C>>>,
 }
 
 impl<C: Send + Sync + 'static> Default for Registry<C> {
@@ -33,34 +48,32 @@ impl<C: Send + Sync + 'static> Registry<C> {
         Registry {
             resources: BTreeMap::new(),
             data_sources: BTreeMap::new(),
+            list_resources: BTreeMap::new(),
         }
     }
 
     /// Registers a resource type; a second one of the same name replaces it.
     pub fn resource(mut self, r: impl Resource<C>) -> Self {
         let (name, schema) = (r.type_name(), r.schema());
-        self.resources.insert(
-            name,
-            Entry {
-                handler: Arc::new(r),
-                schema,
-                value_type: schema.value_type(),
-            },
-        );
+        let identity = r.identity_schema().map(|i| (i, i.value_type()));
+        let mut entry = Entry::new(Arc::new(r) as Arc<dyn Resource<C>>, schema);
+        entry.identity = identity;
+        self.resources.insert(name, entry);
         self
     }
 
     /// Registers a data source type; a second one of the same name replaces it.
     pub fn data_source(mut self, d: impl DataSource<C>) -> Self {
         let (name, schema) = (d.type_name(), d.schema());
-        self.data_sources.insert(
-            name,
-            Entry {
-                handler: Arc::new(d),
-                schema,
-                value_type: schema.value_type(),
-            },
-        );
+        (self.data_sources).insert(name, Entry::new(Arc::new(d) as Arc<_>, schema));
+        self
+    }
+
+    /// Registers a list resource; its name must be a registered resource's
+    /// that has an identity (Terraform refuses to list anything else).
+    pub fn list_resource(mut self, l: impl ListResource<C>) -> Self {
+        let (name, schema) = (l.type_name(), l.schema());
+        (self.list_resources).insert(name, Entry::new(Arc::new(l) as Arc<_>, schema));
         self
     }
 
@@ -80,6 +93,25 @@ impl<C: Send + Sync + 'static> Registry<C> {
                 format!("This provider has no data source {name:?}."),
             )
         })
+    }
+
+    pub fn get_list_resource(&self, name: &str) -> Result<&Entry<dyn ListResource<C>>, Diagnostic> {
+        self.list_resources.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown list resource",
+                format!("This provider has no list resource {name:?}."),
+            )
+        })
+    }
+
+    /// List resource types in name order, with their `config` schemas.
+    pub fn list_resources(&self) -> impl Iterator<Item = (&'static str, &'static Schema)> + '_ {
+        self.list_resources.iter().map(|(n, e)| (*n, e.schema))
+    }
+
+    /// Resource types with an identity, in name order.
+    pub fn identities(&self) -> impl Iterator<Item = (&'static str, &'static IdentitySchema)> + '_ {
+        (self.resources.iter()).filter_map(|(n, e)| e.identity.as_ref().map(|(i, _)| (*n, *i)))
     }
 
     /// Resource types in name order, with their schemas.

@@ -3,6 +3,7 @@
 
 pub mod convert;
 mod cross_field;
+pub mod identity;
 pub mod import;
 mod lifecycle;
 mod messages;

@@ -2,6 +2,7 @@
 
 use crate::provider::Configured;
 use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::identity::IdentitySchema;
 use crate::tfplugin::provider::{
     ApplyRequest, Imported, PlanRequest, PlanResponse, Resource, StateResponse,
 };
@@ -99,6 +100,25 @@ impl Resource<Configured> for VpcChannel {
             super::import::import(ctx.map(|c| &c.config), ctx.map(|c| &c.client), id).await?;
         Ok(Imported {
             state,
+            private: Vec::new(),
+        })
+    }
+
+    fn identity_schema(&self) -> Option<&'static IdentitySchema> {
+        Some(super::identity::schema())
+    }
+
+    fn identity(&self, state: &Value) -> Value {
+        super::identity::of_state(state)
+    }
+
+    async fn import_identity(
+        &self,
+        ctx: Option<&Configured>,
+        identity: &Value,
+    ) -> Result<Imported, Diagnostic> {
+        Ok(Imported {
+            state: super::identity::import_state(ctx.map(|c| &c.config), identity)?,
             private: Vec::new(),
         })
     }

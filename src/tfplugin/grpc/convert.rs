@@ -153,6 +153,7 @@ pub fn capabilities() -> proto::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: false,
+        generate_resource_config: true,
     }
 }
 

@@ -2,6 +2,7 @@
 //! skeleton, and the service that routes RPCs to the registry.
 
 pub mod convert;
+pub mod facets;
 pub mod handler;
 pub mod service;
 

@@ -15,11 +15,12 @@ use super::super::value::Type;
 use super::convert::{
     capabilities, decode, diags_to_proto, encode, path_to_proto, schema_to_proto,
 };
+use super::facets::{identity_of, planned_identity, ListStream};
 use super::handler::{caught, encode_or_fail, fail_on_errors, guarded, handle, RpcLog, R};
 
 pub struct Server<P: Provider> {
     provider: Arc<P>,
-    registry: Registry<P::Context>,
+    pub(super) registry: Registry<P::Context>,
     provider_type: Type,
     context: OnceLock<Arc<P::Context>>,
 }
@@ -35,11 +36,11 @@ impl<P: Provider> Server<P> {
     }
 
     /// What configure produced, for calls that may run before it.
-    fn maybe_context(&self) -> Option<Arc<P::Context>> {
+    pub(super) fn maybe_context(&self) -> Option<Arc<P::Context>> {
         self.context.get().cloned()
     }
 
-    fn context(&self) -> Result<Arc<P::Context>, Diagnostic> {
+    pub(super) fn context(&self) -> Result<Arc<P::Context>, Diagnostic> {
         self.maybe_context().ok_or_else(|| {
             Diagnostic::error(
                 "Provider not configured",
@@ -68,6 +69,11 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                     type_name: n.to_string(),
                 })
                 .collect(),
+            list_resources: (self.registry.list_resources())
+                .map(|(n, _)| proto::get_metadata::ListResourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -85,6 +91,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
             provider: Some(schema_to_proto(self.provider.schema())),
             resource_schemas: all(&mut self.registry.resources()),
             data_source_schemas: all(&mut self.registry.data_sources()),
+            list_resource_schemas: all(&mut self.registry.list_resources()),
             server_capabilities: Some(capabilities()),
             ..Default::default()
         }))
@@ -249,6 +256,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
             let mut diags = fail_on_errors(out.diags)?;
             Ok(proto::read_resource::Response {
                 new_state: Some(encode_or_fail(&out.state, &e.value_type, &mut diags)?),
+                new_identity: identity_of(e, &out.state)?,
                 private: out.private,
                 diagnostics: diags_to_proto(&diags),
                 ..Default::default()
@@ -258,6 +266,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         handle("ReadResource", &req.type_name, body, |diagnostics| {
             proto::read_resource::Response {
                 new_state: req.current_state.clone(),
+                new_identity: req.current_identity.clone(),
                 private: req.private.clone(),
                 diagnostics,
                 ..Default::default()
@@ -281,12 +290,14 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                 prior_private: req.prior_private.clone(),
             };
             let (r, ctx) = (e.handler.clone(), self.maybe_context());
+            let prior = preq.prior.clone();
             let out = caught("PlanResourceChange", async move {
                 r.plan(ctx.as_deref(), preq).await
             })
             .await?;
             let mut diags = fail_on_errors(out.diags)?;
             Ok(proto::plan_resource_change::Response {
+                planned_identity: planned_identity(e, &prior, &out.planned)?,
                 planned_state: Some(encode_or_fail(&out.planned, ty, &mut diags)?),
                 requires_replace: out.requires_replace.iter().map(path_to_proto).collect(),
                 planned_private: out.private,
@@ -331,6 +342,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
             // Errors too carry a state: what the failed apply left behind.
             let mut diags = out.diags;
             Ok(proto::apply_resource_change::Response {
+                new_identity: identity_of(e, &out.state)?,
                 new_state: Some(encode_or_fail(&out.state, ty, &mut diags)?),
                 private: out.private,
                 diagnostics: diags_to_proto(&diags),
@@ -341,6 +353,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         handle("ApplyResourceChange", &req.type_name, body, |diagnostics| {
             proto::apply_resource_change::Response {
                 new_state: req.prior_state.clone(),
+                new_identity: req.planned_identity.clone(),
                 private: req.planned_private.clone(),
                 diagnostics,
                 ..Default::default()
@@ -356,14 +369,25 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
+            // An import block with `identity` sends it instead of an ID.
+            let identity = match &req.identity {
+                Some(i) if req.id.is_empty() => {
+                    Some(self.import_identity_value(&req.type_name, i)?)
+                }
+                _ => None,
+            };
             let (r, ctx, id) = (e.handler.clone(), self.maybe_context(), req.id.clone());
             let it = caught("ImportResourceState", async move {
-                r.import(ctx.as_deref(), &id).await
+                match identity {
+                    Some(i) => r.import_identity(ctx.as_deref(), &i).await,
+                    None => r.import(ctx.as_deref(), &id).await,
+                }
             })
             .await??;
             Ok(proto::import_resource_state::Response {
                 imported_resources: vec![proto::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
+                    identity: identity_of(e, &it.state)?,
                     state: Some(encode(&it.state, &e.value_type)?),
                     private: it.private,
                 }],
@@ -390,6 +414,43 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
             )]),
             ..Default::default()
         }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<proto::get_resource_identity_schemas::Request>,
+    ) -> R<proto::get_resource_identity_schemas::Response> {
+        self.identity_schemas().await
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<proto::upgrade_resource_identity::Request>,
+    ) -> R<proto::upgrade_resource_identity::Response> {
+        self.upgrade_identity(req.into_inner()).await
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<proto::generate_resource_config::Request>,
+    ) -> R<proto::generate_resource_config::Response> {
+        self.generate_config(req.into_inner()).await
+    }
+
+    type ListResourceStream = ListStream;
+
+    async fn list_resource(
+        &self,
+        req: Request<proto::list_resource::Request>,
+    ) -> R<Self::ListResourceStream> {
+        self.list(req.into_inner()).await
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<proto::validate_list_resource_config::Request>,
+    ) -> R<proto::validate_list_resource_config::Response> {
+        self.validate_list_config(req.into_inner()).await
     }
 
     async fn read_data_source(

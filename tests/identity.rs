@@ -57,6 +57,7 @@ fn writes(e: &Emulator) -> Vec<Value> {
 
 #[test]
 fn import_by_identity_then_no_changes_and_identity_in_state() {
+    skip_without_terraform!();
     if !has_identity() {
         return;
     }
@@ -90,6 +91,7 @@ fn import_by_identity_then_no_changes_and_identity_in_state() {
 
 #[test]
 fn create_and_update_store_the_identity() {
+    skip_without_terraform!();
     if !has_identity() {
         return;
     }
@@ -122,6 +124,7 @@ fn create_and_update_store_the_identity() {
 
 #[test]
 fn a_wrong_identity_is_a_clear_error() {
+    skip_without_terraform!();
     if !has_identity() {
         return;
     }
@@ -161,6 +164,7 @@ fn a_wrong_identity_is_a_clear_error() {
 
 #[test]
 fn state_from_before_identity_gains_it_on_refresh_without_a_diff() {
+    skip_without_terraform!();
     if !has_identity() {
         return;
     }

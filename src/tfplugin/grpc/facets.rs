@@ -42,9 +42,10 @@ pub fn identity_of<C: Send + Sync + 'static>(
     }))
 }
 
-/// A plan's identity: the planned object's, or the prior one's while the
-/// plan does not know it all (an update never changes an identity, and
-/// Terraform wants it known unless the object is replaced).
+/// A plan's identity: the planned object's when known; the prior one's
+/// while the plan does not know it all (an update never changes an
+/// identity); none for a create. Never partly unknown: Terraform cannot
+/// render such a plan as JSON ("value is not known").
 pub fn planned_identity<C: Send + Sync + 'static>(
     e: &Entry<dyn Resource<C>>,
     prior: &Value,
@@ -53,8 +54,7 @@ pub fn planned_identity<C: Send + Sync + 'static>(
     if planned.is_null() || e.identity.is_none() {
         return Ok(None);
     }
-    let from_plan = e.handler.identity(planned);
-    if from_plan.is_wholly_known() || prior.is_null() {
+    if e.handler.identity(planned).is_wholly_known() {
         return identity_of(e, planned);
     }
     identity_of(e, prior)

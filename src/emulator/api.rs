@@ -14,6 +14,7 @@ use super::clock::unix_now;
 use super::error::ApiError;
 use super::query::parse_query;
 use super::server::Reply;
+use super::subapi::{self, Sub};
 use super::{list, render, validate, Emulator};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -24,9 +25,11 @@ enum Op<'a> {
     Update(&'a str),
     Delete(&'a str),
     Members(&'a str),
+    /// A sub-API of one channel (members, groups, health check).
+    Sub(&'a str, Sub<'a>),
 }
 
-/// `/v2/{project_id}/apigw/instances/{instance_id}/vpc-channels[/{id}[/members]]`
+/// `/v2/{project_id}/apigw/instances/{instance_id}/vpc-channels[/{id}[/...]]`
 fn route<'a>(method: &Method, path: &'a str) -> Option<(&'a str, Op<'a>)> {
     let segs: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
     let [v2, project, apigw, instances, instance, chans, rest @ ..] = segs.as_slice() else {
@@ -51,9 +54,30 @@ fn route<'a>(method: &Method, path: &'a str) -> Option<(&'a str, Op<'a>)> {
             _ => return None,
         },
         (&Method::GET, [id, "members"]) if !id.is_empty() => Op::Members(id),
+        (m, [id, rest @ ..]) if !id.is_empty() => Op::Sub(id, sub_route(m, rest)?),
         _ => return None,
     };
     Some((instance, op))
+}
+
+fn sub_route<'a>(method: &Method, rest: &[&'a str]) -> Option<Sub<'a>> {
+    Some(match (method, rest) {
+        (&Method::POST, ["members"]) => Sub::AddMembers,
+        (&Method::PUT, ["members"]) => Sub::ReplaceMembers,
+        (&Method::POST, ["members", "batch-enable"]) => Sub::EnableMembers,
+        (&Method::POST, ["members", "batch-disable"]) => Sub::DisableMembers,
+        (&Method::DELETE, ["members", m]) if !m.is_empty() => Sub::DeleteMember(m),
+        (&Method::PUT, ["health-config"]) => Sub::UpdateHealth,
+        (&Method::POST, ["member-groups"]) => Sub::CreateGroups,
+        (&Method::GET, ["member-groups"]) => Sub::ListGroups,
+        (m, ["member-groups", g]) if !g.is_empty() => match *m {
+            Method::GET => Sub::ShowGroup(g),
+            Method::PUT => Sub::UpdateGroup(g),
+            Method::DELETE => Sub::DeleteGroup(g),
+            _ => return None,
+        },
+        _ => return None,
+    })
 }
 
 pub async fn dispatch(emu: &Arc<Emulator>, parts: &Parts, body: &[u8]) -> (AuthKind, Reply) {
@@ -133,6 +157,27 @@ async fn serve(
             let ch = emu.lock_store().get(instance, id)?;
             Ok(Reply::json(200, list::members(&ch, &query, quirks)?))
         }
+        Op::Sub(id, sub) if sub.reads() => {
+            let ch = emu.lock_store().get(instance, id)?;
+            Ok(Reply::json(200, subapi::read(&ch, &sub, &query, quirks)?))
+        }
+        Op::Sub(id, sub) => {
+            let body = if body.is_empty() {
+                Value::Null
+            } else {
+                parse_json(body)?
+            };
+            let ((_, (status, out)), gen) = {
+                let mut st = emu.lock_store();
+                let r = st.modify(instance, id, |ch| subapi::apply(ch, &sub, &body, quirks))?;
+                (r, st.gen)
+            };
+            emu.persisted(gen).await;
+            Ok(match status {
+                204 => Reply::no_content(),
+                s => Reply::json(s, out),
+            })
+        }
     }
 }
 
@@ -165,9 +210,41 @@ mod tests {
             route(&Method::GET, &format!("{p}/abc/members")),
             Some(("gw", Op::Members("abc")))
         );
+        let sub =
+            |m: &Method, s: &str| format!("{:?}", route(m, &format!("{p}/abc/{s}")).map(|r| r.1));
+        assert_eq!(
+            sub(&Method::POST, "members"),
+            format!("{:?}", Some(Op::Sub("abc", Sub::AddMembers)))
+        );
+        assert_eq!(
+            sub(&Method::PUT, "members"),
+            format!("{:?}", Some(Op::Sub("abc", Sub::ReplaceMembers)))
+        );
+        assert_eq!(
+            sub(&Method::DELETE, "members/m1"),
+            format!("{:?}", Some(Op::Sub("abc", Sub::DeleteMember("m1"))))
+        );
+        assert_eq!(
+            sub(&Method::POST, "members/batch-disable"),
+            format!("{:?}", Some(Op::Sub("abc", Sub::DisableMembers)))
+        );
+        assert_eq!(
+            sub(&Method::PUT, "health-config"),
+            format!("{:?}", Some(Op::Sub("abc", Sub::UpdateHealth)))
+        );
+        assert_eq!(
+            sub(&Method::GET, "member-groups"),
+            format!("{:?}", Some(Op::Sub("abc", Sub::ListGroups)))
+        );
+        assert_eq!(
+            sub(&Method::PUT, "member-groups/g1"),
+            format!("{:?}", Some(Op::Sub("abc", Sub::UpdateGroup("g1"))))
+        );
         for bad in [
             format!("{p}/"),
             format!("{p}/abc/other"),
+            format!("{p}/abc/members/x/y"),
+            format!("{p}/abc/member-groups/"),
             "/v2//apigw/instances/gw/vpc-channels".to_string(),
             "/v1/proj/apigw/instances/gw/vpc-channels".to_string(),
             "/".to_string(),

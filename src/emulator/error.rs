@@ -122,6 +122,24 @@ impl ApiError {
         )
     }
 
+    /// The reference lists only the status for these two; the codes are
+    /// the emulator's.
+    pub fn member_not_found(id: &str) -> Self {
+        Self::new(
+            404,
+            "APIG.3024",
+            format!("The backend instance does not exist,id:{id}"),
+        )
+    }
+
+    pub fn group_not_found(id: &str) -> Self {
+        Self::new(
+            404,
+            "APIG.3025",
+            format!("The backend server group does not exist,id:{id}"),
+        )
+    }
+
     pub fn channel_referenced(id: &str) -> Self {
         Self::new(
             409,

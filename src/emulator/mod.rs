@@ -27,8 +27,15 @@
 //!
 //! API: `/v2/{project_id}/apigw/instances/{instance_id}/vpc-channels`
 //! (`GET` list, `POST` create), `.../vpc-channels/{id}` (`GET`, `PUT`,
-//! `DELETE`), `.../vpc-channels/{id}/members` (`GET`). Every API request
-//! needs `X-Auth-Token` or an AK/SK signature.
+//! `DELETE`), and under it (`subapi.rs`): `members` (`GET` list, `POST`
+//! add or update, `PUT` replace all or one `member_group_name`'s),
+//! `members/{member_id}` (`DELETE`), `members/batch-enable` and
+//! `members/batch-disable` (`POST`, `{"member_ids": [...]}`, 204),
+//! `health-config` (`PUT`), `member-groups` (`GET` list, `POST` add or
+//! update by name), `member-groups/{member_group_id}` (`GET`, `PUT`,
+//! `DELETE`: its members go with it). A missing member or group is 404
+//! APIG.3024 / APIG.3025 (the reference gives only the status). Every API
+//! request needs `X-Auth-Token` or an AK/SK signature.
 //!
 //! Admin (never faulted or recorded), under `/_emulator/`; only for a
 //! loopback `Host` (unless `--host` is not loopback), writes only with
@@ -90,6 +97,7 @@ mod query;
 pub(crate) mod render;
 mod server;
 pub mod store;
+mod subapi;
 mod validate;
 mod validate_microservice;
 

@@ -230,6 +230,24 @@ impl Store {
         Ok(())
     }
 
+    /// Changes one channel in place through `f` (the sub-APIs for members,
+    /// groups and the health check); nothing changes when `f` fails.
+    pub fn modify<T>(
+        &mut self,
+        instance: &str,
+        id: &str,
+        f: impl FnOnce(&mut StoredChannel) -> Result<T, ApiError>,
+    ) -> Result<(Arc<StoredChannel>, T), ApiError> {
+        let mut ch = (*self.get(instance, id)?).clone();
+        let out = f(&mut ch)?;
+        self.check_references(&ch)?;
+        ch.revision += 1;
+        let ch = Arc::new(ch);
+        self.channels.insert(ch.id.clone(), ch.clone());
+        self.gen += 1;
+        Ok((ch, out))
+    }
+
     /// Member groups may reference other channels only in a reference
     /// channel, and only existing channels of the same gateway that are not
     /// reference channels themselves.

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::models::{
     CredentialAnswer, Domain, ErrorBody, Project, ProjectList, Scope, TokenAnswer, User,
 };
-use crate::apig::client::{Credentials, Secrets};
+use crate::apig::client::{reqlog, Credentials, Secrets};
 use crate::apig::signer;
 
 const MAX_BODY: usize = 1 << 20;
@@ -343,13 +343,32 @@ impl IamClient {
             if let Some(b) = &body {
                 req = req.body(b.clone());
             }
+            let started = std::time::Instant::now();
             let outcome = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
                 r = send_once(req, self.opts.request_timeout) => r,
             };
+            let log = |seen: &reqlog::Seen, next: reqlog::Next| {
+                let attempt = reqlog::Attempt {
+                    service: "IAM",
+                    method: &method,
+                    url: &url,
+                    body: body.as_deref(),
+                    number: retry + 1,
+                    started,
+                };
+                reqlog::log_attempt(&attempt, seen, &next, &|t| secrets.scrub(t));
+            };
+            let seen = match &outcome {
+                Ok(a) => reqlog::Seen::answer(a.status, &a.headers, &a.body),
+                Err((e, _)) => reqlog::Seen::failure(e),
+            };
             let (err, retryable) = match outcome {
-                Ok(a) if (200..300).contains(&a.status) => return Ok(a),
+                Ok(a) if (200..300).contains(&a.status) => {
+                    log(&seen, reqlog::Next::Done);
+                    return Ok(a);
+                }
                 Ok(a) => {
                     let retryable = matches!(a.status, 429 | 500 | 502 | 503 | 504);
                     (status_error(&a, secrets), retryable)
@@ -363,10 +382,12 @@ impl IamClient {
                     )
                 }
             };
-            if !retryable || retry >= self.opts.max_retries {
+            let delay = (self.opts.backoff_base * 2u32.saturating_pow(retry)).min(BACKOFF_CAP);
+            let left = retry < self.opts.max_retries;
+            log(&seen, reqlog::Next::after(&seen, retryable, left, delay));
+            if !retryable || !left {
                 return Err(scrub(err, secrets));
             }
-            let delay = (self.opts.backoff_base * 2u32.saturating_pow(retry)).min(BACKOFF_CAP);
             retry += 1;
             tokio::select! {
                 biased;

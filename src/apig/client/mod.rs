@@ -8,11 +8,13 @@
 //! (which failures are retried, backoff), `auth` (credentials and the
 //! headers they put on a request), `url` (request URL and `Host`),
 //! `errors` ([`ApiError`] and reading error bodies), `redact` (keeping
-//! secrets out of every message).
+//! secrets out of every message), `reqlog` (the request log, shared with
+//! IAM).
 
 mod auth;
 mod errors;
 mod redact;
+pub mod reqlog;
 mod retry;
 mod transport;
 mod url;

@@ -12,13 +12,14 @@
 //! - 401 is never retried: five signature failures in a row lock the key.
 //!   No other 4xx is retried either.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use rand::Rng;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::errors::{api_error, ApiError};
+use super::reqlog::{self, Attempt, Next, Seen};
 use super::transport::{Answer, Prepared};
 use super::Client;
 
@@ -34,13 +35,21 @@ impl Client {
             if self.cancel.is_cancelled() {
                 return Err(ApiError::Cancelled);
             }
+            let started = Instant::now();
             let outcome = tokio::select! {
                 biased;
                 _ = self.cancel.cancelled() => return Err(ApiError::Cancelled),
                 outcome = self.attempt(req) => outcome,
             };
+            let mut seen = Seen::default();
             let (error, retryable, server_delay) = match outcome {
-                Ok(answer) if answer.status.is_success() => return Ok(answer),
+                Ok(answer) if answer.status.is_success() => {
+                    if reqlog::enabled() {
+                        let seen = seen_answer(&answer);
+                        self.log_attempt(req, retry, started, &seen, &Next::Done);
+                    }
+                    return Ok(answer);
+                }
                 Ok(answer) => {
                     let status = answer.status.as_u16();
                     let retryable = match status {
@@ -52,6 +61,9 @@ impl Client {
                         429 | 503 => retry_after(&answer.headers, SystemTime::now()),
                         _ => None,
                     };
+                    if reqlog::enabled() {
+                        seen = seen_answer(&answer);
+                    }
                     (api_error(&answer, &self.secrets()), retryable, delay)
                 }
                 Err(failure) => {
@@ -60,13 +72,24 @@ impl Client {
                     timeouts += u32::from(failure.timed_out);
                     let retryable =
                         failure.retryable && (idempotent || !failure.committed) && timeouts < 2;
+                    if reqlog::enabled() {
+                        seen = Seen::failure(&failure.message);
+                    }
                     (failure.into_error(), retryable, None)
                 }
             };
             if !retryable || retry >= self.max_retries {
+                if reqlog::enabled() {
+                    let why = why_given_up(&req.method, &seen, retryable, timeouts, retry);
+                    self.log_attempt(req, retry, started, &seen, &Next::GiveUp { why });
+                }
                 return Err(with_attempts(error, retry + 1));
             }
             let delay = server_delay.unwrap_or_else(|| self.backoff(retry));
+            if reqlog::enabled() {
+                let why = why_retried(&seen, server_delay.is_some());
+                self.log_attempt(req, retry, started, &seen, &Next::Retry { delay, why });
+            }
             retry += 1;
             tokio::select! {
                 biased;
@@ -76,8 +99,71 @@ impl Client {
         }
     }
 
+    /// The request log's line for attempt `retry + 1`.
+    fn log_attempt(
+        &self,
+        req: &Prepared<'_>,
+        retry: u32,
+        started: Instant,
+        seen: &Seen,
+        next: &Next,
+    ) {
+        let attempt = Attempt {
+            service: "APIG",
+            method: &req.method,
+            url: &req.url,
+            body: req.body.as_deref(),
+            number: retry + 1,
+            started,
+        };
+        let secrets = self.secrets();
+        reqlog::log_attempt(&attempt, seen, next, &|t| secrets.scrub(t));
+    }
+
     pub(super) fn backoff(&self, retry: u32) -> Duration {
         backoff_delay(self.backoff_base, self.backoff_cap, retry, &mut rand::rng())
+    }
+}
+
+fn seen_answer(answer: &Answer) -> Seen {
+    Seen::answer(answer.status.as_u16(), &answer.headers, &answer.body)
+}
+
+/// Why a failed attempt is tried again, for the request log.
+fn why_retried(seen: &Seen, server_asked: bool) -> String {
+    let what = match seen.status {
+        Some(s) => format!("HTTP {s}"),
+        None => "no answer".to_string(),
+    };
+    if server_asked {
+        format!("{what}, waiting as its Retry-After asks")
+    } else {
+        what
+    }
+}
+
+/// Why a failed attempt is returned to the caller, for the request log.
+fn why_given_up(
+    method: &Method,
+    seen: &Seen,
+    retryable: bool,
+    timeouts: u32,
+    retry: u32,
+) -> String {
+    if retryable {
+        return format!("no retries left after {} attempts (max_retries)", retry + 1);
+    }
+    match seen.status {
+        Some(s @ (500 | 502 | 503 | 504)) if *method == Method::POST => {
+            format!("HTTP {s} to a POST is not retried: the channel may have been created")
+        }
+        Some(401) => "HTTP 401 is never retried (repeated failures lock the key)".to_string(),
+        Some(s) => format!("HTTP {s} is not retried"),
+        None if timeouts >= 2 => "a second timeout is not retried".to_string(),
+        None if *method == Method::POST => {
+            "a POST that may have reached the server is not retried".to_string()
+        }
+        None => "this failure is not retried".to_string(),
     }
 }
 

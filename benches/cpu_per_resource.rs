@@ -21,7 +21,6 @@ use hwprovider::tfplugin::value::{Type, Value};
 use tonic::Request;
 
 const TYPE_NAME: &str = vpc_channel::schema::TYPE_NAME;
-const GATEWAY: &str = "eddc4d25480b4cd6b512f270a1b8b341";
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 fn cpu_ns() -> u128 {
@@ -56,29 +55,13 @@ fn dv(bytes: Vec<u8>) -> Option<proto::DynamicValue> {
     })
 }
 
+/// The channel arguments `scripts/bench` plans (its fixture, without a name).
+const FIXTURE: &str = include_str!("../tests/fixtures/bench-channel.json");
+
 /// The resource configuration of `scripts/bench` for channel `i` (of `round`).
 fn channel_config(round: usize, i: usize, ty: &Type) -> Value {
-    let json = serde_json::json!({
-        "instance_id": GATEWAY,
-        "name": format!("bench_{round}_{i}"),
-        "port": 22,
-        "balance_strategy": 2,
-        "member_type": "ip",
-        "member_groups": [
-            {"member_group_name": "test", "member_group_weight": 1, "member_group_remark": "remark"},
-            {"member_group_name": "default", "member_group_weight": 2, "member_group_remark": "remark"},
-        ],
-        "members": [
-            {"host": "192.168.0.5", "weight": 1, "member_group_name": "test"},
-            {"host": "192.168.1.124", "weight": 2, "member_group_name": "default"},
-            {"host": "192.168.1.125", "port": 8080, "member_group_name": "default"},
-        ],
-        "vpc_health_config": {
-            "protocol": "HTTP", "path": "/vpc/demo", "port": 22, "threshold_normal": 2,
-            "threshold_abnormal": 5, "time_interval": 10, "timeout": 5,
-            "http_code": "200,201,210-299",
-        },
-    });
+    let mut json: serde_json::Value = serde_json::from_str(FIXTURE).unwrap();
+    json["name"] = format!("bench_{round}_{i}").into();
     decode_json(json.to_string().as_bytes(), ty).unwrap().0
 }
 

@@ -36,12 +36,16 @@ def apply_args(parallelism):
 def normalized(text):
     """A run's output as a sorted list of lines, without what differs from
     run to run anyway: resources are reported in completion order, with
-    elapsed times."""
+    elapsed times and, for a create, the ID the API chose; the warning about
+    dev_overrides names the plugin's directory."""
     lines = []
     for line in text.splitlines():
-        if "Still creating..." in line or "Still reading..." in line:
+        if "Still creating..." in line or line.startswith(" - huaweicloud/huaweicloud in "):
             continue
-        lines.append(re.sub(r" after \d+(m\d+)?s", "", line))
+        line = re.sub(r" after \d+(m\d+)?s", "", line)
+        if "Creation complete" in line:
+            line = re.sub(r"\[id=\w+\]", "[id]", line)
+        lines.append(line)
     return sorted(lines)
 
 

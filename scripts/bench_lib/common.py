@@ -1,7 +1,6 @@
 """Shared constants and helpers of scripts/bench: logging, summaries,
 finding Terraform, describing the machine."""
 
-import datetime
 import json
 import os
 import platform

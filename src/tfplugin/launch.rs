@@ -137,7 +137,7 @@ pub fn main<P: Provider>(make: impl FnOnce() -> P, name: &str, address: &str) ->
 }
 
 /// Like [`main`], serving any tfplugin6 service (e.g. the benchmark's
-/// zero-work plugin, which answers the protocol directly).
+/// replay floor, which answers the protocol from a recording).
 pub fn main_with_service<S: proto::provider_server::Provider>(
     make: impl FnOnce() -> S,
     name: &str,

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use hwprovider::provider::{HuaweiCloud, ADDRESS, NAME};
+use hwprovider::tfplugin::grpc::facets::ListStream;
 use hwprovider::tfplugin::grpc::Server;
 use hwprovider::tfplugin::launch;
 use hwprovider::tfplugin::proto;
@@ -151,11 +152,25 @@ enum Plugin {
     Replay(Replay),
 }
 
-/// The tfplugin6 service: each RPC recorded or replayed alike.
+/// The tfplugin6 service: each unary RPC recorded or replayed alike.
 macro_rules! replayed {
     ($($rpc:ident: $m:ident),* $(,)?) => {
         #[tonic::async_trait]
         impl Provider for Plugin {
+            type ListResourceStream = ListStream;
+
+            /// A stream (`terraform query`, never benchmarked): forwarded
+            /// when recording, not recorded, so never replayed.
+            async fn list_resource(
+                &self,
+                req: Request<proto::list_resource::Request>,
+            ) -> R<ListStream> {
+                match self {
+                    Plugin::Record(r) => r.inner.list_resource(req).await,
+                    Plugin::Replay(_) => Err(Status::unimplemented("replay: ListResource is not recorded")),
+                }
+            }
+
             $(async fn $rpc(
                 &self,
                 req: Request<proto::$m::Request>,
@@ -181,6 +196,8 @@ replayed! {
     validate_resource_config: validate_resource_config,
     validate_data_resource_config: validate_data_resource_config,
     upgrade_resource_state: upgrade_resource_state,
+    get_resource_identity_schemas: get_resource_identity_schemas,
+    upgrade_resource_identity: upgrade_resource_identity,
     configure_provider: configure_provider,
     read_resource: read_resource,
     plan_resource_change: plan_resource_change,
@@ -188,6 +205,8 @@ replayed! {
     import_resource_state: import_resource_state,
     move_resource_state: move_resource_state,
     read_data_source: read_data_source,
+    generate_resource_config: generate_resource_config,
+    validate_list_resource_config: validate_list_resource_config,
     validate_ephemeral_resource_config: validate_ephemeral_resource_config,
     open_ephemeral_resource: open_ephemeral_resource,
     renew_ephemeral_resource: renew_ephemeral_resource,

@@ -156,7 +156,7 @@ fn missing_security_token_is_refused_once() {
         "{all}"
     );
     assert_eq!(error_count(&out), 1, "{all}");
-    assert_eq!(trail(&e), ["POST 401"]);
+    assert_eq!(trail(&e), ["GET list 401"]);
     assert!(e.channels().is_empty());
 }
 
@@ -249,7 +249,11 @@ fn provider_config_wins_over_environment() {
     tf.write("main.tf", &config_with(&provider, IP_CHANNEL));
     e.fault(json!({"method": "GET", "status": 503, "count": 1, "retry_after": 0}));
     tf.apply().ok();
-    assert_eq!(trail(&e), ["POST 201", "GET 503", "GET 200"]);
+    // The create's exact-name lookup (before the POST) outlives the 503.
+    assert_eq!(
+        trail(&e),
+        ["GET list 503", "GET list 200", "POST 201", "GET 200"]
+    );
     let v = tf.resource_values(ADDR);
     assert_eq!(v["project_id"], PROJECT, "{v}");
     assert_eq!(v["region"], "cn-north-4", "{v}");
@@ -285,10 +289,17 @@ fn transient_errors_are_retried_on_every_method() {
     tf.apply().ok();
     assert_eq!(
         trail(&e),
-        ["POST 429", "POST 201", "GET 503", "GET 503", "GET 200"]
+        [
+            "GET list 503",
+            "GET list 503",
+            "GET list 200",
+            "POST 429",
+            "POST 201",
+            "GET 200"
+        ]
     );
     let reqs = e.requests();
-    let waited = reqs[1]["at_ms"].as_i64().unwrap() - reqs[0]["at_ms"].as_i64().unwrap();
+    let waited = reqs[4]["at_ms"].as_i64().unwrap() - reqs[3]["at_ms"].as_i64().unwrap();
     assert!(waited >= 950, "Retry-After: 1 not honoured ({waited} ms)");
     assert!(e.faults_left().is_empty());
     assert_eq!(e.channels().len(), 1);
@@ -339,9 +350,15 @@ fn create_500_looks_up_by_name_before_creating_again() {
     tf.apply().ok();
     assert_eq!(
         trail(&e),
-        ["POST 500", "GET list 200", "POST 201", "GET 200"]
+        [
+            "GET list 200",
+            "POST 500",
+            "GET list 200",
+            "POST 201",
+            "GET 200"
+        ]
     );
-    let lookup = &e.requests()[1];
+    let lookup = &e.requests()[2];
     assert_eq!(lookup["query"]["name"], "VPC_demo", "{lookup}");
     assert_eq!(lookup["query"]["precise_search"], "name", "{lookup}");
     assert_eq!(e.channels().len(), 1, "exactly one channel");
@@ -361,10 +378,14 @@ fn create_lost_after_commit_is_adopted() {
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     e.fault(json!({"method": "POST", "drop_after_commit": true, "count": 1}));
     tf.apply().ok();
-    assert_eq!(trail(&e), ["POST 201", "GET list 200", "GET 200"]);
+    assert_eq!(
+        trail(&e),
+        ["GET list 200", "POST 201", "GET list 200", "GET 200"]
+    );
     let reqs = e.requests();
-    assert_eq!(reqs[0]["dropped"], true, "{:?}", reqs[0]);
-    assert_eq!(reqs[1]["query"]["precise_search"], "name");
+    assert_eq!(reqs[0]["query"]["precise_search"], "name");
+    assert_eq!(reqs[1]["dropped"], true, "{:?}", reqs[1]);
+    assert_eq!(reqs[2]["query"]["precise_search"], "name");
     let chans = e.channels();
     assert_eq!(chans.len(), 1, "exactly one channel: {chans:?}");
     let id = tf.resource_values(ADDR)["id"].as_str().unwrap().to_string();
@@ -399,6 +420,7 @@ fn create_failing_500_gives_up_after_max_retries() {
     assert_eq!(
         trail(&e),
         [
+            "GET list 200",
             "POST 500",
             "GET list 200",
             "POST 500",
@@ -435,12 +457,12 @@ fn max_retries_zero_means_a_single_attempt() {
     assert_eq!(out.code, 1, "{}", out.all());
     assert!(out.all().contains("HTTP 503"), "{}", out.all());
     assert_eq!(error_count(&out), 1, "{}", out.all());
-    assert_eq!(trail(&e), ["POST 503", "GET list 200"]);
+    assert_eq!(trail(&e), ["GET list 200", "POST 503", "GET list 200"]);
     assert!(e.channels().is_empty());
 
     e.clear_requests();
     tf.apply().ok();
-    assert_eq!(trail(&e), ["POST 201", "GET 200"]);
+    assert_eq!(trail(&e), ["GET list 200", "POST 201", "GET 200"]);
 
     // Refresh: one GET.
     e.clear_requests();

@@ -65,41 +65,76 @@ impl ChannelFilter {
     }
 }
 
+/// Walks the list call's pages of 500 until `total` is reached. Items come
+/// in the server's order; one that shows up twice (pages shift when
+/// channels are created meanwhile) is kept once. The one pager: whole
+/// lists and streamed ones (a list resource stops early) both use it.
+pub struct ChannelPager<'a> {
+    client: &'a Client,
+    target: &'a Target,
+    base: Vec<(String, String)>,
+    seen: HashSet<String>,
+    offset: usize,
+    pages: usize,
+    done: bool,
+}
+
+impl<'a> ChannelPager<'a> {
+    pub fn new(client: &'a Client, target: &'a Target, filter: &ChannelFilter) -> Self {
+        ChannelPager {
+            client,
+            target,
+            base: filter.query(),
+            seen: HashSet::new(),
+            offset: 0,
+            pages: 0,
+            done: false,
+        }
+    }
+
+    /// The next page's new channels; `None` after the last page.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Channel>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.pages == MAX_PAGES {
+            return Err(ApiError::Decode {
+                status: 200,
+                message: format!(
+                    "the channel list did not end after {MAX_PAGES} pages of {PAGE_LIMIT}"
+                ),
+            });
+        }
+        self.pages += 1;
+        let mut query = self.base.clone();
+        query.push(("offset".into(), self.offset.to_string()));
+        query.push(("limit".into(), PAGE_LIMIT.to_string()));
+        let page = self.client.list_channels(self.target, &query).await?;
+        let received = page.vpc_channels.len();
+        self.offset += received;
+        self.done = received == 0 || self.offset as i64 >= page.total;
+        let seen = &mut self.seen;
+        Ok(Some(
+            (page.vpc_channels.into_iter())
+                .filter(|c| seen.insert(c.id.clone()))
+                .collect(),
+        ))
+    }
+}
+
 impl Client {
-    /// Every channel matching `filter`, reading pages of 500 until `total`
-    /// is reached. Items come in the server's order; one that shows up
-    /// twice (pages shift when channels are created meanwhile) is kept once.
+    /// Every channel matching `filter` (see [`ChannelPager`]).
     pub async fn list_all_channels(
         &self,
         t: &Target,
         filter: &ChannelFilter,
     ) -> Result<Vec<Channel>, ApiError> {
-        let base = filter.query();
+        let mut pager = ChannelPager::new(self, t, filter);
         let mut out: Vec<Channel> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut offset = 0usize;
-        for _ in 0..MAX_PAGES {
-            let mut query = base.clone();
-            query.push(("offset".into(), offset.to_string()));
-            query.push(("limit".into(), PAGE_LIMIT.to_string()));
-            let page = self.list_channels(t, &query).await?;
-            let received = page.vpc_channels.len();
-            for c in page.vpc_channels {
-                if seen.insert(c.id.clone()) {
-                    out.push(c);
-                }
-            }
-            offset += received;
-            if received == 0 || offset as i64 >= page.total {
-                return Ok(out);
-            }
+        while let Some(page) = pager.next_page().await? {
+            out.extend(page);
         }
-        Err(ApiError::Decode {
-            status: 200,
-            message: format!(
-                "the channel list did not end after {MAX_PAGES} pages of {PAGE_LIMIT}"
-            ),
-        })
+        Ok(out)
     }
 
     /// Every channel named exactly `name`. Compares names itself too, in

@@ -10,6 +10,7 @@ pub mod project;
 pub mod shared_config;
 pub mod vpc_channel;
 pub mod vpc_channel_data;
+pub mod vpc_channel_list;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,6 +123,7 @@ impl Provider for HuaweiCloud {
             .resource(vpc_channel::VpcChannel)
             .data_source(vpc_channel_data::OneChannel)
             .data_source(vpc_channel_data::Channels)
+            .list_resource(vpc_channel_list::ChannelList)
     }
 
     fn validate_provider_config(&self, cfg: &Value) -> Vec<Diagnostic> {

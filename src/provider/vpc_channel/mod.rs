@@ -3,6 +3,7 @@
 
 pub mod convert;
 mod cross_field;
+mod generate;
 pub mod identity;
 pub mod import;
 mod lifecycle;

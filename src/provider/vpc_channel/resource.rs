@@ -112,6 +112,20 @@ impl Resource<Configured> for VpcChannel {
         super::identity::of_state(state)
     }
 
+    async fn generate_config(
+        &self,
+        ctx: Option<&Configured>,
+        state: &Value,
+    ) -> Result<Value, Diagnostic> {
+        // The provider's defaults decide what is left out: its region, and
+        // that region's project.
+        let looked_up = match ctx {
+            Some(c) => Some(c.for_region(c.config.region.as_deref()).await?),
+            None => None,
+        };
+        Ok(super::generate::config_for(looked_up.as_ref(), state))
+    }
+
     async fn import_identity(
         &self,
         ctx: Option<&Configured>,

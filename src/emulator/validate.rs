@@ -372,7 +372,10 @@ pub fn member_group<'a>(g: &'a Obj, kind: &str, service_type: Option<&str>) -> R
     // Only reference channels take it (existence is checked by the store).
     match opt_str(g, "reference_vpc_channel_id")?.filter(|s| !s.is_empty()) {
         Some(_) if kind != REFERENCE => Err(ApiError::invalid("reference_vpc_channel_id")),
-        Some(r) if r.chars().count() > 64 => Err(ApiError::too_large("reference_vpc_channel_id")),
+        // A channel ID: 1-64 letters, digits, `-`, `_`.
+        Some(r) if !shaped(r, 1, 64, word_dash, word_dash, None) => {
+            Err(ApiError::invalid("reference_vpc_channel_id"))
+        }
         _ => Ok(name),
     }
 }

@@ -1,7 +1,7 @@
 //! Declared schemas: one description of each attribute drives the protocol
 //! schema, generic validation and the generated documentation.
 
-use super::diag::Diagnostic;
+use super::diag::{self, Diagnostic};
 use super::value::{AttrPath, Type, Value};
 
 /// How a nested attribute holds its objects.
@@ -314,12 +314,14 @@ impl Schema {
         self.attributes.iter().find(|a| a.name == name)
     }
 
-    /// Every check and rule the schema declares, applied to a configuration.
+    /// Every check and rule the schema declares, applied to a configuration,
+    /// each finding once and at a path Terraform can show the source of.
     pub fn diagnose(&self, config: &Value) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         validate(&self.attributes, config, &AttrPath::root(), &mut diags);
         check_rules(&self.attributes, config, &mut diags);
-        diags
+        let located = diags.into_iter().map(|d| diag::locate(&self.attributes, d));
+        diag::dedup(located.collect())
     }
 }
 

@@ -162,9 +162,9 @@ pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
         if let (Some(g), Some(names)) = (m.group_name.str(), &group_names) {
             if !names.contains(&g) {
                 diags.push(Diagnostic::error_at(
-                    mp.attr(Member::GROUP_NAME),
+                    mp.clone().attr(Member::GROUP_NAME),
                     "Unknown member group",
-                    format!("The member refers to the group {g:?}, which is not declared in `member_groups`."),
+                    format!("`{mp}.{}` refers to the group {g:?}, which is not declared in `member_groups`.", Member::GROUP_NAME),
                 ));
             }
         }
@@ -320,7 +320,9 @@ fn ip_member(m: &Member, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
         Tf::Null => {
             diags.push(missing(
                 mp.clone().attr(Member::HOST),
-                "`host` is required for each member when `member_type` is \"ip\".".into(),
+                format!(
+                    "`{mp}.host` is required: each member needs one when `member_type` is \"ip\"."
+                ),
             ));
             return;
         }
@@ -355,18 +357,31 @@ fn ecs_member(m: &Member, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
             "1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)",
         ),
     ];
+    // One diagnostic for a member missing both.
+    let absent: Vec<&str> = (rules.iter().filter(|r| r.1.is_null()))
+        .map(|r| r.0)
+        .collect();
+    match absent[..] {
+        [] => {}
+        [attr] => diags.push(missing(
+            mp.clone().attr(attr),
+            format!("`{mp}.{attr}` is required: each member needs one when `member_type` is \"ecs\" (the default)."),
+        )),
+        // At the first, as the API names it; Terraform shows the member.
+        [first, ..] => diags.push(missing(
+            mp.clone().attr(first),
+            format!("`{mp}` needs `ecs_id` and `ecs_name`: each member names its ECS server when `member_type` is \"ecs\" (the default)."),
+        )),
+    }
     for (attr, v, ok, rule) in rules {
-        match v {
-            Tf::Null => diags.push(missing(
-                mp.clone().attr(attr),
-                format!("`{attr}` is required for each member when `member_type` is \"ecs\" (the default)."),
-            )),
-            Tf::Known(v) if !ok(v) => diags.push(Diagnostic::error_at(
-                mp.clone().attr(attr),
-                format!("Invalid value for {attr}"),
-                format!("`{mp}.{attr}` must be {rule} for ECS members, got {v:?}."),
-            )),
-            _ => {}
+        if let Tf::Known(v) = v {
+            if !ok(v) {
+                diags.push(Diagnostic::error_at(
+                    mp.clone().attr(attr),
+                    format!("Invalid value for {attr}"),
+                    format!("`{mp}.{attr}` must be {rule} for ECS members, got {v:?}."),
+                ));
+            }
         }
     }
 }

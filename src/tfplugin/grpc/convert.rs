@@ -68,7 +68,7 @@ pub fn diags_to_proto(d: &[Diagnostic]) -> Vec<proto::Diagnostic> {
             },
             summary: d.summary.clone(),
             detail: d.detail.clone(),
-            attribute: d.path.as_ref().map(path_to_proto),
+            attribute: d.source_path().map(path_to_proto),
         })
         .collect()
 }

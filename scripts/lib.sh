@@ -113,6 +113,20 @@ tf_version() {
   CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | head -1
 }
 
+# Runs a command, printing a line every 30 s while it runs: the first build
+# takes about 10 minutes, several of them without any output.
+with_progress() {
+  local start=$SECONDS ticker rc=0
+  (while sleep 30; do
+    echo "   ... still building: $((SECONDS - start)) s so far (a first build takes about 10 minutes)" >&2
+  done) &
+  ticker=$!
+  "$@" || rc=$?
+  kill "$ticker" 2>/dev/null
+  wait "$ticker" 2>/dev/null || true
+  return "$rc"
+}
+
 provider_version() {
   sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1
 }

@@ -1,4 +1,7 @@
 # A microservice channel whose members are discovered from a CCE workload.
+#
+# Against the emulator (see the README), in this folder:
+#   terraform init && terraform apply -var apig_endpoint=http://127.0.0.1:8080
 terraform {
   required_providers {
     huaweicloud = {

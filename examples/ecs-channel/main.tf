@@ -1,4 +1,7 @@
 # A channel to ECS servers (member_type defaults to "ecs").
+#
+# Against the emulator (see the README), in this folder:
+#   terraform init && terraform apply -var apig_endpoint=http://127.0.0.1:8080
 terraform {
   required_providers {
     huaweicloud = {

@@ -1,4 +1,7 @@
 # An IP channel with two member groups, members and an HTTP health check.
+#
+# Against the emulator (see the README), in this folder:
+#   terraform init && terraform apply -var apig_endpoint=http://127.0.0.1:8080
 terraform {
   required_providers {
     huaweicloud = {

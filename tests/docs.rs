@@ -43,6 +43,14 @@ fn data_source_pages_are_current() {
 }
 
 #[test]
+fn list_resource_page_is_current() {
+    check(
+        "docs/list-resources/apig_vpc_channel.md",
+        hwprovider::provider::docs::list_resource_page(),
+    );
+}
+
+#[test]
 fn index_page_is_current() {
     check("docs/index.md", hwprovider::provider::docs::index_page());
 }

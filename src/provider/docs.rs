@@ -18,7 +18,7 @@ fn resource_block(src: &str) -> String {
 
 pub fn resource_page() -> String {
     let s = super::vpc_channel::schema::schema();
-    format!(
+    let page = format!(
         "---\npage_title: \"huaweicloud_apig_vpc_channel Resource - terraform-provider-huaweicloud\"\nsubcategory: \"API Gateway (Dedicated Gateway)\"\ndescription: |-\n  Manages an API Gateway VPC channel.\n---\n\n\
 <!-- Generated from the schema declaration (src/provider/vpc_channel/schema.rs). Do not edit: run `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n\
 # huaweicloud_apig_vpc_channel\n\n{}\n\n\
@@ -36,6 +36,47 @@ An ID can also be a valid name (a name may be 32 hexadecimal digits starting wit
         resource_block(IP_EXAMPLE),
         resource_block(CCE_EXAMPLE),
         reference(&s.attributes, "Argument Reference", "Attribute Reference"),
+    );
+    page + &identity_section()
+}
+
+/// The identity (Terraform 1.12+), from its declaration.
+fn identity_section() -> String {
+    let id = super::vpc_channel::identity::schema();
+    let attrs: String = (id.attributes.iter())
+        .map(|a| {
+            let how = if a.required_for_import {
+                "Required for import"
+            } else {
+                "Optional"
+            };
+            format!("* `{}` - ({how}) {}\n", a.name, a.description)
+        })
+        .collect();
+    format!(
+        "\n## Identity\n\nWith Terraform 1.12 and later every channel in state also has a resource identity, returned by every read, plan, apply and import (state written by an older provider gains it on the next refresh, without a change):\n\n{attrs}\nImport by identity:\n\n```hcl\nimport {{\n  to       = huaweicloud_apig_vpc_channel.demo\n  identity = {{ instance_id = \"eddc4d25480b4cd6b512f270a1b8b341\", id = \"18174f5f4f1a4dc29f33aeadd9788e5f\" }}\n}}\n```\n\nA malformed `instance_id` or `id` fails before any call, naming the attribute; an ID that matches no channel fails the import (\"Cannot import non-existent remote object\"). `terraform query` with the list resource of the same name (see [the list resource](../list-resources/apig_vpc_channel.md)) writes such import blocks for every existing channel.\n"
+    )
+}
+
+const LIST_EXAMPLE: &str =
+    include_str!("../../examples/bring-existing-channels/channels.tfquery.hcl");
+
+/// The list resource's page (`terraform query`, Terraform 1.14+).
+pub fn list_resource_page() -> String {
+    let s = super::vpc_channel_list::schema();
+    format!(
+        "---\npage_title: \"huaweicloud_apig_vpc_channel List Resource - terraform-provider-huaweicloud\"\nsubcategory: \"API Gateway (Dedicated Gateway)\"\ndescription: |-\n  Finds existing API Gateway VPC channels for terraform query.\n---\n\n\
+<!-- Generated from the schema declaration (src/provider/vpc_channel_list/mod.rs). Do not edit: run `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n\
+# huaweicloud_apig_vpc_channel (List Resource)\n\n{}\n\n\
+## Example Usage\n\nIn a `.tfquery.hcl` file:\n\n```hcl\n{}```\n\n\
+```shell\nterraform query                                        # list them\nterraform query -generate-config-out=generated.tf      # write resource and import blocks\nterraform apply                                        # import them all, changing nothing\n```\n\n\
+The walkthrough is `examples/bring-existing-channels`.\n\n\
+## Results\n\nOne per channel, ordered as the API lists them:\n\n* identity - `instance_id`, `id`, `project_id`, `region` (see the resource's Identity section);\n* display name - the channel's `name`;\n* with `include_resource = true`, and always for `-generate-config-out`, the channel's full state, as an import would read it.\n\n\
+`limit` (Terraform's default is 100) bounds the results; nothing past it is fetched. Without `include_resource` one list request per 500 channels is made; with it, also one show-details request per channel, ten at a time. Generated configuration holds only what a person would write: a value is left out when planning the import without it still changes nothing and creating the channel from it would fill in exactly that value (defaults, the provider's project and region, a member's port from the channel's, an IP member's `ecs_id`, statuses of 1); it validates and plans the import with no change.\n\n\
+{}",
+        s.description,
+        LIST_EXAMPLE,
+        reference(&s.attributes, "Argument Reference (the `config` block)", "Attribute Reference"),
     )
 }
 

@@ -22,6 +22,9 @@ use crate::tfplugin::value::Value;
 use super::schema;
 use super::state::{Health, Member};
 
+/// Objects up to which an attribute is also tried one object at a time.
+const ONE_BY_ONE_MAX: usize = 8;
+
 /// One step into a value: an attribute or a list element.
 #[derive(Clone, Copy)]
 enum Step {
@@ -92,7 +95,8 @@ fn leave_out(
             if try_null(config, &set, works) {
                 continue;
             }
-            if set.len() > 1 {
+            // One by one only for a few: each try is two plans.
+            if set.len() > 1 && set.len() <= ONE_BY_ONE_MAX {
                 kept.retain(|p| !try_null(config, std::slice::from_ref(p), works));
             }
         }

@@ -2,6 +2,10 @@
 # see README.md. This file configures the provider; channels.tfquery.hcl
 # lists the channels; `terraform query -generate-config-out=generated.tf`
 # writes their configuration and import blocks.
+#
+# Against the emulator (see the README), in this folder:
+#   terraform init && terraform apply -var apig_endpoint=http://127.0.0.1:8080
+#   terraform query -var apig_endpoint=http://127.0.0.1:8080 -generate-config-out=generated.tf
 terraform {
   required_providers {
     huaweicloud = {

@@ -156,6 +156,7 @@ fn missing_security_token_is_refused_once() {
         "{all}"
     );
     assert_eq!(error_count(&out), 1, "{all}");
+    // The first request, the check that the name is free, is refused.
     assert_eq!(trail(&e), ["GET list 401"]);
     assert!(e.channels().is_empty());
 }
@@ -282,8 +283,8 @@ fn transient_errors_are_retried_on_every_method() {
     let provider = aksk_provider_block(&e, AK, SK, None);
     tf.write("main.tf", &config_with(&provider, IP_CHANNEL));
 
-    // Create: a throttled POST waits for Retry-After, then the read-back
-    // GET outlives two 503s.
+    // Create: the check that the name is free outlives two 503s, then a
+    // throttled POST waits for Retry-After.
     e.fault(json!({"method": "POST", "status": 429, "count": 1, "retry_after": 1}));
     e.fault(json!({"method": "GET", "status": 503, "count": 2}));
     tf.apply().ok();

@@ -90,3 +90,250 @@ fn our_own_lost_create_is_adopted() {
     tf.destroy().ok();
     assert!(e.channels().is_empty());
 }
+
+fn many(n: usize) -> String {
+    format!(
+        r#"
+resource "huaweicloud_apig_vpc_channel" "c" {{
+  count       = {n}
+  instance_id = "{GATEWAY}"
+  name        = "many_${{count.index}}"
+  port        = 80
+  member_type = "ip"
+  members     = [{{ host = "10.0.0.1" }}]
+}}
+"#
+    )
+}
+
+fn provider_with(e: &Emulator, auth: &str) -> String {
+    format!(
+        "provider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  endpoints  = {{ apig = \"{0}\", iam = \"{0}\" }}\n{auth}}}\n",
+        e.url
+    )
+}
+
+fn paths(e: &Emulator, prefix: &str) -> usize {
+    e.requests()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap_or_default().starts_with(prefix))
+        .count()
+}
+
+/// Item 3: one wrong credential over 20 resources sends exactly one
+/// authentication attempt, and every resource gets one diagnostic naming
+/// the credential kind and where it came from.
+#[test]
+fn one_wrong_credential_over_20_resources_is_one_attempt() {
+    skip_without_terraform!();
+    let e = Emulator::start(&[]);
+    let cases: [(&str, &str, &[(&str, &str)], &str, &str); 3] = [
+        (
+            "token",
+            "  token = \"wrong-token-0123456789\"\n",
+            &[],
+            "/v2/",
+            "the IAM token from the provider argument `token`",
+        ),
+        (
+            "aksk",
+            "",
+            &[("HW_ACCESS_KEY", AK), ("HW_SECRET_KEY", "wrong-secret-key-0123456789")],
+            "/v2/",
+            "the secret key of access key EMUL… from the environment variable HW_SECRET_KEY",
+        ),
+        (
+            "password",
+            "  user_name   = \"tf_user\"\n  password    = \"wrong-password-0123456789\"\n  domain_name = \"emulator_account\"\n",
+            &[],
+            "/v3/auth/tokens",
+            "the password of IAM user \"tf_user\" from the provider argument `password`",
+        ),
+    ];
+    for (tag, auth, env, attempts_at, what) in cases {
+        e.clear_requests();
+        let mut tf = Tf::new(&format!("lockout-{tag}"));
+        for (k, v) in env {
+            tf = tf.env(k, v);
+        }
+        tf.write(
+            "main.tf",
+            &format!(
+                "{}{}{}",
+                terraform_block(),
+                provider_with(&e, auth),
+                many(20)
+            ),
+        );
+        let out = tf.apply();
+        assert_ne!(out.code, 0, "{}", out.all());
+        assert_eq!(paths(&e, attempts_at), 1, "{tag}: {:#?}", e.requests());
+        assert_eq!(e.requests().len(), 1, "{tag}: nothing else sent");
+        let text = out.all().split_whitespace().collect::<Vec<_>>().join(" ");
+        let errors = text.matches("Error:").count();
+        assert_eq!(
+            errors,
+            20,
+            "{tag}: one diagnostic per resource:\n{}",
+            out.all()
+        );
+        assert_eq!(
+            text.matches(what).count(),
+            20,
+            "{tag}: {what:?} in each:\n{}",
+            out.all()
+        );
+        assert!(e.channels().is_empty());
+    }
+}
+
+/// Runs `terraform args`, sends Ctrl-C (SIGINT) once `ready` holds, and
+/// returns what it printed once it stopped.
+fn interrupted(tf: &Tf, args: &[&str], ready: impl Fn() -> bool) -> Output {
+    let log = tf.dir.join("interrupted.log");
+    let file = std::fs::File::create(&log).unwrap();
+    let mut child = tf
+        .command(args)
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !ready() {
+        assert!(start.elapsed().as_secs() < 60, "never ready");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let sent = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if sent.elapsed().as_secs() >= 60 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("terraform did not stop within 60 s of Ctrl-C");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    Output {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(&log).unwrap(),
+        stderr: String::new(),
+    }
+}
+
+const APPLY: &[&str] = &["apply", "-auto-approve", "-input=false", "-no-color"];
+const DESTROY: &[&str] = &["destroy", "-auto-approve", "-input=false", "-no-color"];
+
+/// Terraform 1.0.x does not act on a SIGINT sent to it (no "Interrupt
+/// received"), so it never sends StopProvider.
+fn acts_on_interrupts() -> bool {
+    if terraform_version() < (1, 1, 0) {
+        eprintln!("skipped: Terraform 1.0.x ignores the interrupt");
+        return false;
+    }
+    true
+}
+
+/// After the interrupt, state and server agree: one channel each, and the
+/// next apply has nothing left to do (no taint, no manual step).
+fn converges(e: &Emulator, tf: &Tf, out: &Output) {
+    e.clear_faults();
+    tf.apply().ok();
+    let server = e.channel_ids();
+    assert_eq!(server.len(), 2, "one channel each: {}", out.all());
+    assert_eq!(tf.state_ids(), server, "{}", out.all());
+    tf.assert_no_changes();
+}
+
+/// Item 2: Ctrl-C at each moment of a create (before it is sent, after the
+/// server committed it but before its answer, after its answer during the
+/// read-back): nothing orphaned, and a re-apply converges.
+#[test]
+fn ctrl_c_at_each_moment_of_a_create_orphans_nothing() {
+    skip_without_terraform!();
+    if !acts_on_interrupts() {
+        return;
+    }
+    let two = || {
+        let other = channel_hcl("int_b", 80).replace("\"mine\"", "\"other\"");
+        format!("{}{other}", channel_hcl("int_a", 80))
+    };
+    // Before send: the check that the name is free hangs.
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("int-before");
+    tf.write("main.tf", &config(&e, &two()));
+    e.fault(serde_json::json!({"method": "GET", "latency_ms": 60000, "count": 2}));
+    let out = interrupted(&tf, APPLY, || e.faults_left().is_empty());
+    assert!(
+        out.all().contains("Interrupted before the create was sent"),
+        "{}",
+        out.all()
+    );
+    assert!(
+        e.channels().is_empty() && tf.state_ids().is_empty(),
+        "{}",
+        out.all()
+    );
+    converges(&e, &tf, &out);
+
+    // After commit, before the answer: the answers never come in time.
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("int-commit");
+    tf.write("main.tf", &config(&e, &two()));
+    e.fault(serde_json::json!({"method": "POST", "answer_delay_ms": 60000, "count": 2}));
+    let out = interrupted(&tf, APPLY, || e.channels().len() == 2);
+    assert_eq!(tf.state_ids(), e.channel_ids(), "recorded: {}", out.all());
+    converges(&e, &tf, &out);
+
+    // After the answer: the read-back hangs.
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("int-answer");
+    tf.write("main.tf", &config(&e, &two()));
+    e.fault(serde_json::json!({"method": "GET", "path_contains": "vpc-channels/", "latency_ms": 60000, "count": 2}));
+    let out = interrupted(&tf, APPLY, || e.faults_left().is_empty());
+    assert_eq!(tf.state_ids(), e.channel_ids(), "recorded: {}", out.all());
+    converges(&e, &tf, &out);
+}
+
+/// Item 2 for an update and a delete in flight: what the server did is
+/// what the state records.
+#[test]
+fn ctrl_c_during_an_update_or_a_delete_records_what_happened() {
+    skip_without_terraform!();
+    if !acts_on_interrupts() {
+        return;
+    }
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("int-update");
+    let one = |port: u16| channel_hcl("int_u", port);
+    tf.write("main.tf", &config(&e, &one(80)));
+    tf.apply().ok();
+    tf.write("main.tf", &config(&e, &one(81)));
+    e.fault(serde_json::json!({"method": "PUT", "answer_delay_ms": 60000, "count": 1}));
+    let out = interrupted(&tf, APPLY, || {
+        e.channels().first().is_some_and(|c| c["port"] == 81)
+    });
+    assert_eq!(
+        tf.resource_values("huaweicloud_apig_vpc_channel.mine")["port"],
+        81,
+        "{}",
+        out.all()
+    );
+    e.clear_faults();
+    tf.assert_no_changes();
+
+    e.fault(serde_json::json!({"method": "DELETE", "answer_delay_ms": 60000, "count": 1}));
+    let out = interrupted(&tf, DESTROY, || e.channels().is_empty());
+    assert!(
+        tf.state_ids().is_empty(),
+        "the deleted channel left the state: {}",
+        out.all()
+    );
+    e.clear_faults();
+    tf.destroy().ok();
+    assert!(e.channels().is_empty());
+}

@@ -25,6 +25,9 @@ pub struct FaultRule {
     pub error_msg: Option<String>,
     /// Serve the request fully (it commits), then close without answering.
     pub drop_after_commit: bool,
+    /// Serve the request fully (it commits), then wait this long before
+    /// answering: an interrupt can land between commit and answer.
+    pub answer_delay_ms: Option<u64>,
     /// Close the connection without answering or doing anything.
     pub drop: bool,
     /// Fire on this share of matching requests (1 to 100), at random;
@@ -54,8 +57,12 @@ impl FaultRule {
             && self.latency_ms.is_none()
             && !self.drop
             && !self.drop_after_commit
+            && self.answer_delay_ms.is_none()
         {
-            return Err("a fault needs status, latency_ms, drop or drop_after_commit".into());
+            return Err(
+                "a fault needs status, latency_ms, answer_delay_ms, drop or drop_after_commit"
+                    .into(),
+            );
         }
         Ok(())
     }

@@ -275,6 +275,9 @@ async fn api_request(
     if drop_now {
         return Err(Dropped);
     }
+    if let Some(ms) = fault.as_ref().and_then(|f| f.answer_delay_ms) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
     Ok(reply.into_response())
 }
 

@@ -16,8 +16,9 @@ use tokio_util::sync::CancellationToken;
 use super::models::{
     CredentialAnswer, Domain, ErrorBody, Project, ProjectList, Scope, TokenAnswer, User,
 };
-use crate::apig::client::{reqlog, Credentials, Secrets};
+use crate::apig::client::{reqlog, AuthGate, Credentials, Secrets};
 use crate::apig::signer;
+use std::sync::Arc;
 
 const MAX_BODY: usize = 1 << 20;
 const BACKOFF_CAP: Duration = Duration::from_secs(10);
@@ -36,6 +37,8 @@ pub struct IamOptions {
     pub max_retries: u32,
     pub backoff_base: Duration,
     pub user_agent: String,
+    /// The lockout rule of the credential set (see [`AuthGate`]).
+    pub gate: Option<Arc<AuthGate>>,
 }
 
 impl IamOptions {
@@ -49,6 +52,7 @@ impl IamOptions {
             max_retries: 5,
             backoff_base: Duration::from_millis(500),
             user_agent: user_agent.into(),
+            gate: None,
         }
     }
 }
@@ -72,6 +76,8 @@ pub enum IamError {
     },
     Transport(String),
     Decode(String),
+    /// Not sent: these credentials were refused earlier in this process.
+    NotSent(String),
     Cancelled,
 }
 
@@ -85,6 +91,7 @@ impl fmt::Display for IamError {
             }
             IamError::Transport(m) => write!(f, "could not reach IAM: {m}"),
             IamError::Decode(m) => write!(f, "unreadable IAM answer: {m}"),
+            IamError::NotSent(m) => f.write_str(m),
             IamError::Cancelled => f.write_str("cancelled before IAM answered"),
         }
     }
@@ -343,6 +350,14 @@ impl IamClient {
             if let Some(b) = &body {
                 req = req.body(b.clone());
             }
+            let turn = match &self.opts.gate {
+                None => None,
+                Some(g) => tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
+                    t = g.enter() => Some(t.map_err(IamError::NotSent)?),
+                },
+            };
             let started = std::time::Instant::now();
             let outcome = tokio::select! {
                 biased;
@@ -364,6 +379,9 @@ impl IamClient {
                 Ok(a) => reqlog::Seen::answer(a.status, &a.headers, &a.body),
                 Err((e, _)) => reqlog::Seen::failure(e),
             };
+            if let (Some(turn), Ok(a)) = (turn, &outcome) {
+                turn.answered("IAM", a.status, &format!("HTTP {}", a.status));
+            }
             let (err, retryable) = match outcome {
                 Ok(a) if (200..300).contains(&a.status) => {
                     log(&seen, reqlog::Next::Done);
@@ -371,7 +389,7 @@ impl IamClient {
                 }
                 Ok(a) => {
                     let retryable = matches!(a.status, 429 | 500 | 502 | 503 | 504);
-                    (status_error(&a, secrets), retryable)
+                    (self.name_refused(status_error(&a, secrets)), retryable)
                 }
                 Err((e, timed_out)) => {
                     // Once silent, a server is not expected to answer the next try.
@@ -394,6 +412,20 @@ impl IamClient {
                 _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
                 _ = tokio::time::sleep(delay) => {}
             }
+        }
+    }
+}
+
+impl IamClient {
+    /// A 401 says which credentials were refused and that no more
+    /// requests go out with them.
+    fn name_refused(&self, e: IamError) -> IamError {
+        match (e, &self.opts.gate) {
+            (IamError::Unauthorized(m), Some(g)) => IamError::Unauthorized(format!(
+                "{m} (refused: {}; nothing more is sent with these credentials in this run, so that repeated failures cannot lock the account)",
+                g.what()
+            )),
+            (e, _) => e,
         }
     }
 }
@@ -581,6 +613,7 @@ fn scrub(e: IamError, secrets: &Secrets) -> IamError {
         },
         IamError::Transport(m) => IamError::Transport(clean(m)),
         IamError::Decode(m) => IamError::Decode(clean(m)),
+        IamError::NotSent(m) => IamError::NotSent(clean(m)),
         IamError::Cancelled => IamError::Cancelled,
     }
 }

@@ -62,6 +62,10 @@ pub struct AuthSetup {
     pub file_project_id: Option<String>,
     /// The file's profile, for messages about its values.
     pub file_source: Option<FileSource>,
+    /// The credential kind and its source, for the lockout message: "the
+    /// secret key of access key ABCD… from the environment variable
+    /// HW_SECRET_KEY".
+    pub described: String,
 }
 
 /// Where values from the shared file come from.
@@ -215,7 +219,9 @@ pub fn resolve(
             "Internal error: no credentials were resolved and no reason was recorded.",
         )]);
     };
+    let described = describe(&base, &cfg, &either, file_source.as_ref(), &chain);
     Ok(AuthSetup {
+        described,
         base,
         chain,
         project_name: either(Args::PROJECT_NAME),
@@ -224,6 +230,43 @@ pub fn resolve(
         file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
         file_source,
     })
+}
+
+/// The credential kind and where its secret came from: the provider
+/// argument, the environment variable, or the shared file's profile.
+fn describe(
+    base: &Base,
+    cfg: &dyn Fn(&str) -> Option<String>,
+    either: &dyn Fn(&str) -> Option<String>,
+    file: Option<&FileSource>,
+    chain: &[Agency],
+) -> String {
+    let from = |name: &str| match (cfg(name), either(name), file) {
+        (Some(_), _, _) => format!("the provider argument `{name}`"),
+        (None, None, Some(f)) => f.shown.clone(),
+        _ => format!("the environment variable {}", env_var(name)),
+    };
+    let kind = match base {
+        Base::Static(Credentials::Token(_)) => format!("the IAM token from {}", from(Args::TOKEN)),
+        Base::Static(Credentials::AkSk { ak, .. }) => {
+            let ak: String = ak.chars().take(4).collect();
+            format!(
+                "the secret key of access key {ak}… from {}",
+                from(Args::SECRET_KEY)
+            )
+        }
+        Base::Password { user, .. } => {
+            let who = match user {
+                User::Id(id) => format!("user ID {id}"),
+                User::Name { name, .. } => format!("user {name:?}"),
+            };
+            format!("the password of IAM {who} from {}", from(Args::PASSWORD))
+        }
+    };
+    match chain.first() {
+        Some(a) => format!("{kind} (assuming agency {:?})", a.agency_name),
+        None => kind,
+    }
 }
 
 /// The shared config file's profile, read only when asked for.

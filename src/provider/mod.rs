@@ -73,6 +73,34 @@ impl HuaweiCloud {
     }
 }
 
+/// The process-wide lockout gate of the configured credentials: every
+/// provider block with the same credentials shares it.
+fn gate_of(auth: &credentials::AuthSetup) -> Arc<crate::apig::client::AuthGate> {
+    use crate::apig::client::Credentials;
+    use crate::iam::session::Base;
+    let parts: Vec<&str> = match &auth.base {
+        Base::Static(Credentials::Token(t)) => vec!["token", t],
+        Base::Static(Credentials::AkSk {
+            ak,
+            sk,
+            security_token,
+        }) => vec![
+            "aksk",
+            ak,
+            sk,
+            security_token.as_deref().unwrap_or_default(),
+        ],
+        Base::Password { user, password } => {
+            let user = match user {
+                crate::iam::models::User::Id(id) => id.as_str(),
+                crate::iam::models::User::Name { name, .. } => name.as_str(),
+            };
+            vec!["password", user, password]
+        }
+    };
+    crate::apig::client::AuthGate::for_credentials(&parts, auth.described.clone())
+}
+
 /// Terraform shows the source line a diagnostic's path points at, which
 /// holds a literal secret: a diagnostic about a sensitive attribute names
 /// it in its text instead.
@@ -154,11 +182,13 @@ impl Provider for HuaweiCloud {
         {
             opts.backoff_base = Duration::from_millis(ms);
         }
+        opts.gate = Some(gate_of(&resolved.auth));
         let session = project::session(
             &resolved,
             project::IamSettings {
                 backoff_base: opts.backoff_base,
                 user_agent: opts.user_agent.clone(),
+                gate: opts.gate.clone(),
             },
             self.cancel.clone(),
         )?;

@@ -29,6 +29,7 @@ fn iam_endpoint(cfg: &ProviderConfig) -> Option<(String, String)> {
 pub struct IamSettings {
     pub backoff_base: Duration,
     pub user_agent: String,
+    pub gate: Option<Arc<crate::apig::client::AuthGate>>,
 }
 
 pub fn session(
@@ -55,6 +56,7 @@ pub fn session(
     o.max_retries = cfg.max_retries;
     o.request_timeout = cfg.request_timeout;
     o.backoff_base = s.backoff_base;
+    o.gate = s.gate;
     let scope = cfg
         .auth
         .project_name

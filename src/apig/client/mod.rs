@@ -13,9 +13,11 @@
 
 mod auth;
 mod errors;
+mod lockout;
 mod redact;
 pub mod reqlog;
 mod retry;
+mod shield;
 mod transport;
 mod url;
 
@@ -33,8 +35,10 @@ use super::source::CredentialSource;
 
 pub use auth::Credentials;
 pub use errors::ApiError;
+pub use lockout::{AuthGate, Turn};
 pub use redact::{redact_url, Secrets, MIN_SECRET_PIECE};
 pub use retry::RETRY_AFTER_CAP;
+pub use shield::{Shielded, RESOLVE_GRACE, SEND_GRACE};
 pub use transport::{timeout_message, tls_hint, MAX_BODY_BYTES};
 
 use errors::decode_json;
@@ -69,6 +73,8 @@ pub struct ClientOptions {
     /// When set, asked for the credentials of each attempt instead of
     /// using `credentials`.
     pub source: Option<Arc<dyn CredentialSource>>,
+    /// The lockout rule of the credential set (see [`AuthGate`]).
+    pub gate: Option<Arc<AuthGate>>,
 }
 
 impl ClientOptions {
@@ -85,6 +91,7 @@ impl ClientOptions {
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(30),
             source: None,
+            gate: None,
         }
     }
 }
@@ -115,6 +122,7 @@ pub struct Client {
     cancel: CancellationToken,
     secrets: Secrets,
     source: Option<Arc<dyn CredentialSource>>,
+    gate: Option<Arc<AuthGate>>,
 }
 
 impl fmt::Debug for Client {
@@ -159,6 +167,7 @@ impl Client {
             backoff_cap: opts.backoff_cap,
             cancel,
             source: opts.source,
+            gate: opts.gate,
         })
     }
 
@@ -272,7 +281,9 @@ impl Client {
             query,
             body,
         };
-        self.run(&req).await.map_err(|e| self.scrub(e))
+        self.run(&req)
+            .await
+            .map_err(|e| self.scrub(self.name_refused(e)))
     }
 
     fn decode<T: DeserializeOwned>(&self, answer: Answer) -> Result<T, ApiError> {

@@ -100,6 +100,7 @@ impl Client {
                 timed_out: false,
             })?),
         };
+        let turn = self.gate_enter().await?;
         let headers = self.headers(req, credentials.as_ref().unwrap_or(&self.credentials))?;
         let mut builder = self
             .http()?
@@ -125,12 +126,14 @@ impl Client {
                 .await
                 .unwrap_or_default()
         };
-        Ok(Answer {
+        let answer = Answer {
             status,
             headers,
             body,
             truncated,
-        })
+        };
+        self.gate_answered(turn, &answer);
+        Ok(answer)
     }
 }
 

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::*;
 use crate::apig::client::{ClientOptions, Credentials};
+use crate::apig::models::ChannelRequest;
 use crate::tfplugin::diag::has_errors;
 
 /// Answers each request with `route(method, target)`; records the requests.
@@ -144,7 +145,7 @@ async fn unusable_create_id_adopts_the_listed_channel() {
     })
     .await;
     let (client, target, loc, body) = setup(&base);
-    let id = post_channel(&client, &target, &loc, &body, 3)
+    let id = post_channel(&client, &client, &target, &loc, &body, 3)
         .await
         .unwrap();
     assert_eq!(id, "goodid1");
@@ -170,7 +171,7 @@ async fn unusable_create_id_is_reported_exactly_and_never_created_again() {
     for route in routes {
         let (base, seen) = api(route).await;
         let (client, target, loc, body) = setup(&base);
-        let d = post_channel(&client, &target, &loc, &body, 3)
+        let d = post_channel(&client, &client, &target, &loc, &body, 3)
             .await
             .unwrap_err();
         assert_eq!(posts(&seen), 1, "created twice: {:?}", seen.lock().unwrap());
@@ -219,7 +220,7 @@ async fn a_colleagues_channel_is_never_adopted() {
     })
     .await;
     let (client, target, loc, body) = setup(&base);
-    let d = post_channel(&client, &target, &loc, &body, 3)
+    let d = post_channel(&client, &client, &target, &loc, &body, 3)
         .await
         .unwrap_err();
     assert_eq!(posts(&seen), 0, "{:?}", seen.lock().unwrap());
@@ -240,7 +241,7 @@ async fn a_colleagues_channel_is_never_adopted() {
     })
     .await;
     let (client, target, loc, body) = setup(&base);
-    let d = post_channel(&client, &target, &loc, &body, 3)
+    let d = post_channel(&client, &client, &target, &loc, &body, 3)
         .await
         .unwrap_err();
     assert_eq!(posts(&seen), 1);
@@ -253,7 +254,7 @@ async fn a_colleagues_channel_is_never_adopted() {
     })
     .await;
     let (client, target, loc, body) = setup(&base);
-    let id = post_channel(&client, &target, &loc, &body, 3)
+    let id = post_channel(&client, &client, &target, &loc, &body, 3)
         .await
         .unwrap();
     assert_eq!((id.as_str(), posts(&seen)), ("ours1", 1));

@@ -1,10 +1,7 @@
 //! Create, read, update (the full body) and delete, each guarded so that
 //! nothing is lost or orphaned when the network or the API misbehaves.
 
-use std::time::Duration;
-
-use crate::apig::client::{ApiError, Client, Target};
-use crate::apig::models::{Channel, ChannelRequest};
+use crate::apig::client::{ApiError, Client, Target, RESOLVE_GRACE, SEND_GRACE};
 use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::logging::{self, Level};
@@ -12,6 +9,7 @@ use crate::tfplugin::provider::StateResponse;
 use crate::tfplugin::value::Value;
 
 use super::convert::{self, Location};
+use super::create::post_channel;
 use super::messages::api_diag;
 use super::{locate, rules, state};
 
@@ -102,30 +100,12 @@ pub async fn read(
     }
 }
 
-/// A create that failed this way may have been committed: transport
-/// failures after sending, 5xx, and success answers that could not be read.
-fn ambiguous(e: &ApiError) -> bool {
-    !matches!(e, ApiError::Cancelled) && e.may_have_been_applied()
-}
-
 /// A channel ID usable in a URL and in state: what import accepts.
 pub fn is_channel_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && rules::is_plain_id(s)
 }
 
-const ID_RULE: &str = "1 to 64 letters, digits, hyphens (-) and underscores (_)";
-
-/// The error for a channel the API created (or listed) with an ID that
-/// cannot be stored: it exists, so say exactly which one it is.
-fn unusable_created(body: &ChannelRequest, loc: &Location, id: &str, how: &str) -> Diagnostic {
-    Diagnostic::error(
-        format!("Failed to create VPC channel {:?}", body.name),
-        format!(
-            "The API {how} VPC channel {:?} in gateway {} (project {}) with the ID {id:?}, which is not a usable channel ID ({ID_RULE}); nothing was stored in state. The channel exists: check it in the console and delete it there, then apply again.",
-            body.name, loc.instance_id, loc.project_id
-        ),
-    )
-}
+pub(super) const ID_RULE: &str = "1 to 64 letters, digits, hyphens (-) and underscores (_)";
 
 /// The answer to a show of `asked` names another channel (or an unusable
 /// ID); it is not stored.
@@ -134,148 +114,6 @@ fn other_id(op: &str, name: &str, asked: &str, got: &str) -> Diagnostic {
         format!("Failed to {op} VPC channel {name:?}"),
         format!("The API was asked for channel {asked:?} but answered with the channel ID {got:?}; the answer was not stored. Check the endpoint (`endpoints.apig`) points at API Gateway."),
     )
-}
-
-/// The create refused because a channel of that name exists that this
-/// configuration did not make (it was there before the POST, or differs
-/// from what was sent): it is neither changed nor adopted.
-pub(super) fn exists_import_it(
-    body: &ChannelRequest,
-    loc: &Location,
-    id: &str,
-    why: &str,
-) -> Diagnostic {
-    let gw = &loc.instance_id;
-    Diagnostic::error(
-        format!("VPC channel {:?} already exists", body.name),
-        format!(
-            "Gateway {gw} (project {}) already has a VPC channel named {:?} (id {id}){why}; names are unique per gateway (the API refuses a second one with APIG.3208). The provider did not make it, so it neither changed it nor took it into state. To manage it with Terraform, import it (`<name>` being this resource's name in your configuration):\n  terraform import huaweicloud_apig_vpc_channel.<name> {gw}/{id}\nor give this channel another name. If this creates the replacement of a channel with `create_before_destroy`, the old channel still holds the name: give the replacement another name, or drop `create_before_destroy`.",
-            loc.project_id, body.name
-        ),
-    )
-}
-
-/// A channel found by name after a lost create, if it can be adopted.
-fn adopt(found: Channel, body: &ChannelRequest, loc: &Location) -> Result<String, Diagnostic> {
-    if !is_channel_id(&found.id) {
-        return Err(unusable_created(body, loc, &found.id, "lists"));
-    }
-    logging::log(
-        Level::Info,
-        "Adopted the VPC channel a lost create made",
-        &[("id", &found.id)],
-    );
-    Ok(found.id)
-}
-
-fn same_channel(found: &Channel, body: &ChannelRequest) -> bool {
-    found.name == body.name
-        && found.port == body.port
-        && found.balance_strategy == body.balance_strategy
-        && found.member_type == body.member_type
-        && body.channel_type.is_none_or(|t| t == found.channel_type)
-}
-
-/// POST, guarding against duplicates: when the answer is lost the channel
-/// may exist, so look it up by exact name before trying again.
-async fn post_channel(
-    client: &Client,
-    target: &Target,
-    loc: &Location,
-    body: &ChannelRequest,
-    attempts: u32,
-) -> Result<String, Diagnostic> {
-    // Adoption rule, step 1: prove the name free before the first POST
-    // (one list request), so that only a channel absent here can later be
-    // taken for our own lost create.
-    match client.find_channel_by_name(target, &body.name).await {
-        Ok(Some(found)) => return Err(exists_import_it(body, loc, &found.id, "")),
-        Ok(None) => {}
-        Err(e) => return Err(api_diag("create", &body.name, loc, &e)),
-    }
-    let mut last: Option<ApiError> = None;
-    // The ID of a channel known to exist whose ID cannot be used.
-    let mut unusable: Option<String> = None;
-    for attempt in 0..=attempts {
-        if attempt > 0 {
-            tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt.min(10)))).await;
-        }
-        let answer = match client.create_channel(target, body).await {
-            // Without an ID the answer is as good as lost.
-            Ok(ch) if ch.id.is_empty() => Err(ApiError::Decode {
-                status: 201,
-                message: "the create answer carries no channel id".into(),
-            }),
-            // Created, but under an ID that cannot be stored: find it by
-            // name as for a lost answer.
-            Ok(ch) if !is_channel_id(&ch.id) => {
-                let e = ApiError::Decode {
-                    status: 201,
-                    message: format!("the create answer carries the channel id {:?}, which is not usable ({ID_RULE})", ch.id),
-                };
-                unusable = Some(ch.id);
-                Err(e)
-            }
-            other => other,
-        };
-        match answer {
-            Ok(ch) => return Ok(ch.id),
-            Err(e) if ambiguous(&e) => {
-                logging::log(
-                    Level::Warn,
-                    "Create of a VPC channel got no clear answer; looking it up by name",
-                    &[("name", &body.name), ("error", &e)],
-                );
-                match client.find_channel_by_name(target, &body.name).await {
-                    // Step 2: absent before the POST and holding what was
-                    // sent: our own create, whose answer was lost.
-                    Ok(Some(found)) if same_channel(&found, body) => return adopt(found, body, loc),
-                    Ok(Some(found)) => {
-                        let why = format!(
-                            ", created while this create got no clear answer ({e}), which differs from what was sent (port {}, balance_strategy {}, member_type {:?}, type {})",
-                            found.port, found.balance_strategy, found.member_type, found.channel_type
-                        );
-                        return Err(exists_import_it(body, loc, &found.id, &why));
-                    }
-                    // Known to exist: creating again would make a second one.
-                    Ok(None) if unusable.is_some() => {
-                        let id = unusable.unwrap_or_default();
-                        return Err(unusable_created(body, loc, &id, "created"));
-                    }
-                    Ok(None) => last = Some(e),
-                    Err(e2) => {
-                        return Err(Diagnostic::error(
-                            format!("Failed to create VPC channel {:?}", body.name),
-                            format!(
-                                "The create request got no clear answer ({e}) and the channel could not be looked up afterwards ({e2}). It may exist in gateway {}: check before applying again.",
-                                loc.instance_id
-                            ),
-                        ))
-                    }
-                }
-            }
-            // An earlier attempt whose answer was lost may have finished
-            // late: the name is now taken, by our own channel.
-            Err(e) if last.is_some() && e.code() == Some("APIG.3208") => {
-                match client.find_channel_by_name(target, &body.name).await {
-                    Ok(Some(found)) if same_channel(&found, body) => {
-                        return adopt(found, body, loc)
-                    }
-                    _ => return Err(api_diag("create", &body.name, loc, &e)),
-                }
-            }
-            Err(e) => return Err(api_diag("create", &body.name, loc, &e)),
-        }
-    }
-    Err(api_diag(
-        "create",
-        &body.name,
-        loc,
-        &last.unwrap_or(ApiError::Transport {
-            message: "no attempt made".into(),
-            maybe_committed: false,
-        }),
-    ))
 }
 
 /// Where a planned or prior channel lives, or the diagnostic and the state
@@ -293,6 +131,33 @@ fn locate_or_keep(
     })
 }
 
+fn text_of(v: &Value, attr: &str) -> String {
+    v.get(attr).as_str().unwrap_or_default().to_string()
+}
+
+/// Interrupted before `op` was sent: nothing changed.
+fn not_sent(op: &str, name: &str, loc: &Location) -> Diagnostic {
+    Diagnostic::error(
+        format!("Failed to {op} VPC channel {name:?}"),
+        format!(
+            "Interrupted before the {op} was sent: nothing changed in gateway {}. Apply again to finish.",
+            loc.instance_id
+        ),
+    )
+}
+
+/// A sent update or delete unanswered within the interrupt's grace: what
+/// the server holds now is recorded instead.
+fn interrupted(op: &str, name: &str, id: &str, loc: &Location, now: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Failed to {op} VPC channel {name:?}"),
+        format!(
+            "Terraform was interrupted while the {op} of VPC channel {name:?} (id {id}) in gateway {} was in flight; {now}. Apply again to finish.",
+            loc.instance_id
+        ),
+    )
+}
+
 pub async fn delete(
     cfg: &ProviderConfig,
     client: &Client,
@@ -303,24 +168,43 @@ pub async fn delete(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let name = prior
-        .get(state::Channel::NAME)
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let id = prior
-        .get(state::Channel::ID)
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    match client.delete_channel(&target, &id).await {
+    let name = text_of(&prior, state::Channel::NAME);
+    let id = text_of(&prior, state::Channel::ID);
+    let keep = |d: Diagnostic| StateResponse {
+        diags: vec![d],
+        state: prior.clone(),
+        private: private.clone(),
+    };
+    if client.is_stopped() {
+        return keep(not_sent("delete", &name, &loc));
+    }
+    let shield = client.shielded(RESOLVE_GRACE);
+    let sent = tokio::select! {
+        r = shield.client.delete_channel(&target, &id) => r,
+        _ = client.stopped_for(SEND_GRACE) => Err(ApiError::Cancelled),
+    };
+    match sent {
         Ok(()) => StateResponse::default(),
         Err(e) if e.is_channel_gone() => StateResponse::default(),
-        Err(e) => StateResponse {
-            diags: vec![api_diag("delete", &name, &loc, &e)],
-            state: prior,
-            private,
+        // Sent, unanswered: whether it is gone decides the state.
+        Err(ApiError::Cancelled) => match shield.client.show_channel(&target, &id).await {
+            Err(e) if e.is_channel_gone() => StateResponse::default(),
+            Ok(_) => keep(interrupted(
+                "delete",
+                &name,
+                &id,
+                &loc,
+                "it still exists and stays in state",
+            )),
+            Err(e) => keep(interrupted(
+                "delete",
+                &name,
+                &id,
+                &loc,
+                &format!("whether it is gone could not be read ({e}), so it stays in state"),
+            )),
         },
+        Err(e) => keep(api_diag("delete", &name, &loc, &e)),
     }
 }
 
@@ -336,8 +220,17 @@ pub async fn create(
         Err(r) => return r,
     };
     let body = convert::request_from_plan(&planned, &config);
-    match post_channel(client, &target, &loc, &body, cfg.max_retries).await {
-        Ok(id) => read_back(client, &target, &loc, id, planned, private).await,
+    let shield = client.shielded(RESOLVE_GRACE);
+    let posted = post_channel(
+        client,
+        &shield.client,
+        &target,
+        &loc,
+        &body,
+        cfg.max_retries,
+    );
+    match posted.await {
+        Ok(id) => read_back(&shield.client, &target, &loc, id, planned, private).await,
         Err(d) => StateResponse {
             state: Value::Null,
             private,
@@ -359,23 +252,48 @@ pub async fn update(
         Err(r) => return r,
     };
     let body = convert::request_from_plan(&planned, &config);
-    let id = prior
-        .get(state::Channel::ID)
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    if let Err(e) = client.update_channel(&target, &id, &body).await {
-        let name = planned
-            .get(state::Channel::NAME)
-            .as_str()
-            .unwrap_or_default();
+    let id = text_of(&prior, state::Channel::ID);
+    let name = text_of(&planned, state::Channel::NAME);
+    if client.is_stopped() {
         return StateResponse {
-            diags: vec![api_diag("update", name, &loc, &e)],
+            diags: vec![not_sent("update", &name, &loc)],
             state: prior,
             private,
         };
     }
-    read_back(client, &target, &loc, id, planned, private).await
+    let shield = client.shielded(RESOLVE_GRACE);
+    let sent = tokio::select! {
+        r = shield.client.update_channel(&target, &id, &body) => r,
+        _ = client.stopped_for(SEND_GRACE) => Err(ApiError::Cancelled),
+    };
+    match sent {
+        Ok(_) => read_back(&shield.client, &target, &loc, id, planned, private).await,
+        // Sent, unanswered: record what the server holds now.
+        Err(ApiError::Cancelled) => {
+            let now = shield.client.show_channel(&target, &id).await;
+            let (state, now) = match now {
+                Ok(ch) if ch.id == id => (
+                    convert::state_from_api(&ch, &planned, &loc),
+                    "its current settings were read and recorded".to_string(),
+                ),
+                Ok(_) | Err(_) => (
+                    prior,
+                    "its settings could not be read, so the state before the update is kept"
+                        .to_string(),
+                ),
+            };
+            StateResponse {
+                diags: vec![interrupted("update", &name, &id, &loc, &now)],
+                state,
+                private,
+            }
+        }
+        Err(e) => StateResponse {
+            diags: vec![api_diag("update", &name, &loc, &e)],
+            state: prior,
+            private,
+        },
+    }
 }
 
 /// Create and update answers carry no members or health check: read back.
@@ -387,21 +305,20 @@ async fn read_back(
     planned: Value,
     private: Vec<u8>,
 ) -> StateResponse {
-    let name = || {
-        planned
-            .get(state::Channel::NAME)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+    let name = text_of(&planned, state::Channel::NAME);
+    // Keep the ID so the channel is never orphaned; Terraform refreshes it
+    // on the next run.
+    let partial = |id: String| {
+        with_attr(
+            &unknowns_to_null(&planned),
+            state::Channel::ID,
+            Value::String(id),
+        )
     };
     match client.show_channel(target, &id).await {
         Ok(ch) if ch.id != id => StateResponse {
-            diags: vec![other_id("read back", &name(), &id, &ch.id)],
-            state: with_attr(
-                &unknowns_to_null(&planned),
-                state::Channel::ID,
-                Value::String(id),
-            ),
+            diags: vec![other_id("read back", &name, &id, &ch.id)],
+            state: partial(id),
             private,
         },
         Ok(ch) => StateResponse {
@@ -409,20 +326,22 @@ async fn read_back(
             private,
             diags: Vec::new(),
         },
-        Err(e) => {
-            // Keep the ID so the channel is never orphaned; Terraform
-            // refreshes it on the next run.
-            let partial = with_attr(
-                &unknowns_to_null(&planned),
-                state::Channel::ID,
-                Value::String(id),
-            );
-            StateResponse {
-                diags: vec![api_diag("read back", &name(), loc, &e)],
-                state: partial,
-                private,
-            }
-        }
+        // Interrupted: what was planned is what was sent and answered, so
+        // it is recorded as is (values only the server knows stay empty
+        // until the next refresh), without tainting the channel.
+        Err(ApiError::Cancelled) => StateResponse {
+            diags: vec![Diagnostic::warning(
+                format!("VPC channel {name:?} recorded without reading it back"),
+                format!("Terraform was interrupted after the API accepted VPC channel {name:?} (id {id}) in gateway {}; it is recorded in state as planned, and the next refresh reads what only the server knows.", loc.instance_id),
+            )],
+            state: partial(id),
+            private,
+        },
+        Err(e) => StateResponse {
+            diags: vec![api_diag("read back", &name, loc, &e)],
+            state: partial(id),
+            private,
+        },
     }
 }
 

@@ -2,6 +2,7 @@
 //! plan; the lifecycle calls are in `lifecycle.rs`, import in `import.rs`.
 
 pub mod convert;
+mod create;
 mod cross_field;
 mod generate;
 pub mod identity;

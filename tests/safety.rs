@@ -120,6 +120,16 @@ fn paths(e: &Emulator, prefix: &str) -> usize {
         .count()
 }
 
+/// (tag, provider lines, environment, where the attempt goes, the credential
+/// as messages name it)
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+);
+
 /// Item 3: one wrong credential over 20 resources sends exactly one
 /// authentication attempt, and every resource gets one diagnostic naming
 /// the credential kind and where it came from.
@@ -127,7 +137,7 @@ fn paths(e: &Emulator, prefix: &str) -> usize {
 fn one_wrong_credential_over_20_resources_is_one_attempt() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let cases: [(&str, &str, &[(&str, &str)], &str, &str); 3] = [
+    let cases: [Case; 3] = [
         (
             "token",
             "  token = \"wrong-token-0123456789\"\n",
@@ -335,5 +345,79 @@ fn ctrl_c_during_an_update_or_a_delete_records_what_happened() {
     );
     e.clear_faults();
     tf.destroy().ok();
+    assert!(e.channels().is_empty());
+}
+
+/// Item 5: with a sensitive `host`, the server's copies of it (an ip
+/// member's `ecs_id` and `ecs_name`) appear neither in the plan nor in
+/// `terraform state show`.
+#[test]
+fn a_sensitive_host_is_not_shown_through_server_copies() {
+    skip_without_terraform!();
+    let e = Emulator::start(&[]);
+    let tf = Tf::new("sensitive-host");
+    let hcl = format!(
+        r#"
+variable "backend" {{
+  type      = string
+  sensitive = true
+  default   = "10.4.0.1"
+}}
+
+resource "huaweicloud_apig_vpc_channel" "mine" {{
+  instance_id = "{GATEWAY}"
+  name        = "sens_host"
+  port        = 80
+  member_type = "ip"
+  members     = [{{ host = var.backend }}]
+}}
+"#
+    );
+    tf.write("main.tf", &config(&e, &hcl));
+    let plan = tf.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(!plan.all().contains("10.4.0.1"), "{}", plan.all());
+    let apply = tf.apply().ok();
+    assert!(!apply.all().contains("10.4.0.1"), "{}", apply.all());
+    let shown = tf
+        .run(&[
+            "state",
+            "show",
+            "-no-color",
+            "huaweicloud_apig_vpc_channel.mine",
+        ])
+        .ok();
+    assert!(!shown.all().contains("10.4.0.1"), "{}", shown.all());
+    assert_eq!(e.channels()[0]["members"][0]["host"], "10.4.0.1");
+    tf.assert_no_changes();
+    tf.destroy().ok();
+}
+
+/// Item 6: `insecure = true`, meant for a test APIG endpoint, does not turn
+/// off certificate checks for IAM, which receives the password.
+#[test]
+fn insecure_does_not_reach_iam() {
+    skip_without_terraform!();
+    let e = Emulator::start(&["--tls"]);
+    let tf = Tf::new("insecure-iam");
+    let auth = "  insecure    = true\n  user_name   = \"tf_user\"\n  password    = \"emulator-password-0001\"\n  domain_name = \"emulator_account\"\n";
+    tf.write(
+        "main.tf",
+        &format!(
+            "{}{}{}",
+            terraform_block(),
+            provider_with(&e, auth),
+            channel_hcl("tls_iam", 80)
+        ),
+    );
+    let out = tf.apply();
+    fails_with(&out, &["certificate"]);
+    assert!(
+        e.requests()
+            .iter()
+            .all(|r| !r["path"].as_str().unwrap_or_default().starts_with("/v3")),
+        "the password reached an unverified IAM: {:?}",
+        e.requests()
+    );
     assert!(e.channels().is_empty());
 }

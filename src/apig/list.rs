@@ -16,6 +16,10 @@ pub const PAGE_LIMIT: usize = 500;
 /// Pages walked at most (250,000 channels): a server whose `total` never
 /// comes within reach must not keep a client looping.
 pub const MAX_PAGES: usize = 500;
+/// What one listing may keep: a hostile or broken server (`total` of
+/// 10^12, endless unique pages) must not grow the provider without bound.
+pub const MAX_LIST_CHANNELS: usize = 10_000;
+pub const MAX_LIST_BYTES: usize = 64 << 20;
 /// Show-details calls in flight at once by default: fast enough for a
 /// thousand channels, gentle enough not to draw throttling (429).
 pub const DETAILS_CONCURRENCY: usize = 10;
@@ -114,11 +118,12 @@ impl<'a> ChannelPager<'a> {
         self.offset += received;
         self.done = received == 0 || self.offset as i64 >= page.total;
         let seen = &mut self.seen;
-        Ok(Some(
-            (page.vpc_channels.into_iter())
-                .filter(|c| seen.insert(c.id.clone()))
-                .collect(),
-        ))
+        let new: Vec<Channel> = (page.vpc_channels.into_iter())
+            .filter(|c| seen.insert(c.id.clone()))
+            .collect();
+        // A page with nothing new: the server repeats itself.
+        self.done |= new.is_empty();
+        Ok(Some(new))
     }
 }
 
@@ -131,8 +136,16 @@ impl Client {
     ) -> Result<Vec<Channel>, ApiError> {
         let mut pager = ChannelPager::new(self, t, filter);
         let mut out: Vec<Channel> = Vec::new();
+        let mut bytes = 0usize;
         while let Some(page) = pager.next_page().await? {
+            bytes += page
+                .iter()
+                .map(|c| serde_json::to_vec(c).map_or(0, |v| v.len()))
+                .sum::<usize>();
             out.extend(page);
+            if out.len() > MAX_LIST_CHANNELS || bytes > MAX_LIST_BYTES {
+                return Err(too_long(out.len(), bytes));
+            }
         }
         Ok(out)
     }
@@ -182,6 +195,17 @@ impl Client {
             }
         }
         Ok(found.into_iter().flatten().collect())
+    }
+}
+
+fn too_long(channels: usize, bytes: usize) -> ApiError {
+    ApiError::Decode {
+        status: 200,
+        message: format!(
+            "the channel list goes beyond what one listing may hold ({MAX_LIST_CHANNELS} channels or {} MiB; {channels} channels and {} MiB read so far): narrow it with a filter",
+            MAX_LIST_BYTES >> 20,
+            bytes >> 20
+        ),
     }
 }
 

@@ -197,3 +197,80 @@ async fn details_skip_deleted_and_fail_on_errors() {
     assert_eq!(e.status(), Some(403));
     h.shutdown().await;
 }
+
+/// A hostile server: pages answered by `page(offset)`, counted.
+async fn hostile(
+    page: fn(usize) -> String,
+) -> (Target, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let mut buf = vec![0u8; 8192];
+            let n = s.read(&mut buf).await.unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_string();
+            let offset = head
+                .split(['?', '&', ' '])
+                .find_map(|p| p.strip_prefix("offset="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            h.fetch_add(1, Ordering::SeqCst);
+            let body = page(offset);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = s.write_all(reply.as_bytes()).await;
+        }
+    });
+    let t = Target {
+        base_url: base,
+        project_id: "proj".into(),
+        instance_id: GW.into(),
+    };
+    (t, hits)
+}
+
+fn page_of(first: usize) -> String {
+    let items: Vec<String> = (first..first + PAGE_LIMIT)
+        .map(|i| format!(r#"{{"id":"c{i:010}","name":"n{i}","port":80,"balance_strategy":1,"member_type":"ip","type":2}}"#))
+        .collect();
+    format!(
+        r#"{{"total":1000000000000,"size":{},"vpc_channels":[{}]}}"#,
+        PAGE_LIMIT,
+        items.join(",")
+    )
+}
+
+/// Issue 18 item 6: `total = 10^12` with endless unique pages stops at the
+/// cap with a clear error; the same page over and over ends the listing.
+#[tokio::test]
+async fn a_listing_is_capped_and_stops_when_nothing_is_new() {
+    use std::sync::atomic::Ordering;
+    let c = Client::new(
+        ClientOptions::new(Credentials::Token("t0ken-value".into()), "list-test/1"),
+        CancellationToken::new(),
+    )
+    .unwrap();
+    let (t, hits) = hostile(page_of).await;
+    let e = c
+        .list_all_channels(&t, &ChannelFilter::default())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("narrow it with a filter"), "{e}");
+    assert!(
+        hits.load(Ordering::SeqCst) <= MAX_LIST_CHANNELS / PAGE_LIMIT + 1,
+        "{} pages",
+        hits.load(Ordering::SeqCst)
+    );
+    let (t, hits) = hostile(|_| page_of(0)).await;
+    let all = c
+        .list_all_channels(&t, &ChannelFilter::default())
+        .await
+        .unwrap();
+    assert_eq!((all.len(), hits.load(Ordering::SeqCst)), (PAGE_LIMIT, 2));
+}

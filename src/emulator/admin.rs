@@ -43,7 +43,7 @@ pub async fn handle(emu: &Arc<Emulator>, req: Request<Incoming>) -> Reply {
     if let Err(refused) = emu.admin_guard.check(&parts) {
         return refused;
     }
-    let Ok(body) = read_body(body, &parts.headers).await else {
+    let Ok(body) = read_body(body, &parts.headers, emu.header_timeout).await else {
         return Reply::json(413, json!({"error": "body too large"}));
     };
     let path = parts.uri.path().trim_end_matches('/');

@@ -34,6 +34,25 @@ impl AdminGuard {
         }
     }
 
+    /// Bound to loopback, every route (the API too, which accepts the
+    /// well-known default credentials) answers only a loopback `Host`: a
+    /// page on a rebound name sends that name.
+    pub fn check_host(&self, parts: &Parts) -> Result<(), Reply> {
+        if self.any_host {
+            return Ok(());
+        }
+        let host = (parts.headers.get("host"))
+            .map(|v| v.to_str().unwrap_or("\u{fffd}"))
+            .or(parts.uri.authority().map(|a| a.as_str()));
+        if host.is_some_and(is_loopback_authority) {
+            return Ok(());
+        }
+        Err(Reply::json(
+            403,
+            json!({"error_code": "APIG.1005", "error_msg": "the emulator answers only requests for a loopback Host (localhost, 127.0.0.1, [::1]); start it with a non-loopback --host to serve others"}),
+        ))
+    }
+
     /// `Err` with the refusal for a request that may not use the admin API.
     pub fn check(&self, parts: &Parts) -> Result<(), Reply> {
         let header = |name: &str| {

@@ -69,6 +69,20 @@ async fn a_rebound_page_cannot_drive_the_admin_api() {
     h.shutdown().await;
 }
 
+/// Issue 18 item 6: bound to loopback, the API routes too answer only a
+/// loopback Host: a rebound page cannot use the default credentials.
+#[tokio::test]
+async fn a_rebound_page_cannot_reach_the_api() {
+    let h = start(Options::default()).await.unwrap();
+    let local = h.addr.to_string();
+    let get = |host: &str| {
+        format!("GET /v2/0123456789abcdef0123456789abcdef/apigw/instances/eddc4d25480b4cd6b512f270a1b8b341/vpc-channels HTTP/1.1\r\nHost: {host}\r\nX-Auth-Token: emulator-token\r\nConnection: close\r\n\r\n")
+    };
+    assert_eq!(status(&raw(&h, &get("rebind.evil.example")).await), 403);
+    assert_eq!(status(&raw(&h, &get(&local)).await), 200);
+    h.shutdown().await;
+}
+
 #[tokio::test]
 async fn admin_token_is_required_when_set() {
     let h = start(Options {
@@ -159,4 +173,43 @@ async fn connections_beyond_the_cap_wait() {
     assert_eq!(status(&Some(text)), 200);
     drop(held);
     h.shutdown().await;
+}
+
+/// Issue 18 item 6: a client that never reads its (large) answers does not
+/// hold its connection: a write blocked for `--header-timeout` ends it, and
+/// the next client (over a cap of one connection) is served.
+#[tokio::test]
+async fn a_client_that_never_reads_does_not_hold_the_connection() {
+    let h = start(Options {
+        header_timeout: Duration::from_millis(500),
+        max_connections: 1,
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    h.emulator().faults.add(super::FaultRule {
+        status: Some(500),
+        error_msg: Some("x".repeat(1 << 20)),
+        count: Some(0),
+        ..Default::default()
+    });
+    let mut hog = TcpStream::connect(h.addr).await.unwrap();
+    let one = "GET /v2/p/apigw/instances/i/vpc-channels HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    hog.write_all(one.repeat(64).as_bytes()).await.unwrap();
+    let ok = "GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    // A bound, not a timing: without the write limit this never answers.
+    let answer = tokio::time::timeout(Duration::from_secs(30), raw_unbounded(&h, ok))
+        .await
+        .expect("the next client was never served");
+    assert_eq!(status(&answer), 200);
+    drop(hog);
+    h.shutdown().await;
+}
+
+async fn raw_unbounded(h: &Handle, req: &str) -> Option<String> {
+    let mut s = TcpStream::connect(h.addr).await.ok()?;
+    s.write_all(req.as_bytes()).await.ok()?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.ok()?;
+    Some(String::from_utf8_lossy(&out).to_string())
 }

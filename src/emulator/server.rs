@@ -139,8 +139,13 @@ pub enum BodyError {
     Broken,
 }
 
-/// Reads a body of at most `MAX_BODY` bytes, giving up on a slow client.
-pub async fn read_body(mut body: Incoming, headers: &HeaderMap) -> Result<Bytes, BodyError> {
+/// Reads a body of at most `MAX_BODY` bytes, giving up on a client slower
+/// than `limit` (`--header-timeout`).
+pub async fn read_body(
+    mut body: Incoming,
+    headers: &HeaderMap,
+    limit: Duration,
+) -> Result<Bytes, BodyError> {
     let declared = headers
         .get("content-length")
         .and_then(|v| v.to_str().ok())
@@ -162,12 +167,17 @@ pub async fn read_body(mut body: Incoming, headers: &HeaderMap) -> Result<Bytes,
         }
         Ok(Bytes::from(buf))
     };
-    tokio::time::timeout(Duration::from_secs(60), read)
+    tokio::time::timeout(limit, read)
         .await
         .unwrap_or(Err(BodyError::Broken))
 }
 
 async fn handle(emu: Arc<Emulator>, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+    let (parts, body) = req.into_parts();
+    if let Err(refused) = emu.admin_guard.check_host(&parts) {
+        return Ok(refused.into_response());
+    }
+    let req = Request::from_parts(parts, body);
     let path = req.uri().path();
     if path == "/_emulator" || path.starts_with("/_emulator/") {
         return Ok(admin::handle(&emu, req).await.into_response());
@@ -197,7 +207,7 @@ async fn api_request(
     if let Some(ms) = fault.as_ref().and_then(|f| f.latency_ms) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
-    let body = read_body(body, &parts.headers).await;
+    let body = read_body(body, &parts.headers, emu.header_timeout).await;
     let mut rec = Recorded {
         seq: 0,
         at_ms,
@@ -377,6 +387,8 @@ where
 {
     let header_timeout = emu.header_timeout;
     let svc = service_fn(move |req| handle(emu.clone(), req));
+    let io = Bounded::new(io);
+    let stalled = io.stalled.clone();
     // The timer is what makes hyper enforce the header timeout.
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
@@ -385,9 +397,81 @@ where
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}
+        // A client that stops reading its answer does not hold the
+        // connection: a write blocked that long ends it.
+        _ = write_stalled(&stalled, header_timeout) => {}
         _ = shutdown.changed() => {
             conn.as_mut().graceful_shutdown();
-            let _ = conn.await;
+            let _ = tokio::time::timeout(header_timeout, conn).await;
         }
+    }
+}
+
+/// Completes once a write has been blocked for `limit`.
+async fn write_stalled(stalled: &std::sync::Mutex<Option<Instant>>, limit: Duration) {
+    let tick = (limit / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+    loop {
+        tokio::time::sleep(tick).await;
+        let since = *stalled.lock().unwrap_or_else(|p| p.into_inner());
+        if since.is_some_and(|t| t.elapsed() >= limit) {
+            return;
+        }
+    }
+}
+
+/// A connection that notes since when a write has been waiting on a
+/// client that does not read.
+struct Bounded<I> {
+    inner: I,
+    stalled: Arc<std::sync::Mutex<Option<Instant>>>,
+}
+
+impl<I> Bounded<I> {
+    fn new(inner: I) -> Self {
+        Bounded {
+            inner,
+            stalled: Arc::new(std::sync::Mutex::new(None)),
+        }
+    }
+
+    fn note<T>(&self, p: Poll<T>) -> Poll<T> {
+        let mut s = self.stalled.lock().unwrap_or_else(|p| p.into_inner());
+        match &p {
+            Poll::Pending => *s = Some(s.unwrap_or_else(Instant::now)),
+            Poll::Ready(_) => *s = None,
+        }
+        p
+    }
+}
+
+impl<I: hyper::rt::Read + Unpin> hyper::rt::Read for Bounded<I> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl<I: hyper::rt::Write + Unpin> hyper::rt::Write for Bounded<I> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.note(p)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.inner).poll_flush(cx);
+        this.note(p)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 }

@@ -70,7 +70,7 @@ fn base_schema() -> Schema {
                 .check(Check::Length(1, 253))
                 .check(Check::Pattern(endpoint::is_dns_name, endpoint::CLOUD_RULE)),
             Attribute::optional(Args::ENDPOINTS, Type::Map(Box::new(Type::String)), "Endpoint overrides by service. The key `apig` replaces `https://apig.{region}.{cloud}`, e.g. `{ apig = \"http://127.0.0.1:8080\" }` for the local emulator; a missing scheme means `https://`. Each value must be an absolute `http` or `https` URL without user information, query (`?`) or fragment (`#`)."),
-            Attribute::optional(Args::INSECURE, Type::Bool, "Skip verification of the API's TLS certificate. Only for test endpoints with self-signed certificates. Defaults to `false`.")
+            Attribute::optional(Args::INSECURE, Type::Bool, "Skip verification of the API Gateway endpoint's TLS certificate (`endpoints.apig` or the default). Only for test endpoints with self-signed certificates. It never applies to IAM (`auth_url`, `endpoints.iam`), which receives passwords and issues tokens: IAM's certificate is always verified. Defaults to `false`.")
                 .env("HW_INSECURE"),
             Attribute::optional(Args::MAX_RETRIES, Type::Number, "How many times a request is retried after throttling (429), a server error (500, 502, 503, 504) or a connection failure, with capped exponential backoff. Defaults to `5`. 401 and other client errors are never retried.")
                 .env("HW_MAX_RETRIES")

@@ -25,7 +25,7 @@ pub fn resource_page() -> String {
 ## Example Usage\n\n### IP members, groups and an HTTP health check\n\n```hcl\n{}\n```\n\n### Microservice channel (CCE workload)\n\n```hcl\n{}\n```\n\n\
 {}\n\
 ## Behaviour\n\n\
-* Members and member groups are matched by address (`host`, or `ecs_id` for ECS members) and by name, whatever order the API returns them in; values the API fills in on its own (a member's port and weight, an IP member's `ecs_id`/`ecs_name`, lower-case health check protocols, empty strings) never show as changes.\n\
+* Members and member groups are matched by address (`host`, or `ecs_id` for ECS members) and by name, whatever order the API returns them in; values the API fills in on its own (a member's port and weight, lower-case health check protocols, empty strings) never show as changes. An IP member's `ecs_id`/`ecs_name`, which the API fills with a copy of its `host`, stay empty unless you set them, so a sensitive `host` is never shown through them.\n\
 * Every update sends the whole channel (the API's `PUT` overwrites members and groups), so members you keep are never wiped.\n\
 * For microservice channels, members the service discovers are not tracked as drift.\n\
 * A channel deleted outside Terraform is planned for creation again.\n\

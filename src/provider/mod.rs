@@ -163,8 +163,19 @@ impl Provider for HuaweiCloud {
         cfg: &Value,
         terraform_version: &str,
     ) -> Result<Configured, Vec<Diagnostic>> {
-        let resolved = config::resolve(cfg, &|k| std::env::var(k).ok())
-            .map_err(|d| without_sensitive_paths(config::schema(), d))?;
+        // Off the async workers: it may read the shared config file.
+        let owned = cfg.clone();
+        let resolved = tokio::task::spawn_blocking(move || {
+            config::resolve(&owned, &|k| std::env::var(k).ok())
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(vec![Diagnostic::error(
+                "Cannot read the provider configuration",
+                format!("internal error: {e}"),
+            )])
+        })
+        .map_err(|d| without_sensitive_paths(config::schema(), d))?;
         let credentials = match &resolved.auth.base {
             crate::iam::session::Base::Static(c) => c.clone(),
             crate::iam::session::Base::Password { .. } => {

@@ -52,7 +52,9 @@ pub fn session(
     };
     let mut o = IamOptions::new(&endpoint, s.user_agent);
     o.endpoint_setting = setting;
-    o.insecure = cfg.insecure;
+    // `insecure` is for a test APIG endpoint only: IAM receives the
+    // password, so its certificate is always verified.
+    o.insecure = false;
     o.max_retries = cfg.max_retries;
     o.request_timeout = cfg.request_timeout;
     o.backoff_base = s.backoff_base;

@@ -75,11 +75,56 @@ fn plain_access_key(ak: &str) -> bool {
 
 const UNENCRYPTED_HINT: &str = "This provider reads only unencrypted keys: store them with `hcloud configure set --cli-auth-encrypt=false` (and set the keys again), or give the keys to the provider another way.";
 
+/// The largest shared config file read: real ones are a few KB.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// The text of a regular file of at most [`MAX_FILE_BYTES`]. A device
+/// (`/dev/zero`) or a FIFO is refused before it is opened (opening a FIFO
+/// blocks until a writer comes); the open itself does not block, and the
+/// opened file is checked again.
+fn read_small_regular_file(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = path.display();
+    let cannot = |e: std::io::Error| format!("cannot read the shared config file {shown}: {e}");
+    let check = |m: std::fs::Metadata| {
+        if !m.is_file() {
+            return Err(format!(
+                "the shared config file {shown} is not a regular file"
+            ));
+        }
+        if m.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "the shared config file {shown} is larger than 1 MiB ({} bytes)",
+                m.len()
+            ));
+        }
+        Ok(())
+    };
+    check(std::fs::metadata(path).map_err(cannot)?)?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(cannot)?;
+    check(file.metadata().map_err(cannot)?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "the shared config file {shown} is larger than 1 MiB"
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| format!("the shared config file {shown} is not UTF-8 text"))
+}
+
 /// Reads `profile` (or the file's `current`) from `path`.
 pub fn read(path: &Path, profile: Option<&str>) -> Result<Profile, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the shared config file {shown}: {e}"))?;
+    let text = read_small_regular_file(path)?;
     let root: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("the shared config file {shown} is not valid JSON: {e}"))?;
     let file: File = serde_json::from_value(root.clone()).map_err(|e| {
@@ -222,5 +267,33 @@ mod tests {
             PathBuf::from("/h/.hcloud/config.json")
         );
         assert_eq!(expand("/x", Some(Path::new("/h"))), PathBuf::from("/x"));
+    }
+
+    /// Issue 18 item 6: `/dev/zero` grew the provider to 22 GB and a FIFO
+    /// hung configure; only regular files of at most 1 MiB are read.
+    #[test]
+    fn only_small_regular_files_are_read() {
+        let e = read(Path::new("/dev/zero"), None).unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
+        let dir = std::env::temp_dir().join(format!("hw-shared-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("fifo.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Without the check, opening the FIFO blocks for good: a bound,
+        // not a timing.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let f = fifo.clone();
+        std::thread::spawn(move || tx.send(read(&f, None)).unwrap());
+        let e = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("reading a FIFO hung")
+            .unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
+        let big = dir.join("big.json");
+        std::fs::write(&big, vec![b' '; (MAX_FILE_BYTES + 1) as usize]).unwrap();
+        let e = read(&big, None).unwrap_err();
+        assert!(e.contains("larger than 1 MiB"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

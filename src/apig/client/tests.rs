@@ -15,14 +15,14 @@ async fn delete_accepts_any_2xx_and_reports_404() {
     ] {
         let s = server(vec![reply]).await;
         client(options(token()))
-            .delete_channel(&s.target(), "ch 1/x")
+            .delete_channel(&s.target(), "ch_1-x")
             .await
             .unwrap();
         let r = &s.requests()[0];
         assert_eq!(r.method, "DELETE");
         assert_eq!(
             r.target,
-            "/v2/proj1/apigw/instances/inst1/vpc-channels/ch%201%2Fx"
+            "/v2/proj1/apigw/instances/inst1/vpc-channels/ch_1-x"
         );
         assert_eq!(r.header("content-type"), None);
     }

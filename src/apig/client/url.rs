@@ -6,13 +6,16 @@ use super::redact::redact_url;
 use super::Target;
 use crate::apig::signer;
 
-/// One path segment, encoded so that the URL parser leaves it alone (and
-/// so that the signer's canonical URI of the sent path is the same).
+/// One path segment: a project, gateway or channel ID, from the
+/// configuration, from state or from an answer. Only what an ID of the API
+/// looks like (1 to 64 letters, digits, `-`, `_`) is used: anything else
+/// (`..`, `../../v3/users`, an empty ID) could address another resource.
 pub(super) fn path_segment(what: &str, value: &str) -> Result<String, String> {
-    // An empty or dot segment would address another resource (`..` is
-    // resolved by the URL parser, `` lists instead of showing).
-    if value.is_empty() || value == "." || value == ".." {
-        return Err(format!("the {what} {value:?} cannot be used in a URL"));
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if value.is_empty() || value.len() > 64 || !value.chars().all(plain) {
+        return Err(format!(
+            "the {what} {value:?} cannot be used in a URL: an ID is 1 to 64 letters, digits, hyphens (-) and underscores (_)"
+        ));
     }
     Ok(signer::encode(value))
 }

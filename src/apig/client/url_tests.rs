@@ -43,3 +43,32 @@ fn url_and_host_header() {
         assert!(build_url(&t(bad), &[], &[]).is_err(), "{bad}");
     }
 }
+
+/// Issue 18 item 6: an ID from an answer or from state that is not an ID
+/// (`../../../v3/users`) never enters a URL, encoded or not.
+#[test]
+fn only_plain_ids_enter_a_url() {
+    let t = Target {
+        base_url: "http://h".into(),
+        project_id: "p".into(),
+        instance_id: "i".into(),
+    };
+    for bad in [
+        "../../../v3/users",
+        "..",
+        "a b",
+        "a%2Fb",
+        "a?b",
+        "",
+        &"a".repeat(65),
+    ] {
+        let e = build_url(&t, &[bad], &[]).unwrap_err();
+        assert!(e.contains("cannot be used in a URL"), "{bad}: {e}");
+        let other = Target {
+            instance_id: bad.to_string(),
+            ..t.clone()
+        };
+        assert!(build_url(&other, &[], &[]).is_err(), "{bad}");
+    }
+    assert!(build_url(&t, &["18174f5f4f1a4dc2-9f33_aeadd9788e5f"], &[]).is_ok());
+}

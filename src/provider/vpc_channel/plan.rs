@@ -83,9 +83,11 @@ fn plan_member(cfg: &Value, prior: Option<&Value>, ctx: &MemberCtx) -> Value {
         port
     };
     match ctx.member_type {
+        // The server's copies of an ip member's host are not kept (they
+        // would show a sensitive host in plain text): only what is set.
         Some(IP) => {
-            m.ecs_id = c.ecs_id.or_else(|| c.host.clone());
-            m.ecs_name = c.ecs_name.or_else(|| c.host.clone());
+            m.ecs_id = c.ecs_id;
+            m.ecs_name = c.ecs_name;
         }
         Some(_) => m.host = c.host.or_else(|| prior_or_unknown(p.map(|p| &p.host))),
         // Which of them the API derives depends on the unknown type.

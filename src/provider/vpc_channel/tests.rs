@@ -70,10 +70,12 @@ fn create_plan_fills_defaults_and_unknowns() {
         &Value::int(22),
         "unset port follows the channel"
     );
+    // Issue 18 item 5: the server's copy of an ip member's host is not
+    // planned (it would show a sensitive host in plain text).
     assert_eq!(
         m.get("ecs_id"),
-        &Value::string("10.0.0.2"),
-        "ip member ecs_id is its host"
+        &Value::Null,
+        "ip member ecs_id is not its host"
     );
     assert!(
         m.get("weight").is_unknown(),
@@ -350,7 +352,7 @@ fn values_the_api_leaves_out_keep_the_planned_ones() {
     let state = state_from_api(&ch, &planned, &loc());
     let m = &state.get("members").as_list().unwrap()[1];
     assert_eq!(m.get("port"), &Value::int(22));
-    assert_eq!(m.get("ecs_id"), &Value::string("10.0.0.2"));
+    assert_eq!(m.get("ecs_id"), &Value::Null);
     assert_eq!(
         m.get("status"),
         &Value::Null,

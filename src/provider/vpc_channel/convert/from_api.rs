@@ -107,6 +107,18 @@ fn member_guided(m: &mut Member, g: &Member, member_type: &str) {
     m.ecs_name.fill_from(&g.ecs_name);
 }
 
+/// The server copies an ip member's `host` into `ecs_id` and `ecs_name`:
+/// not user data, and shown in plain text even when `host` is sensitive.
+/// Only values the configuration (the guide) set are kept.
+fn drop_server_copies(m: &mut Member, g: Option<&Member>) {
+    if g.and_then(|g| g.ecs_id.str()).is_none() {
+        m.ecs_id = Tf::Null;
+    }
+    if g.and_then(|g| g.ecs_name.str()).is_none() {
+        m.ecs_name = Tf::Null;
+    }
+}
+
 fn health(h: &api::HealthConfig, guide: Option<&Health>) -> Health {
     let protocol = match guide.and_then(|g| g.protocol.str()) {
         Some(g) if g.eq_ignore_ascii_case(&h.protocol) => g.to_string(),
@@ -248,8 +260,16 @@ pub fn channel_from_api(ch: &api::Channel, guide: &Channel, loc: &Location) -> C
     let mut members = align(members, guide_members, &passes, keep_unmatched);
     let pairs = pair(&members, guide_members, &passes);
     for (m, j) in members.iter_mut().zip(pairs) {
-        if let (Some(m), Some(g)) = (m.known_mut(), j.and_then(|j| guide_members[j].known())) {
-            member_guided(m, g, member_type);
+        let g = j.and_then(|j| guide_members[j].known());
+        if let Some(m) = m.known_mut() {
+            if let Some(g) = g {
+                member_guided(m, g, member_type);
+            }
+            // ip members, and any type this provider does not know (an
+            // answer naming one must not leave copies in state either).
+            if member_type != "ecs" {
+                drop_server_copies(m, g);
+            }
         }
     }
 

@@ -214,7 +214,7 @@ fn list_with_each_filter() {
         ),
         (
             "exact",
-            "name = \"ds_web\"\n  precise_search = true".into(),
+            "name = \"ds_web\"\n  precise_search = \"name\"".into(),
             vec![id(&web)],
         ),
         (

@@ -37,6 +37,8 @@ pub struct ChannelFilter {
     pub member_group_name: Option<String>,
     pub member_group_id: Option<String>,
     pub dict_code: Option<String>,
+    /// `builtin`, `microservice` or `reference`.
+    pub vpc_channel_type: Option<String>,
 }
 
 impl ChannelFilter {
@@ -64,6 +66,7 @@ impl ChannelFilter {
         add("member_group_name", self.member_group_name.clone());
         add("member_group_id", self.member_group_id.clone());
         add("dict_code", self.dict_code.clone());
+        add("vpc_channel_type", self.vpc_channel_type.clone());
         add("precise_search", Some(self.precise_search.join(",")));
         q
     }

@@ -78,6 +78,7 @@ fn filter_query() {
         member_group_name: Some("blue".into()),
         member_group_id: Some("".into()),
         dict_code: Some("dc".into()),
+        vpc_channel_type: Some("reference".into()),
     };
     let q: Vec<String> = f.query().iter().map(|(k, v)| format!("{k}={v}")).collect();
     assert_eq!(
@@ -89,6 +90,7 @@ fn filter_query() {
             "member_port=8080",
             "member_group_name=blue",
             "dict_code=dc",
+            "vpc_channel_type=reference",
             "precise_search=name,member_group_name"
         ]
     );

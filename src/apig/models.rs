@@ -5,7 +5,14 @@
 //! over time and fills some in its own way; requests carry only what is set,
 //! because `PUT` is a full overwrite and an empty list wipes members.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+/// Fields of an answer that no model here names: kept so that the provider
+/// can tell what it would lose (see `provider::vpc_channel::lossless`).
+/// Never filled in a request.
+pub type Extra = BTreeMap<String, serde_json::Value>;
 
 /// Body of create (`POST`) and update (`PUT`): Tables 3 to 11.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -16,6 +23,9 @@ pub struct ChannelRequest {
     pub member_type: String,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
     pub channel_type: Option<i64>,
+    /// `builtin`, `microservice` or `reference` (the SDK's `VpcCreate`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub vpc_channel_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub dict_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -45,6 +55,9 @@ pub struct MemberGroupCreate {
     pub microservice_port: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microservice_labels: Option<Vec<MicroserviceLabel>>,
+    /// The channel a group of a reference channel refers to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_vpc_channel_id: Option<String>,
 }
 
 /// Table 5 / 14.
@@ -53,6 +66,8 @@ pub struct MemberGroupCreate {
 pub struct MicroserviceLabel {
     pub label_name: String,
     pub label_value: String,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Table 6: a backend member as sent.
@@ -104,6 +119,8 @@ pub struct HealthConfig {
     pub vpc_channel_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Table 8 (request) and Table 15 (response).
@@ -118,6 +135,60 @@ pub struct MicroserviceCreate {
     pub cce_info: Option<CceInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cce_service_info: Option<CceServiceInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nacos_info: Option<NacosInfo>,
+}
+
+/// The SDK's `MicroServiceInfoNacosBase`, as sent and as shown.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct NacosInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    pub service_name: String,
+    pub server_config: Vec<NacosServer>,
+    pub user_info: NacosUser,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The SDK's `NacosServerConfig`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct NacosServer {
+    pub ip_address: String,
+    pub port: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grpc_port: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The SDK's `NacosUserInfo`. The password is a secret: never logged (the
+/// type's `Debug` hides it) and never read back into state.
+#[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
+#[serde(default)]
+pub struct NacosUser {
+    pub user_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl std::fmt::Debug for NacosUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pw = self.password.as_ref().map(|_| "<redacted>");
+        f.debug_struct("NacosUser")
+            .field("user_name", &self.user_name)
+            .field("password", &pw)
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 /// Table 9 / 16.
@@ -136,6 +207,8 @@ pub struct CseInfo {
     pub cse_app_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Table 10 / 17.
@@ -153,6 +226,8 @@ pub struct CceInfo {
     pub label_value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Table 11 / 18.
@@ -164,6 +239,8 @@ pub struct CceServiceInfo {
     pub service_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A channel as returned by create, update, list (no members, no health
@@ -194,6 +271,8 @@ pub struct Channel {
     pub vpc_health_config: Option<HealthConfig>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_channel_type: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Table 13.
@@ -207,6 +286,8 @@ pub struct MemberGroup {
     pub create_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// A member as shown: the request fields plus server-side ones.
@@ -224,6 +305,8 @@ pub struct Member {
     pub member_group_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health_status: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Table 15.
@@ -240,6 +323,8 @@ pub struct MicroserviceInfo {
     pub create_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `GET .../vpc-channels`.

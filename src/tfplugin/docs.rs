@@ -63,6 +63,9 @@ fn line(a: &Attribute, path: &str, argument: bool) -> String {
     if a.sensitive {
         tags.push("Sensitive".into());
     }
+    if a.write_only {
+        tags.push("Write-only, Terraform 1.11+".into());
+    }
     let mut s = format!("* `{}` - ({}) {}", a.name, tags.join(", "), a.description);
     if let Some(d) = &a.default {
         s.push_str(&format!(" Defaults to {}.", default_text(d)));

@@ -24,6 +24,8 @@ pub fn with_defaults(attrs: &[Attribute], cfg: &Value) -> BTreeMap<String, Value
     for a in attrs {
         let v = cfg.get(a.name);
         let v = match (&a.default, v) {
+            // Plans and states never hold a write-only value.
+            _ if a.write_only => Value::Null,
             (Some(d), Value::Null) => d.clone(),
             _ => v.clone(),
         };

@@ -139,6 +139,9 @@ pub struct Attribute {
     /// Markdown, written for Terraform users.
     pub description: &'static str,
     pub sensitive: bool,
+    /// Protocol 6.8 write-only: Terraform 1.11+ passes it in the
+    /// configuration only; plans and states always hold null.
+    pub write_only: bool,
     /// Changing it replaces the object.
     pub force_new: bool,
     /// Filled in at plan time when the config leaves it null.
@@ -162,6 +165,7 @@ impl Attribute {
             presence,
             description,
             sensitive: false,
+            write_only: false,
             force_new: false,
             default: None,
             checks: Vec::new(),
@@ -213,6 +217,11 @@ impl Attribute {
     }
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+    /// See [`Attribute::write_only`]; only for optional attributes.
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
         self
     }
     /// See [`Attribute::keep_prior`].
@@ -323,6 +332,51 @@ impl Schema {
         let located = diags.into_iter().map(|d| diag::locate(&self.attributes, d));
         diag::dedup(located.collect())
     }
+}
+
+/// Paths of the write-only attributes the configuration sets. A Terraform
+/// older than 1.11 does not know them (it would store them in state and
+/// reject the null plan), so they are refused when the client says it does
+/// not allow them.
+pub fn write_only_set(attrs: &[Attribute], config: &Value, path: &AttrPath) -> Vec<AttrPath> {
+    let mut out = Vec::new();
+    for a in attrs {
+        let v = config.get(a.name);
+        if v.is_null() {
+            continue;
+        }
+        let at = path.clone().attr(a.name);
+        if a.write_only {
+            out.push(at);
+            continue;
+        }
+        if let Kind::Nested(n, children) | Kind::Block(n, children) = &a.kind {
+            match n {
+                Nesting::Single => out.extend(write_only_set(children, v, &at)),
+                Nesting::List | Nesting::Set => {
+                    for (i, item) in v.as_list().unwrap_or_default().iter().enumerate() {
+                        out.extend(write_only_set(children, item, &at.clone().index(i as i64)));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The diagnostics for [`write_only_set`] on a Terraform without write-only
+/// support.
+pub fn write_only_refused(attrs: &[Attribute], config: &Value) -> Vec<Diagnostic> {
+    write_only_set(attrs, config, &AttrPath::root())
+        .into_iter()
+        .map(|p| {
+            Diagnostic::error_at(
+                p.clone(),
+                "Write-only attribute not supported by this Terraform",
+                format!("`{p}` is write-only, which needs Terraform 1.11 or later; this Terraform would keep it in its state. Use the attribute without `_wo`, or upgrade Terraform."),
+            )
+        })
+        .collect()
 }
 
 /// Generic checks of a configuration against its declaration: the per-value

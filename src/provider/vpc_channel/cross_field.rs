@@ -8,7 +8,9 @@ use crate::tfplugin::typed::Tf;
 use crate::tfplugin::value::{AttrPath, Value};
 
 use super::rules::{http_code_error, is_ecs_id, is_ecs_name};
-use super::state::{Cce, Channel, Group, Health, Label, Member, Microservice, ECS, IP};
+use super::state::{
+    Cce, Channel, Flavor, Group, Health, Label, Member, Microservice, Nacos, NacosUser, ECS, IP,
+};
 
 fn p(name: &str) -> AttrPath {
     AttrPath::root().attr(name)
@@ -122,7 +124,7 @@ fn group_names<'a>(
     all_known.then_some(names)
 }
 
-pub const MEMBERS_RULE: &str = "When `member_type` is `ip`, each member needs `host`, and `ecs_id` and `ecs_name` may only repeat it; when it is `ecs`, each member needs `ecs_id` (1 to 64 letters, digits, hyphens (-) and underscores (_)) and `ecs_name` (1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)). No two members share address, port and group, and `member_group_name` must name a declared group.";
+pub const MEMBERS_RULE: &str = "When `member_type` is `ip`, each member needs `host`, and `ecs_id` and `ecs_name` may only repeat it; when it is `ecs`, each member needs `ecs_id` (1 to 64 letters, digits, hyphens (-) and underscores (_)) and `ecs_name` (1 to 64 letters, Chinese characters, digits, hyphens (-), underscores (_) and periods (.)). No two members share address, port and group, and `member_group_name` must name a declared group.";
 
 pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     let parts = [
@@ -171,29 +173,35 @@ pub fn members_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3`), which need it with a `service_type`; `service_type` needs its details block, and no other; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
+pub const MICROSERVICE_RULE: &str = "Only for microservice channels (`type = 3` or `vpc_channel_type = \"microservice\"`), which need it with a `service_type`; `service_type` needs its details block, and no other; `cce_info` needs `app_name`, or `label_key` with `label_value`.";
 
 pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
-    let Some(c) = channel(cfg, &[Channel::TYPE, Channel::MICROSERVICE_INFO]) else {
+    let parts = [
+        Channel::TYPE,
+        Channel::VPC_CHANNEL_TYPE,
+        Channel::MICROSERVICE_INFO,
+    ];
+    let Some(c) = channel(cfg, &parts) else {
         return;
     };
     let msp = p(Channel::MICROSERVICE_INFO);
+    let flavor = c.flavor();
     let ms = match &c.microservice_info {
         Tf::Known(ms) => ms,
-        Tf::Null if c.kind() == Some(3) => {
+        Tf::Null if flavor == Some(Flavor::Microservice) => {
             diags.push(missing(
                 msp,
-                "A microservice channel (`type = 3`) needs `microservice_info`.".into(),
+                "A microservice channel (`type = 3` or `vpc_channel_type = \"microservice\"`) needs `microservice_info`.".into(),
             ));
             return;
         }
         _ => return,
     };
-    if c.kind() == Some(2) {
+    if matches!(flavor, Some(Flavor::Builtin | Flavor::Reference)) {
         diags.push(Diagnostic::error_at(
             msp.clone(),
-            "Microservice details on a server channel",
-            "`microservice_info` is only for microservice channels; set `type = 3`.",
+            "Microservice details on a channel of another kind",
+            "`microservice_info` is only for microservice channels; set `type = 3` or `vpc_channel_type = \"microservice\"`.",
         ));
     }
     let st = ms.service_type.str();
@@ -201,33 +209,40 @@ pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     // nothing of a microservice channel without one; the server then
     // either refuses it or reports the type it chose, which fails the
     // apply either way: reject at validate.
-    if c.kind() == Some(3) && ms.service_type.is_null() {
+    if flavor == Some(Flavor::Microservice) && ms.service_type.is_null() {
         diags.push(missing(
             msp.clone().attr(Microservice::SERVICE_TYPE),
-            "A microservice channel (`type = 3`) needs `microservice_info.service_type`.".into(),
+            "A microservice channel needs `microservice_info.service_type`.".into(),
         ));
     }
-    for (kind, attr, absent, present) in [
+    let blocks = [
         (
             "CSE",
             Microservice::CSE_INFO,
-            ms.cse_info.is_null(),
+            &ms.cse_info.is_null(),
             ms.cse_info.known().is_some(),
         ),
         (
             "CCE",
             Microservice::CCE_INFO,
-            ms.cce_info.is_null(),
+            &ms.cce_info.is_null(),
             ms.cce_info.known().is_some(),
         ),
         (
             "CCE_SERVICE",
             Microservice::CCE_SERVICE_INFO,
-            ms.cce_service_info.is_null(),
+            &ms.cce_service_info.is_null(),
             ms.cce_service_info.known().is_some(),
         ),
-    ] {
-        if st == Some(kind) && absent {
+        (
+            "NACOS",
+            Microservice::NACOS_INFO,
+            &ms.nacos_info.is_null(),
+            ms.nacos_info.known().is_some(),
+        ),
+    ];
+    for (kind, attr, absent, present) in blocks {
+        if st == Some(kind) && *absent {
             diags.push(missing(
                 msp.clone().attr(attr),
                 format!("`microservice_info.{attr}` is required when `service_type` is {kind}."),
@@ -246,6 +261,84 @@ pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
     }
     if let Some(cce) = ms.cce_info.known() {
         cce_labels(cce, msp.attr(Microservice::CCE_INFO), diags);
+    }
+}
+
+pub const NACOS_USER_RULE: &str = "Exactly one of `password` and `password_wo`: the API needs the password on every write and never shows it.";
+
+pub fn nacos_user_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
+    let Some(c) = channel(cfg, &[Channel::MICROSERVICE_INFO]) else {
+        return;
+    };
+    let user = (c.microservice_info.known())
+        .and_then(|m| m.nacos_info.known())
+        .and_then(|n| n.user_info.known());
+    let Some(u) = user else { return };
+    let up = p(Channel::MICROSERVICE_INFO)
+        .attr(Microservice::NACOS_INFO)
+        .attr(Nacos::USER_INFO);
+    match (&u.password, &u.password_wo) {
+        (Tf::Null, Tf::Null) => diags.push(missing(
+            up.attr(NacosUser::PASSWORD),
+            "`nacos_info.user_info` needs `password` or `password_wo`: the API needs the password on every write and never shows it back.".into(),
+        )),
+        (Tf::Known(_), Tf::Known(_)) => diags.push(Diagnostic::error_at(
+            up.attr(NacosUser::PASSWORD_WO),
+            "Conflicting password attributes",
+            "Set one of `password` and `password_wo`, not both.",
+        )),
+        _ => {}
+    }
+}
+
+pub const FLAVOR_RULE: &str = "`builtin` goes with `type = 2` and `microservice` with `type = 3`. A `reference` channel has no `members` and no `microservice_info`, and each of its member groups names a `reference_vpc_channel_id`; other channels' groups have none.";
+
+pub fn flavor_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
+    let parts = [
+        Channel::TYPE,
+        Channel::VPC_CHANNEL_TYPE,
+        Channel::MEMBERS,
+        Channel::MEMBER_GROUPS,
+    ];
+    let Some(c) = channel(cfg, &parts) else {
+        return;
+    };
+    let flavor = c.flavor();
+    if let (Some(f), Some(t)) = (flavor, c.channel_type.get()) {
+        if (f == Flavor::Builtin && t != 2) || (f == Flavor::Microservice && t != 3) {
+            diags.push(Diagnostic::error_at(
+                p(Channel::VPC_CHANNEL_TYPE),
+                "Conflicting channel types",
+                format!("`vpc_channel_type` {:?} does not go with `type = {t}`: `builtin` is type 2, `microservice` type 3. Remove `type` or make them agree.", c.vpc_channel_type.str().unwrap_or_default()),
+            ));
+        }
+    }
+    let Some(flavor) = flavor else { return };
+    let reference = flavor == Flavor::Reference;
+    if reference && c.members.known().is_some_and(|m| !m.is_empty()) {
+        diags.push(Diagnostic::error_at(
+            p(Channel::MEMBERS),
+            "Members on a reference channel",
+            "A reference channel has no members of its own (the API ignores them): its member groups refer to other channels. Remove `members`.",
+        ));
+    }
+    for (i, g) in c.member_groups.elements().iter().enumerate() {
+        let Some(g) = g.known() else { continue };
+        let at = p(Channel::MEMBER_GROUPS)
+            .index(i as i64)
+            .attr(Group::REFERENCE_VPC_CHANNEL_ID);
+        match (&g.reference_vpc_channel_id, reference) {
+            (Tf::Null, true) => diags.push(missing(
+                at,
+                format!("`member_groups[{i}].reference_vpc_channel_id` is required on a reference channel: it names the channel the group refers to."),
+            )),
+            (Tf::Known(_), false) => diags.push(Diagnostic::error_at(
+                at,
+                "Reference on a channel of another kind",
+                format!("`member_groups[{i}].reference_vpc_channel_id` is only for reference channels; set `vpc_channel_type = \"reference\"` or remove it."),
+            )),
+            _ => {}
+        }
     }
 }
 
@@ -354,7 +447,7 @@ fn ecs_member(m: &Member, mp: &AttrPath, diags: &mut Vec<Diagnostic>) {
             Member::ECS_NAME,
             &m.ecs_name,
             is_ecs_name,
-            "1 to 64 letters, digits, hyphens (-), underscores (_) and periods (.)",
+            "1 to 64 letters, Chinese characters, digits, hyphens (-), underscores (_) and periods (.)",
         ),
     ];
     // One diagnostic for a member missing both.

@@ -10,6 +10,7 @@ use crate::tfplugin::value::Value;
 
 use super::convert::{self, Location};
 use super::create::post_channel;
+use super::lossless;
 use super::messages::api_diag;
 use super::{locate, rules, state};
 
@@ -74,11 +75,27 @@ pub async fn read(
             state,
             private,
         },
-        Ok(ch) => StateResponse {
-            state: convert::state_from_api(&ch, &state, &loc),
-            private,
-            diags: Vec::new(),
-        },
+        Ok(ch) => {
+            // An imported channel is read first with no name yet.
+            let found = lossless::unrepresentable(&ch);
+            let mut diags = Vec::new();
+            if !found.is_empty() {
+                if state.get(state::Channel::NAME).is_null() {
+                    let d = lossless::import_refused(&id, &found);
+                    return StateResponse {
+                        state,
+                        private,
+                        diags: vec![d],
+                    };
+                }
+                diags.push(lossless::read_warning(&name, &found));
+            }
+            StateResponse {
+                state: convert::state_from_api(&ch, &state, &loc),
+                private: lossless::note(private, &found),
+                diags,
+            }
+        }
         // Gone (or its gateway is): Terraform will plan to create it again.
         Err(e) if e.is_channel_gone() => {
             logging::log(
@@ -322,8 +339,8 @@ async fn read_back(
             private,
         },
         Ok(ch) => StateResponse {
+            private: lossless::note(private, &lossless::unrepresentable(&ch)),
             state: convert::state_from_api(&ch, &planned, loc),
-            private,
             diags: Vec::new(),
         },
         // Interrupted: what was planned is what was sent and answered, so

@@ -8,6 +8,7 @@ mod generate;
 pub mod identity;
 pub mod import;
 mod lifecycle;
+pub mod lossless;
 mod messages;
 pub mod plan;
 mod resource;
@@ -137,6 +138,8 @@ pub fn plan(
     }
 }
 
+#[cfg(test)]
+mod kinds_tests;
 #[cfg(test)]
 pub(crate) mod plan_props;
 #[cfg(test)]

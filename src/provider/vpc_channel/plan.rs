@@ -15,7 +15,9 @@ use crate::tfplugin::value::{AttrPath, Value};
 
 use super::convert::{group_passes, member_passes, pair};
 use super::schema::schema;
-use super::state::{Channel, Health, Member, Microservice, IP};
+use super::state::{
+    Channel, Health, Member, Microservice, Nacos, NacosServer, IP, MICROSERVICE, REFERENCE,
+};
 
 /// Provider-level defaults for `project_id` and `region`. The project is
 /// unknown when it depends on a region known only at apply.
@@ -131,10 +133,11 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
         prior,
     ));
     let p: Microservice = prior.map(view).unwrap_or_default();
-    // What the API computes inside each detail block: the prior value, else
-    // unknown.
+    // What the API derives from a source (names, addresses) is kept while
+    // the source stays the same, and unknown when it changes.
     if let Some(cse) = m.cse_info.known_mut() {
-        let pc = p.cse_info.known();
+        let pc = (p.cse_info.known())
+            .filter(|x| x.engine_id == cse.engine_id && x.service_id == cse.service_id);
         cse.engine_name = prior_or_unknown(pc.map(|x| &x.engine_name));
         cse.service_name = prior_or_unknown(pc.map(|x| &x.service_name));
         cse.register_address = prior_or_unknown(pc.map(|x| &x.register_address));
@@ -143,24 +146,83 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
     }
     if let Some(cce) = m.cce_info.known_mut() {
         let pc = p.cce_info.known();
-        cce.cluster_name = prior_or_unknown(pc.map(|x| &x.cluster_name));
-        // Documented: with only app_name, label_key = "app" and label_value = app_name.
+        let same_cluster = pc.filter(|x| x.cluster_id == cce.cluster_id);
+        cce.cluster_name = prior_or_unknown(same_cluster.map(|x| &x.cluster_name));
+        // With only app_name the API may report label_key "app" and
+        // label_value = app_name, or neither (the seed's Example 2): kept
+        // from the prior state while app_name stays, unknown otherwise.
+        let same_app = pc.filter(|x| x.app_name == cce.app_name);
         let (key, val) = if cce.app_name.is_null() {
-            (
-                prior_or_unknown(pc.map(|x| &x.label_key)),
-                prior_or_unknown(pc.map(|x| &x.label_value)),
-            )
+            (Tf::Unknown, Tf::Unknown)
         } else {
-            (Tf::Known("app".to_string()), cce.app_name.clone())
+            (
+                prior_or_unknown(same_app.map(|x| &x.label_key)),
+                prior_or_unknown(same_app.map(|x| &x.label_value)),
+            )
         };
         cce.label_key = cce.label_key.or_else(|| key);
         cce.label_value = cce.label_value.or_else(|| val);
     }
     if let Some(svc) = m.cce_service_info.known_mut() {
-        let pc = p.cce_service_info.known();
+        let pc = (p.cce_service_info.known()).filter(|x| x.cluster_id == svc.cluster_id);
         svc.cluster_name = prior_or_unknown(pc.map(|x| &x.cluster_name));
     }
-    m.to_known()
+    let nacos = plan_nacos(
+        cfg.get(Microservice::NACOS_INFO),
+        prior.map_or(&Value::Null, |p| p.get(Microservice::NACOS_INFO)),
+    );
+    let mut v = m.to_known();
+    if let Value::Object(o) = &mut v {
+        o.insert(Microservice::NACOS_INFO.into(), nacos);
+    }
+    v
+}
+
+/// NACOS details: defaults, each server's gRPC port (the API's default
+/// follows `port`: kept only for the same server on the same port), and
+/// the user with its write-only password null.
+fn plan_nacos(cfg: &Value, prior: &Value) -> Value {
+    if cfg.is_null() || !cfg.is_known() {
+        return cfg.clone();
+    }
+    let attrs = nested(
+        attrs_of(Channel::MICROSERVICE_INFO),
+        Microservice::NACOS_INFO,
+    );
+    let mut n: Nacos = view(&plan_object(attrs, cfg, None));
+    let pn: Nacos = view(prior);
+    if let Some(servers) = n.server_config.known_mut() {
+        for (i, x) in servers.iter_mut().enumerate() {
+            let Some(x) = x.known_mut() else { continue };
+            let px: Option<&NacosServer> = pn.server_config.elements().get(i).and_then(Tf::known);
+            let same = px.filter(|px| px.ip_address == x.ip_address && px.port == x.port);
+            x.grpc_port = x
+                .grpc_port
+                .or_else(|| prior_or_unknown(same.map(|p| &p.grpc_port)));
+        }
+    }
+    let user_attrs = nested(attrs, Nacos::USER_INFO);
+    let user = plan_object(user_attrs, cfg.get(Nacos::USER_INFO), None);
+    let mut v = n.to_known();
+    if let Value::Object(o) = &mut v {
+        o.insert(Nacos::USER_INFO.into(), user);
+    }
+    v
+}
+
+/// `type` when the configuration leaves it unset: what `vpc_channel_type`
+/// implies (a reference channel's is the API's, kept from the prior state),
+/// else the API's default, 2.
+fn planned_type(vct: &Value, prior: &Channel, has_prior: bool) -> Value {
+    match vct {
+        Value::String(s) if s == MICROSERVICE => Value::int(3),
+        Value::String(s) if s == REFERENCE => match prior.vpc_channel_type.str() {
+            Some(REFERENCE) if has_prior => prior.channel_type.to_value(),
+            _ => Value::Unknown,
+        },
+        Value::Unknown => Value::Unknown,
+        _ => Value::int(2),
+    }
 }
 
 /// The planned state and the paths that force replacement.
@@ -190,6 +252,18 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
     // The configuration was validated and the prior state is ours, both
     // typed by the same schema: each fits its typed view.
     let (c, p): (Channel, Channel) = (view(config), view(prior));
+    if config.get(Channel::TYPE).is_null() {
+        // Unset and new: unknown until the API reports it, which it decides
+        // from `type`, whose default is then the API's (2).
+        let vct = match config.get(Channel::VPC_CHANNEL_TYPE) {
+            Value::Null if !has_prior => Value::Null,
+            _ => o
+                .get(Channel::VPC_CHANNEL_TYPE)
+                .cloned()
+                .unwrap_or(Value::Null),
+        };
+        o.insert(Channel::TYPE.into(), planned_type(&vct, &p, has_prior));
+    }
     // `None` while unknown: what the API derives for members depends on it.
     let member_type = (o.get(Channel::MEMBER_TYPE).and_then(Value::as_str)).map(str::to_string);
     let member_type = member_type.as_deref();

@@ -57,6 +57,14 @@ impl Resource<Configured> for VpcChannel {
         let cfg = looked_up.as_ref().or(ctx.map(|c| &c.config));
         let mut r = super::plan(cfg, &req.prior, &req.config, project_at_apply);
         r.private = req.prior_private;
+        // An in-place update would drop what the provider cannot represent.
+        let in_place =
+            !req.prior.is_null() && !r.planned.is_null() && r.requires_replace.is_empty();
+        let found = super::lossless::noted(&r.private);
+        if in_place && r.planned != req.prior && !found.is_empty() {
+            let name = req.prior.get(Channel::NAME).as_str().unwrap_or_default();
+            r.diags.push(super::lossless::update_refused(name, &found));
+        }
         r
     }
 
@@ -88,6 +96,16 @@ impl Resource<Configured> for VpcChannel {
 
     async fn update(&self, ctx: &Configured, req: ApplyRequest) -> StateResponse {
         let (cfg, client) = (&ctx.config, &ctx.client);
+        let found = super::lossless::noted(&req.private);
+        if !found.is_empty() {
+            let name = req.prior.get(Channel::NAME).as_str().unwrap_or_default();
+            let d = super::lossless::update_refused(name, &found);
+            return StateResponse {
+                state: req.prior,
+                private: req.private,
+                diags: vec![d],
+            };
+        }
         super::update(cfg, client, req.prior, req.planned, req.config, req.private).await
     }
 

@@ -8,9 +8,26 @@ fn name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
-/// Channel and group names: a letter, then letters, digits, `-_.`.
+/// A Chinese (Han) character, as the SDK's docs mean "中文/汉字": the CJK
+/// Unified Ideographs block (U+4E00 to U+9FFF), as the emulator takes them.
+pub fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+fn letter_or_han(c: char) -> bool {
+    c.is_ascii_alphabetic() || is_han(c)
+}
+fn name_char_han(c: char) -> bool {
+    name_char(c) || is_han(c)
+}
+
+/// The rule of [`is_name`], for the docs.
+pub const NAME_RULE: &str = "starting with a letter or a Chinese character, then letters, Chinese characters, digits, hyphens (-), underscores (_) or periods (.)";
+
+/// Channel and group names, app names, CCE label values and service names
+/// (the SDK: "中文、英文字母、数字、中划线、下划线、点", starting with an
+/// English letter or a Chinese character).
 pub fn is_name(s: &str) -> bool {
-    s.starts_with(|c: char| c.is_ascii_alphabetic()) && all(s, name_char)
+    s.starts_with(letter_or_han) && all(s, name_char_han)
 }
 /// dict_code: letters, digits, `-_.`.
 pub fn is_code(s: &str) -> bool {
@@ -30,18 +47,44 @@ pub fn is_label(s: &str) -> bool {
 pub fn is_ecs_id(s: &str) -> bool {
     (1..=64).contains(&s.chars().count()) && is_plain_id(s)
 }
-/// ecs_name: 1 to 64 letters, digits, `-_.`.
+/// ecs_name: 1 to 64 letters, Chinese characters, digits, `-_.` (the
+/// SDK: "支持汉字，英文，数字").
 pub fn is_ecs_name(s: &str) -> bool {
-    (1..=64).contains(&s.chars().count()) && all(s, name_char)
+    (1..=64).contains(&s.chars().count()) && all(s, name_char_han)
 }
-/// App names, label values, service names: a letter, then letters, digits, `._-`.
+/// App names, label values, service names: as [`is_name`].
 pub fn is_app_name(s: &str) -> bool {
     is_name(s)
 }
-/// Label keys: a letter or digit, then letters, digits, `-_./:()`.
+/// The rule of [`is_label_key`], for the docs.
+pub const LABEL_KEY_RULE: &str = "starting with a letter, a Chinese character or a digit; only letters, Chinese characters, digits, `-_./`, and parentheses and colons in English or Chinese form (`()（）:：`)";
+/// CCE label keys: a letter, Chinese character or digit, then those and
+/// `-_./`, with parentheses and colons in English or Chinese form.
 pub fn is_label_key(s: &str) -> bool {
-    s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && all(s, |c| c.is_ascii_alphanumeric() || "-_./:()".contains(c))
+    s.starts_with(|c: char| c.is_ascii_alphanumeric() || is_han(c))
+        && all(s, |c| {
+            c.is_ascii_alphanumeric() || is_han(c) || "-_./:()（）：".contains(c)
+        })
+}
+/// NACOS namespace and cluster: letters, digits, `-_`.
+pub fn is_nacos_name(s: &str) -> bool {
+    is_plain_id(s)
+}
+/// NACOS group: letters, digits, `-_.:`.
+pub fn is_nacos_group(s: &str) -> bool {
+    all(s, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')
+    })
+}
+/// The rule of [`is_nacos_service`], for the docs.
+pub const NACOS_SERVICE_RULE: &str = "no Chinese characters, no `@@`, and not starting with `@`";
+/// NACOS service names: no Chinese characters, no `@@`, not starting with `@`.
+pub fn is_nacos_service(s: &str) -> bool {
+    !s.starts_with('@') && !s.contains("@@") && !s.chars().any(is_han)
+}
+/// Text with no Chinese characters (a NACOS server address).
+pub fn no_han(s: &str) -> bool {
+    !s.chars().any(is_han)
 }
 /// Kubernetes namespace: lowercase letters, digits, `-`; letter first, letter or digit last.
 pub fn is_k8s_namespace(s: &str) -> bool {
@@ -80,6 +123,12 @@ pub fn is_host(s: &str) -> bool {
                     && !l.starts_with('-')
                     && !l.ends_with('-')
             }))
+}
+
+/// The list call's `precise_search`: field names, comma-separated.
+pub fn is_precise_search(s: &str) -> bool {
+    s.split(',')
+        .all(|f| matches!(f.trim(), "name" | "member_group_name"))
 }
 
 /// A health-check path is absolute, as the API requires (`/vpc/demo`).
@@ -151,6 +200,31 @@ mod tests {
                 && !is_k8s_namespace("1a")
         );
         assert!(is_code("a.b-c_d") && !is_code("a b"));
+    }
+
+    #[test]
+    fn chinese_where_the_sdk_allows_it() {
+        for ok in ["通道_1", "VPC通道.a-b", "测试"] {
+            assert!(is_name(ok) && is_app_name(ok), "{ok}");
+        }
+        assert!(!is_name("1通道") && !is_name("_通道") && !is_name("通道 a") && !is_name("通道！"));
+        assert!(is_ecs_name("服务器-1.a") && is_ecs_name("1服务器") && !is_ecs_name("服务器 1"));
+        assert!(
+            is_label_key("应用（前端）：v1") && is_label_key("9标签") && !is_label_key("/标签")
+        );
+        // Where the SDK says letters and digits only, Chinese stays out.
+        assert!(!is_label("标签") && !is_code("编码") && !is_ecs_id("编号"));
+        assert!(
+            !is_nacos_service("服务") && !is_nacos_service("@svc") && !is_nacos_service("a@@b")
+        );
+        assert!(is_nacos_service("com.example:svc@x"));
+        assert!(is_nacos_group("DEFAULT_GROUP:a.b") && !is_nacos_group("组"));
+        assert!(is_nacos_name("ns-1_a") && !is_nacos_name("ns.1"));
+        assert!(no_han("10.0.0.1") && !no_han("主机"));
+        assert!(is_precise_search("name") && is_precise_search("name,member_group_name"));
+        assert!(
+            !is_precise_search("true") && !is_precise_search("name,") && !is_precise_search("id")
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ tf_object! {
         balance_strategy: i64 = BALANCE_STRATEGY "balance_strategy",
         member_type: String = MEMBER_TYPE "member_type",
         channel_type: i64 = TYPE "type",
+        vpc_channel_type: String = VPC_CHANNEL_TYPE "vpc_channel_type",
         dict_code: String = DICT_CODE "dict_code",
         member_groups: Vec<Tf<Group>> = MEMBER_GROUPS "member_groups",
         members: Vec<Tf<Member>> = MEMBERS "members",
@@ -39,6 +40,7 @@ tf_object! {
         microservice_version: String = MICROSERVICE_VERSION "microservice_version",
         microservice_port: i64 = MICROSERVICE_PORT "microservice_port",
         microservice_labels: Vec<Tf<Label>> = MICROSERVICE_LABELS "microservice_labels",
+        reference_vpc_channel_id: String = REFERENCE_VPC_CHANNEL_ID "reference_vpc_channel_id",
         id: String = ID "member_group_id",
         create_time: String = CREATE_TIME "create_time",
         update_time: String = UPDATE_TIME "update_time",
@@ -93,6 +95,7 @@ tf_object! {
         cse_info: Cse = CSE_INFO "cse_info",
         cce_info: Cce = CCE_INFO "cce_info",
         cce_service_info: CceService = CCE_SERVICE_INFO "cce_service_info",
+        nacos_info: Nacos = NACOS_INFO "nacos_info",
         create_time: String = CREATE_TIME "create_time",
         update_time: String = UPDATE_TIME "update_time",
     }
@@ -134,6 +137,61 @@ tf_object! {
     }
 }
 
+tf_object! {
+    /// `microservice_info.nacos_info` (the SDK's `MicroServiceInfoNacosBase`).
+    pub struct Nacos {
+        namespace: String = NAMESPACE "namespace",
+        cluster_name: String = CLUSTER_NAME "cluster_name",
+        group_name: String = GROUP_NAME "group_name",
+        service_name: String = SERVICE_NAME "service_name",
+        server_config: Vec<Tf<NacosServer>> = SERVER_CONFIG "server_config",
+        user_info: NacosUser = USER_INFO "user_info",
+    }
+}
+
+tf_object! {
+    /// `microservice_info.nacos_info.server_config[*]`.
+    pub struct NacosServer {
+        ip_address: String = IP_ADDRESS "ip_address",
+        port: i64 = PORT "port",
+        grpc_port: i64 = GRPC_PORT "grpc_port",
+    }
+}
+
+tf_object! {
+    /// `microservice_info.nacos_info.user_info`: `password` is kept in
+    /// state (sensitive), `password_wo` never is (write-only).
+    pub struct NacosUser {
+        user_name: String = USER_NAME "user_name",
+        password: String = PASSWORD "password",
+        password_wo: String = PASSWORD_WO "password_wo",
+        password_wo_version: i64 = PASSWORD_WO_VERSION "password_wo_version",
+    }
+}
+
+/// What `vpc_channel_type` names, or `type` implies when it is unset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    Builtin,
+    Microservice,
+    Reference,
+}
+
+pub const BUILTIN: &str = "builtin";
+pub const MICROSERVICE: &str = "microservice";
+pub const REFERENCE: &str = "reference";
+
+impl Flavor {
+    pub fn parse(s: &str) -> Option<Flavor> {
+        match s {
+            BUILTIN => Some(Flavor::Builtin),
+            MICROSERVICE => Some(Flavor::Microservice),
+            REFERENCE => Some(Flavor::Reference),
+            _ => None,
+        }
+    }
+}
+
 /// The member types the API knows; `ecs` is the default.
 pub const IP: &str = "ip";
 pub const ECS: &str = "ecs";
@@ -152,6 +210,19 @@ impl Channel {
         match self.channel_type {
             Tf::Null => Some(2),
             t => t.get(),
+        }
+    }
+
+    /// The kind of channel: `vpc_channel_type` when set, else what `type`
+    /// says (3 microservice, otherwise builtin); `None` while unknown.
+    pub fn flavor(&self) -> Option<Flavor> {
+        match &self.vpc_channel_type {
+            Tf::Known(s) => Flavor::parse(s),
+            Tf::Unknown => None,
+            Tf::Null => match self.kind()? {
+                3 => Some(Flavor::Microservice),
+                _ => Some(Flavor::Builtin),
+            },
         }
     }
 }
@@ -202,6 +273,15 @@ mod tests {
             (child(ms, Microservice::CSE_INFO), Cse::NAMES),
             (child(ms, Microservice::CCE_INFO), Cce::NAMES),
             (child(ms, Microservice::CCE_SERVICE_INFO), CceService::NAMES),
+            (child(ms, Microservice::NACOS_INFO), Nacos::NAMES),
+            (
+                child(child(ms, Microservice::NACOS_INFO), Nacos::SERVER_CONFIG),
+                NacosServer::NAMES,
+            ),
+            (
+                child(child(ms, Microservice::NACOS_INFO), Nacos::USER_INFO),
+                NacosUser::NAMES,
+            ),
         ] {
             assert_eq!(names(attrs), declared);
         }

@@ -224,6 +224,7 @@ fn microservice_discovered_members_are_not_tracked() {
                 label_key: Some("app".into()),
                 label_value: Some("app1".into()),
                 cluster_name: Some("cce-test".into()),
+                ..Default::default()
             }),
             ..Default::default()
         },
@@ -252,11 +253,66 @@ fn cce_labels_follow_app_name() {
             "workload_type": "deployment", "app_name": "newapp"}}
     }));
     assert!(validate(&cfg).is_empty(), "{:?}", validate(&cfg));
+    // New: whether the API reports label_key "app" and label_value =
+    // app_name, or neither (the seed's Example 2), is known after apply.
     let (p, _) = plan(&Value::Null, &cfg, &D);
     let cce = p.get("microservice_info").get("cce_info");
-    assert_eq!(cce.get("label_key"), &Value::string("app"));
-    assert_eq!(cce.get("label_value"), &Value::string("newapp"));
+    assert!(cce.get("label_key").is_unknown() && cce.get("label_value").is_unknown());
     assert!(cce.get("cluster_name").is_unknown());
+    // Kept, null included, while app_name and the cluster stay.
+    for (key, val) in [
+        (Value::string("app"), Value::string("newapp")),
+        (Value::Null, Value::Null),
+    ] {
+        let mut prior = p.clone();
+        let ms = prior_cce(&mut prior);
+        ms.insert("label_key".into(), key.clone());
+        ms.insert("label_value".into(), val.clone());
+        ms.insert("cluster_name".into(), Value::string("cce-test"));
+        let prior = unknowns_known(&prior);
+        let (again, _) = plan(&prior, &cfg, &D);
+        let cce = again.get("microservice_info").get("cce_info");
+        assert_eq!((cce.get("label_key"), cce.get("label_value")), (&key, &val));
+        assert_eq!(cce.get("cluster_name"), &Value::string("cce-test"));
+        // Another app or cluster: what the API derives is unknown again.
+        for (attr, derived) in [("app_name", "label_value"), ("cluster_id", "cluster_name")] {
+            let mut changed = cfg.clone();
+            prior_cce(&mut changed).insert(attr.into(), Value::string("other"));
+            let (p2, _) = plan(&prior, &changed, &D);
+            assert!(
+                p2.get("microservice_info")
+                    .get("cce_info")
+                    .get(derived)
+                    .is_unknown(),
+                "{attr}"
+            );
+        }
+    }
+}
+
+fn prior_cce(v: &mut Value) -> &mut std::collections::BTreeMap<String, Value> {
+    let Value::Object(o) = v else { panic!() };
+    let Some(Value::Object(ms)) = o.get_mut("microservice_info") else {
+        panic!()
+    };
+    let Some(Value::Object(cce)) = ms.get_mut("cce_info") else {
+        panic!()
+    };
+    cce
+}
+
+/// A planned value as the state after apply: unknowns become values.
+fn unknowns_known(v: &Value) -> Value {
+    match v {
+        Value::Unknown => Value::string("x"),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), unknowns_known(x)))
+                .collect(),
+        ),
+        Value::List(l) => Value::List(l.iter().map(unknowns_known).collect()),
+        x => x.clone(),
+    }
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub fn many_page() -> String {
         schema::MANY,
         "Lists the API Gateway VPC channels of a gateway with full details.",
         schema::many(),
-        "* Filters go to the gateway's list call unchanged; `name` is a substring unless `precise_search = true`.\n\
+        "* Filters go to the gateway's list call unchanged; `name` is a substring unless `precise_search` names it (`\"name\"`, `\"name,member_group_name\"`).\n\
 * Every page is read, 500 channels a page, until the gateway's `total` is reached; a channel listed twice while pages shift is kept once.\n\
 * The list call returns no members or health check, so show details is called once per channel, ten at a time, each call with the provider's retries (`max_retries`). A channel deleted between the two calls is left out.\n\
 * `channels` and `ids` are ordered by name, then ID, whatever order the gateway lists them in.\n",

@@ -24,16 +24,17 @@ pub fn filter(config: &Value) -> ChannelFilter {
     ChannelFilter {
         id: q.id.cloned(),
         name: q.name.cloned(),
-        precise_search: if q.precise_search.get() == Some(true) {
-            vec![Query::NAME.into()]
-        } else {
-            Vec::new()
-        },
+        precise_search: (q.precise_search.str().into_iter())
+            .flat_map(|s| s.split(','))
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty())
+            .collect(),
         member_host: q.member_host.cloned(),
         member_port: q.member_port.get(),
         member_group_name: q.member_group_name.cloned(),
         member_group_id: q.member_group_id.cloned(),
         dict_code: q.dict_code.cloned(),
+        vpc_channel_type: q.vpc_channel_type.cloned(),
     }
 }
 
@@ -60,10 +61,20 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
         Ok(l) => l,
         Err(e) => return fail(config, api_error("the VPC channels", &loc, &e)),
     };
-    // A gateway that ignores precise_search still gets exact names.
+    // A gateway that ignores precise_search still gets exact matches.
+    let exact = |field: &str| f.precise_search.iter().any(|x| x == field);
+    let group_named = |c: &crate::apig::models::Channel, n: &str| {
+        (c.member_groups.iter().flatten()).any(|g| g.spec.member_group_name == n)
+    };
     let ids: Vec<String> = listed
         .into_iter()
-        .filter(|c| f.precise_search.is_empty() || f.name.as_deref().is_none_or(|n| c.name == n))
+        .filter(|c| !exact(Query::NAME) || f.name.as_deref().is_none_or(|n| c.name == n))
+        .filter(|c| {
+            !exact(Query::MEMBER_GROUP_NAME)
+                || f.member_group_name
+                    .as_deref()
+                    .is_none_or(|n| group_named(c, n))
+        })
         .map(|c| c.id)
         .collect();
     let mut channels = match client

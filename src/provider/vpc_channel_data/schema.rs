@@ -22,6 +22,8 @@ pub fn exported(a: &A) -> A {
     a.rules.clear();
     a.default = None;
     a.force_new = false;
+    // Terraform refuses a computed write-only attribute; it is always null.
+    a.write_only = false;
     a.kind = match a.kind {
         Kind::Nested(n, kids) | Kind::Block(n, kids) => {
             Kind::Nested(n, kids.iter().map(exported).collect())
@@ -95,15 +97,18 @@ pub fn many() -> &'static Schema {
                 argument(Query::PROJECT_ID),
                 argument(Query::REGION),
                 filter(Query::ID, "Only the channel with this ID."),
-                filter(Query::NAME, "Only channels whose name contains this (case-insensitive), or, with `precise_search = true`, is exactly this."),
-                A::optional(Query::PRECISE_SEARCH, Type::Bool, "Match `name` exactly instead of as a substring."),
+                filter(Query::NAME, "Only channels whose name contains this (case-insensitive), or, with `precise_search = \"name\"`, is exactly this."),
+                A::optional(Query::PRECISE_SEARCH, Type::String, "The filters matched exactly instead of as substrings, as the API takes them: a comma-separated list of `name` and `member_group_name` (`\"name\"`, `\"name,member_group_name\"`). Earlier versions took `true` for `\"name\"`.")
+                    .check(Check::Pattern(rules::is_precise_search, "a comma-separated list of `name` and `member_group_name`, e.g. `\"name,member_group_name\"` (`true` is now `\"name\"`)")),
                 filter(Query::MEMBER_HOST, "Only channels with a member at this address."),
                 A::optional(Query::MEMBER_PORT, Type::Number, "Only channels with a member on this port.").check(Check::Range(0, 65535)),
                 filter(Query::MEMBER_GROUP_NAME, "Only channels with a member group whose name contains this."),
                 filter(Query::MEMBER_GROUP_ID, "Only channels with the member group of this ID."),
                 filter(Query::DICT_CODE, "Only channels with this dictionary code."),
+                A::optional(Query::VPC_CHANNEL_TYPE, Type::String, "Only channels of this kind: `builtin`, `microservice` or `reference`.")
+                    .check(Check::OneOf(&["builtin", "microservice", "reference"], false)),
                 A::computed(Query::IDS, Type::list(Type::String), "IDs of the channels found, in the order of `channels`."),
-                A::computed(Query::CHANNELS, channel, "The channels found, ordered by name, then ID. Each object has every attribute of the resource `huaweicloud_apig_vpc_channel` (see its Attribute Reference): `id`, `instance_id`, `project_id`, `region`, `name`, `port`, `balance_strategy`, `member_type`, `type`, `dict_code`, `member_groups`, `members`, `vpc_health_config`, `microservice_info`, `create_time` and `status`, with every member and member group."),
+                A::computed(Query::CHANNELS, channel, "The channels found, ordered by name, then ID. Each object has every attribute of the resource `huaweicloud_apig_vpc_channel` (see its Attribute Reference): `id`, `instance_id`, `project_id`, `region`, `name`, `port`, `balance_strategy`, `member_type`, `type`, `vpc_channel_type`, `dict_code`, `member_groups`, `members`, `vpc_health_config`, `microservice_info`, `create_time` and `status`, with every member and member group."),
             ],
         }
     })

@@ -47,12 +47,14 @@ fn many_filters_from_config() {
     let c = v(&[
         ("instance_id", Value::string("gw")),
         ("name", Value::string("web")),
-        ("precise_search", Value::Bool(true)),
+        ("precise_search", Value::string("name, member_group_name")),
+        ("vpc_channel_type", Value::string("reference")),
         ("member_port", Value::int(8080)),
         ("dict_code", Value::string("dc_1")),
     ]);
     let f = many::filter(&c);
-    assert_eq!(f.precise_search, ["name"]);
+    assert_eq!(f.precise_search, ["name", "member_group_name"]);
+    assert_eq!(f.vpc_channel_type.as_deref(), Some("reference"));
     assert_eq!(f.member_port, Some(8080));
     assert_eq!(f.dict_code.as_deref(), Some("dc_1"));
     assert!(f.member_host.is_none());

@@ -100,6 +100,7 @@ fn attribute_to_proto(a: &Attribute) -> proto::schema::Attribute {
         optional: matches!(a.presence, Presence::Optional | Presence::OptionalComputed),
         computed: a.is_computed(),
         sensitive: a.sensitive,
+        write_only: a.write_only,
         ..Default::default()
     }
 }

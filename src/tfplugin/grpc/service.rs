@@ -125,7 +125,14 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
             let cfg = decode(req.config.as_ref(), &e.value_type, "resource configuration")?;
-            let diagnostics = diags_to_proto(&e.handler.validate(&cfg));
+            let mut diags = e.handler.validate(&cfg);
+            // Write-only values need a Terraform that says it allows them (1.11+).
+            let caps = req.client_capabilities.as_ref();
+            if !caps.is_some_and(|c| c.write_only_attributes_allowed) {
+                let attrs = &e.handler.schema().attributes;
+                diags.extend(crate::tfplugin::schema::write_only_refused(attrs, &cfg));
+            }
+            let diagnostics = diags_to_proto(&diags);
             Ok(proto::validate_resource_config::Response { diagnostics })
         };
         handle("ValidateResourceConfig", &req.type_name, body, |d| {

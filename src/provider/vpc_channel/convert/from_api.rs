@@ -6,7 +6,8 @@ use crate::tfplugin::typed::{view, Known, Tf};
 use crate::tfplugin::value::Value;
 
 use super::super::state::{
-    Cce, CceService, Channel, Cse, Group, Health, Label, Member, Microservice, IP,
+    Cce, CceService, Channel, Cse, Group, Health, Label, Member, Microservice, Nacos, NacosServer,
+    NacosUser, IP, MICROSERVICE, REFERENCE,
 };
 use super::pairing::{align, group_passes, label_passes, member_passes, pair};
 use super::Location;
@@ -67,6 +68,7 @@ fn group(g: &api::MemberGroup, guide: Option<&Group>) -> Group {
             &spec.microservice_labels,
             guide.map_or(&no_labels, |x| &x.microservice_labels),
         ),
+        reference_vpc_channel_id: s(&spec.reference_vpc_channel_id),
         id: g.member_group_id.clone().into(),
         create_time: s_raw(&g.create_time),
         update_time: s_raw(&g.update_time),
@@ -206,6 +208,14 @@ fn microservice(m: &api::MicroserviceInfo, guide: &Tf<Microservice>) -> Tf<Micro
         }),
         _ => Tf::Null,
     };
+    let nacos_guide = g.and_then(|g| g.nacos_info.known());
+    let nacos = match (
+        &m.spec.nacos_info,
+        wanted(|g| !g.nacos_info.is_null(), "NACOS"),
+    ) {
+        (Some(n), true) => Tf::Known(nacos(n, nacos_guide)),
+        _ => Tf::Null,
+    };
     Tf::Known(Microservice {
         id: s_raw(&m.id),
         instance_id: s_raw(&m.instance_id),
@@ -213,9 +223,60 @@ fn microservice(m: &api::MicroserviceInfo, guide: &Tf<Microservice>) -> Tf<Micro
         cse_info: cse,
         cce_info: cce,
         cce_service_info: svc,
+        nacos_info: nacos,
         create_time: s_raw(&m.create_time),
         update_time: s_raw(&m.update_time),
     })
+}
+
+/// A string the API fills with its documented default when unset.
+fn or_default(v: &Option<String>, default: &str) -> Tf<String> {
+    match v.as_deref() {
+        None | Some("") => Tf::Known(default.to_string()),
+        Some(x) => Tf::Known(x.to_string()),
+    }
+}
+
+/// NACOS details. The password is never taken from the API (it does not
+/// show it, or shows it masked): the guide's is kept, and an imported
+/// channel has none. `password_wo` is write-only: always null.
+fn nacos(n: &api::NacosInfo, guide: Option<&Nacos>) -> Nacos {
+    let servers = (n.server_config.iter().enumerate())
+        .map(|(i, x)| {
+            let mut out = NacosServer {
+                ip_address: x.ip_address.clone().into(),
+                port: x.port.into(),
+                grpc_port: n_pos(x.grpc_port),
+            };
+            let g = guide.and_then(|g| g.server_config.elements().get(i)?.known());
+            if let Some(g) = g.filter(|g| g.ip_address == out.ip_address) {
+                out.grpc_port.fill_from(&g.grpc_port);
+            }
+            Tf::Known(out)
+        })
+        .collect();
+    let gu = guide.and_then(|g| g.user_info.known());
+    Nacos {
+        namespace: s(&n.namespace),
+        cluster_name: or_default(&n.cluster_name, "DEFAULT"),
+        group_name: or_default(&n.group_name, "DEFAULT_GROUP"),
+        service_name: n.service_name.clone().into(),
+        server_config: Tf::Known(servers),
+        user_info: Tf::Known(NacosUser {
+            user_name: n.user_info.user_name.clone().into(),
+            password: gu.map_or(Tf::Null, |u| u.password.clone()),
+            password_wo: Tf::Null,
+            password_wo_version: gu.map_or(Tf::Null, |u| u.password_wo_version),
+        }),
+    }
+}
+
+/// A number the API reports as 0 when unset.
+fn n_pos(v: Option<i64>) -> Tf<i64> {
+    match v {
+        None | Some(0) => Tf::Null,
+        Some(x) => Tf::Known(x),
+    }
 }
 
 /// The state of a channel as shown by the API (show details), guided by
@@ -255,7 +316,10 @@ pub fn channel_from_api(ch: &api::Channel, guide: &Channel, loc: &Location) -> C
         .collect();
     // Members of a microservice channel are discovered by the service: only
     // those the configuration declares are tracked.
-    let keep_unmatched = ch.channel_type != 3;
+    // So are those a reference channel shows (they belong to the channels it
+    // refers to).
+    let flavor = ch.vpc_channel_type.as_deref();
+    let keep_unmatched = ch.channel_type != 3 && !matches!(flavor, Some(MICROSERVICE | REFERENCE));
     let guide_members = guide.members.elements();
     let mut members = align(members, guide_members, &passes, keep_unmatched);
     let pairs = pair(&members, guide_members, &passes);
@@ -283,6 +347,7 @@ pub fn channel_from_api(ch: &api::Channel, guide: &Channel, loc: &Location) -> C
         balance_strategy: ch.balance_strategy.into(),
         member_type: ch.member_type.clone().into(),
         channel_type: ch.channel_type.into(),
+        vpc_channel_type: s(&ch.vpc_channel_type),
         dict_code: s(&ch.dict_code),
         member_groups: list_or_null(groups, &guide.member_groups),
         members: list_or_null(members, &guide.members),

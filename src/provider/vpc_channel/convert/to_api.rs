@@ -4,7 +4,7 @@ use crate::apig::models as api;
 use crate::tfplugin::typed::{view, Tf};
 use crate::tfplugin::value::Value;
 
-use super::super::state::{Channel, Group, Health, Member, Microservice, ECS, IP};
+use super::super::state::{Channel, Group, Health, Member, Microservice, Nacos, ECS, IP};
 use super::pairing::{member_passes, pair};
 
 fn group(g: &Group) -> api::MemberGroupCreate {
@@ -20,9 +20,11 @@ fn group(g: &Group) -> api::MemberGroupCreate {
                 .map(|l| api::MicroserviceLabel {
                     label_name: l.name.cloned().unwrap_or_default(),
                     label_value: l.value.cloned().unwrap_or_default(),
+                    extra: Default::default(),
                 })
                 .collect()
         }),
+        reference_vpc_channel_id: g.reference_vpc_channel_id.cloned(),
     }
 }
 
@@ -68,7 +70,7 @@ fn health(h: &Health) -> api::HealthConfig {
     }
 }
 
-fn microservice(ms: &Microservice) -> api::MicroserviceCreate {
+fn microservice(ms: &Microservice, password: Option<String>) -> api::MicroserviceCreate {
     api::MicroserviceCreate {
         service_type: ms.service_type.cloned(),
         cse_info: ms.cse_info.known().map(|c| api::CseInfo {
@@ -84,14 +86,50 @@ fn microservice(ms: &Microservice) -> api::MicroserviceCreate {
             label_key: c.label_key.cloned(),
             label_value: c.label_value.cloned(),
             cluster_name: None,
+            extra: Default::default(),
         }),
         cce_service_info: ms.cce_service_info.known().map(|c| api::CceServiceInfo {
             cluster_id: c.cluster_id.cloned().unwrap_or_default(),
             namespace: c.namespace.cloned().unwrap_or_default(),
             service_name: c.service_name.cloned().unwrap_or_default(),
             cluster_name: None,
+            extra: Default::default(),
         }),
+        nacos_info: ms.nacos_info.known().map(|n| nacos(n, password)),
     }
+}
+
+/// The password comes from the plan (`password`) or, write-only, from the
+/// configuration (`password_wo`): the API needs it on every write.
+fn nacos(n: &Nacos, password: Option<String>) -> api::NacosInfo {
+    let user = n.user_info.known();
+    api::NacosInfo {
+        namespace: n.namespace.cloned(),
+        cluster_name: n.cluster_name.cloned(),
+        group_name: n.group_name.cloned(),
+        service_name: n.service_name.cloned().unwrap_or_default(),
+        server_config: (n.server_config.items())
+            .map(|x| api::NacosServer {
+                ip_address: x.ip_address.cloned().unwrap_or_default(),
+                port: x.port.get().unwrap_or_default(),
+                grpc_port: x.grpc_port.get(),
+                extra: Default::default(),
+            })
+            .collect(),
+        user_info: api::NacosUser {
+            user_name: (user.and_then(|u| u.user_name.cloned())).unwrap_or_default(),
+            password: (user.and_then(|u| u.password.cloned())).or(password),
+            extra: Default::default(),
+        },
+        extra: Default::default(),
+    }
+}
+
+/// `password_wo` as configured (write-only: never in the plan).
+fn password_wo(config: &Channel) -> Option<String> {
+    let ms = config.microservice_info.known()?;
+    let user = ms.nacos_info.known()?.user_info.known()?;
+    user.password_wo.cloned()
 }
 
 /// The full desired body for create and update, from the plan (wholly
@@ -121,16 +159,24 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest
             m.known().map(|m| member(m, cfg, ip))
         })
         .collect();
+    // The API takes the type from `vpc_channel_type` when it is sent (the
+    // two agree: cross_field::flavor_rule), and refuses a conflict.
+    let vpc_channel_type = p.vpc_channel_type.cloned();
     api::ChannelRequest {
         name: p.name.cloned().unwrap_or_default(),
         port: p.port.get().unwrap_or_default(),
         balance_strategy: p.balance_strategy.get().unwrap_or(1),
         member_type,
-        channel_type: p.channel_type.get(),
+        channel_type: if vpc_channel_type.is_none() {
+            p.channel_type.get()
+        } else {
+            None
+        },
+        vpc_channel_type,
         dict_code: p.dict_code.cloned(),
         member_groups: Some(p.member_groups.items().map(group).collect()),
         members: Some(members),
         vpc_health_config: p.vpc_health_config.known().map(health),
-        microservice_info: p.microservice_info.known().map(microservice),
+        microservice_info: (p.microservice_info.known()).map(|m| microservice(m, password_wo(&c))),
     }
 }

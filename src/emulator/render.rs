@@ -35,7 +35,6 @@ fn base(ch: &StoredChannel, quirks: bool) -> Channel {
         groups.sort_by(|a, b| a.member_group_id.cmp(&b.member_group_id));
     }
     Channel {
-        extra: Default::default(),
         id: ch.id.clone(),
         name: ch.name.clone(),
         port: ch.port,
@@ -110,7 +109,6 @@ pub fn health(ch: &StoredChannel, quirks: bool) -> Option<HealthConfig> {
 
 fn empty_cse() -> CseInfo {
     CseInfo {
-        extra: Default::default(),
         engine_id: String::new(),
         service_id: String::new(),
         engine_name: Some(String::new()),
@@ -123,7 +121,6 @@ fn empty_cse() -> CseInfo {
 
 fn empty_cce() -> CceInfo {
     CceInfo {
-        extra: Default::default(),
         cluster_id: String::new(),
         namespace: String::new(),
         workload_type: String::new(),
@@ -159,11 +156,9 @@ fn shown_microservice(ch: &StoredChannel, quirks: bool) -> Option<MicroserviceIn
     let Some(ms) = stored else {
         // Server-type channels still carry an object of empty strings.
         return Some(MicroserviceInfo {
-            extra: Default::default(),
             id: Some(String::new()),
             instance_id: Some(String::new()),
             spec: MicroserviceCreate {
-                nacos_info: None,
                 service_type: Some(String::new()),
                 cse_info: Some(empty_cse()),
                 cce_info: Some(empty_cce()),

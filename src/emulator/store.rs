@@ -331,7 +331,6 @@ fn build(
                     .find(|g| g.spec.member_group_name == spec.member_group_name)
             });
             MemberGroup {
-                extra: Default::default(),
                 member_group_id: old.map_or_else(new_id, |g| g.member_group_id.clone()),
                 create_time: Some(
                     old.and_then(|g| g.create_time.clone())
@@ -369,7 +368,6 @@ fn build(
                 .position(|m| member_key(&m.spec) == key)
                 .map(|i| old_members.remove(i));
             Member {
-                extra: Default::default(),
                 id: old.map_or_else(new_id, |m| m.id.clone()),
                 vpc_channel_id: Some(id.clone()),
                 create_time: Some(
@@ -397,7 +395,6 @@ fn build(
     let microservice_info = req.microservice_info.map(|spec| {
         let old = prev.and_then(|p| p.microservice_info.as_ref());
         MicroserviceInfo {
-            extra: Default::default(),
             id: Some(old.and_then(|o| o.id.clone()).unwrap_or_else(new_id)),
             instance_id: Some(instance.to_string()),
             spec,
@@ -513,7 +510,6 @@ fn discover(ch: &StoredChannel, now_ns: &str) -> Vec<Member> {
     fake_pod_ips(&seed)
         .into_iter()
         .map(|host| Member {
-            extra: Default::default(),
             spec: MemberInfo {
                 host: Some(host.clone()),
                 weight: Some(1),

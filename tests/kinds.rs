@@ -244,7 +244,9 @@ fn a_nacos_channel_imports_clean_and_updates_with_a_write_only_password() {
     let id = create(&e, NACOS_BODY);
     let tf = Tf::new("kinds-nacos-wo");
     let wo = |v: u32| format!(r#"password_wo = "wo-secret-000{v}", password_wo_version = {v}"#);
-    tf.write("main.tf", &config(&e, &nacos_hcl(&wo(1), 80)));
+    // The version is the configuration's own counter: none at import.
+    let first = r#"password_wo = "wo-secret-0001""#;
+    tf.write("main.tf", &config(&e, &nacos_hcl(first, 80)));
     import(
         &tf,
         "huaweicloud_apig_vpc_channel.imp",
@@ -368,4 +370,30 @@ resource "huaweicloud_apig_vpc_channel" "imp" {{
     tf.assert_no_changes();
     assert_eq!(last_put(&e)["members"][0]["ecs_name"], "订单服务器-1");
     tf.destroy().ok();
+}
+
+/// The two examples of this round apply, re-plan empty and destroy.
+#[test]
+fn the_reference_and_nacos_examples_apply_replan_empty_and_destroy() {
+    skip_without_terraform!();
+    let e = Emulator::start(&[]);
+    for (name, channels) in [("reference-channel", 3), ("nacos-channel", 1)] {
+        let tf = Tf::new(&format!("kinds-ex-{name}"))
+            .env("HW_AUTH_TOKEN", TOKEN)
+            .env("HW_REGION_NAME", "cn-north-4")
+            .env("HW_PROJECT_ID", PROJECT)
+            .env("TF_VAR_apig_endpoint", &e.url);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        tf.write(
+            "main.tf",
+            &std::fs::read_to_string(dir.join("main.tf")).unwrap(),
+        );
+        tf.apply().ok();
+        assert_eq!(e.channels().len(), channels, "{name}");
+        tf.assert_no_changes();
+        tf.destroy().ok();
+        assert!(e.channels().is_empty(), "{name}");
+    }
 }

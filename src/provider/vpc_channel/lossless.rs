@@ -6,7 +6,8 @@
 //! The choice: refuse, never carry through. Carrying unknown content would
 //! mean sending back fields whose meaning (and whether they may be sent)
 //! nobody here knows. So a read finds what the show answer holds beyond the
-//! models (`apig::models::Extra`) and the enumerations the provider knows.
+//! models (`apig::models::Extra`), and kinds of channel (`vpc_channel_type`)
+//! and `service_type`s the provider does not know.
 //! Import of such a channel fails with a message naming each item; a
 //! managed channel that gains some is read with a warning, the finding is
 //! kept in the resource's private state, and any in-place update is refused
@@ -85,12 +86,9 @@ fn microservice(m: &api::MicroserviceInfo, out: &mut Vec<String>) {
 pub fn unrepresentable(ch: &api::Channel) -> Vec<String> {
     let mut out = Vec::new();
     extras("", &ch.extra, &mut out);
-    one_of(
-        "member_type",
-        Some(&ch.member_type),
-        &["ip", "ecs"],
-        &mut out,
-    );
+    // An odd value of an attribute the state holds (`member_type`, `type`)
+    // is in the state and shows in any plan that changes it: not silent.
+    // An unknown kind of channel or service type is, as its details are not.
     let kinds = ["builtin", "microservice", "reference"];
     one_of(
         "vpc_channel_type",
@@ -98,12 +96,6 @@ pub fn unrepresentable(ch: &api::Channel) -> Vec<String> {
         &kinds,
         &mut out,
     );
-    if ![2, 3].contains(&ch.channel_type) && ch.vpc_channel_type.as_deref() != Some("reference") {
-        out.push(format!(
-            "`type` = {} (a value this provider does not know)",
-            ch.channel_type
-        ));
-    }
     for (i, g) in ch.member_groups.iter().flatten().enumerate() {
         extras(&format!("member_groups[{i}]."), &g.extra, &mut out);
         for (j, l) in g.spec.microservice_labels.iter().flatten().enumerate() {

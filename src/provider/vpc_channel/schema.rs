@@ -84,7 +84,7 @@ fn member_groups() -> Vec<A> {
             .check(Check::Pattern(rules::is_name, rules::NAME_RULE)),
         A::optional(Group::REMARK, Type::String, "Description of the backend server group.")
             .check(Check::Length(1, 255)),
-        A::optional_computed(Group::WEIGHT, Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers.")
+        A::optional_computed(Group::WEIGHT, Type::Number, "Weight of the group. When the group contains servers and has a weight, the weight is used for its servers. Not sent for NACOS channels, whose group weights the API sets itself.")
             .keep_prior()
             .check(Check::Range(0, 100)),
         A::optional(Group::DICT_CODE, Type::String, "Dictionary code of the group. **Not supported by the API yet.**")

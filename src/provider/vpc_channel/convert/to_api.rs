@@ -7,11 +7,11 @@ use crate::tfplugin::value::Value;
 use super::super::state::{Channel, Group, Health, Member, Microservice, Nacos, ECS, IP};
 use super::pairing::{member_passes, pair};
 
-fn group(g: &Group) -> api::MemberGroupCreate {
+fn group(g: &Group, nacos: bool) -> api::MemberGroupCreate {
     api::MemberGroupCreate {
         member_group_name: g.name.cloned().unwrap_or_default(),
         member_group_remark: g.remark.cloned(),
-        member_group_weight: g.weight.get(),
+        member_group_weight: g.weight.get().filter(|_| !nacos),
         dict_code: g.dict_code.cloned(),
         microservice_version: g.microservice_version.cloned(),
         microservice_port: g.microservice_port.get(),
@@ -162,6 +162,9 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest
     // The API takes the type from `vpc_channel_type` when it is sent (the
     // two agree: cross_field::flavor_rule), and refuses a conflict.
     let vpc_channel_type = p.vpc_channel_type.cloned();
+    // NACOS sets group weights itself and refuses them (the SDK's rule).
+    let nacos_groups =
+        (p.microservice_info.known()).is_some_and(|m| m.service_type.str() == Some("NACOS"));
     api::ChannelRequest {
         name: p.name.cloned().unwrap_or_default(),
         port: p.port.get().unwrap_or_default(),
@@ -174,7 +177,12 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest
         },
         vpc_channel_type,
         dict_code: p.dict_code.cloned(),
-        member_groups: Some(p.member_groups.items().map(group).collect()),
+        member_groups: Some(
+            p.member_groups
+                .items()
+                .map(|g| group(g, nacos_groups))
+                .collect(),
+        ),
         members: Some(members),
         vpc_health_config: p.vpc_health_config.known().map(health),
         microservice_info: (p.microservice_info.known()).map(|m| microservice(m, password_wo(&c))),

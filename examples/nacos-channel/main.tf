@@ -1,6 +1,9 @@
 # A microservice channel whose members are discovered from a NACOS registry.
 # The password is sensitive and kept in state; on Terraform 1.11 and later,
 # `password_wo` (with `password_wo_version`) keeps it out of state instead.
+#
+# Against the emulator (see the README), in this folder:
+#   terraform init && terraform apply -var apig_endpoint=http://127.0.0.1:8080
 terraform {
   required_providers {
     huaweicloud = {

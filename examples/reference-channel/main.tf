@@ -1,5 +1,8 @@
 # A reference channel: its member groups refer to two server channels (for
 # example a blue and a green deployment); it has no members of its own.
+#
+# Against the emulator (see the README), in this folder:
+#   terraform init && terraform apply -var apig_endpoint=http://127.0.0.1:8080
 terraform {
   required_providers {
     huaweicloud = {

@@ -11,8 +11,8 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// One resource of each source kind, with every writable attribute set
-/// somewhere. `{W}` is replaced to make the update differ.
+/// One resource of each kind and source (server, CSE, CCE, CCE Service,
+/// NACOS, reference), with every writable attribute set somewhere. `{W}` is replaced to make the update differ.
 const CHANNELS: &str = r#"
 resource "huaweicloud_apig_vpc_channel" "ecs" {
   instance_id = "eddc4d25480b4cd6b512f270a1b8b341"
@@ -73,9 +73,40 @@ resource "huaweicloud_apig_vpc_channel" "cce_service" {
   }
 }
 
+resource "huaweicloud_apig_vpc_channel" "nacos" {
+  instance_id      = "eddc4d25480b4cd6b512f270a1b8b341"
+  name             = "sdk_订单_nacos"
+  port             = 8080
+  member_type      = "ip"
+  vpc_channel_type = "microservice"
+  member_groups = [{ member_group_name = "稳定组", microservice_version = "v{W}", microservice_port = 8080 }]
+  microservice_info = {
+    service_type = "NACOS"
+    nacos_info = {
+      namespace = "prod", cluster_name = "DEFAULT", group_name = "ORDERS", service_name = "com.example.orders"
+      server_config = [{ ip_address = "192.168.2.10", port = 8848, grpc_port = 9848 }]
+      user_info     = { user_name = "nacos", password = "pw-{W}" }
+    }
+  }
+}
+
+resource "huaweicloud_apig_vpc_channel" "reference" {
+  instance_id      = "eddc4d25480b4cd6b512f270a1b8b341"
+  name             = "sdk_reference"
+  port             = 8080
+  member_type      = "ip"
+  vpc_channel_type = "reference"
+  member_groups = [
+    { member_group_name = "ref_ecs", member_group_weight = {W},
+      reference_vpc_channel_id = huaweicloud_apig_vpc_channel.ecs.id },
+  ]
+}
+
 data "huaweicloud_apig_vpc_channels" "filtered" {
   instance_id       = "eddc4d25480b4cd6b512f270a1b8b341"
   name              = "sdk"
+  precise_search    = "name,member_group_name"
+  vpc_channel_type  = "builtin"
   id                = huaweicloud_apig_vpc_channel.ecs.id
   dict_code         = "dc_ecs"
   member_host       = "192.168.0.5"
@@ -117,8 +148,17 @@ fn provider_requests_for_the_sdk_suite() {
         })
         .collect();
     let count = |m: &str| requests.iter().filter(|r| r["method"] == m).count();
-    assert!(count("POST") >= 5 && count("PUT") >= 5, "{requests:?}");
-    assert!(count("DELETE") >= 5 && count("GET") >= 5, "{requests:?}");
+    assert!(count("POST") >= 7 && count("PUT") >= 7, "{requests:?}");
+    assert!(count("DELETE") >= 7 && count("GET") >= 7, "{requests:?}");
+    let sent = serde_json::to_string(&requests).unwrap();
+    for field in [
+        "vpc_channel_type",
+        "reference_vpc_channel_id",
+        "nacos_info",
+        "precise_search",
+    ] {
+        assert!(sent.contains(field), "no request carried {field}");
+    }
     assert!(
         requests
             .iter()

@@ -1,6 +1,7 @@
 //! The built provider binary, launched the way Terraform (go-plugin) launches
 //! it, and spoken to over its real unix socket: handshake, AutoMTLS, the
-//! controller's Shutdown, SIGINT, debug (reattach) mode.
+//! controller's Shutdown, SIGINT, debug (reattach) mode, and the death of
+//! its parent.
 
 use std::io::BufRead;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
@@ -657,4 +658,53 @@ async fn tf_disable_plugin_tls_serves_plaintext() {
         .await
         .expect("plain-text GetProviderSchema");
     assert!(schema.provider.is_some());
+}
+
+/// State of a process: `None` once it is gone or a zombie (exited, not yet
+/// reaped by whoever adopted it).
+fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let state = stat.rsplit_once(") ")?.1.chars().next()?;
+    (state != 'Z').then_some(state)
+}
+
+/// Terraform that crashes sends neither Shutdown nor a signal: the
+/// provider must notice its parent is gone and exit, or it lingers holding
+/// the pipes that Terraform's own caller waits on.
+#[test]
+fn the_provider_exits_when_terraform_dies() {
+    let mut c = terraform_command(None);
+    c.env("TF_DISABLE_PLUGIN_TLS", "1");
+    let mut sh = Command::new("sh");
+    sh.args(["-c", "\"$0\" & echo \"provider pid $!\"; wait", BIN])
+        .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    let mut parent = sh.spawn().expect("spawn sh");
+    let mut lines = std::io::BufReader::new(parent.stdout.take().expect("stdout")).lines();
+    let (mut pid, mut sock) = (None, None);
+    while pid.is_none() || sock.is_none() {
+        let line = lines.next().expect("a line").expect("read");
+        if let Some(p) = line.strip_prefix("provider pid ") {
+            pid = Some(p.trim().parse::<i32>().expect("pid"));
+        } else {
+            sock = Some(parse_handshake(&line).sock);
+        }
+    }
+    let (pid, sock) = (pid.unwrap(), sock.unwrap());
+    assert!(process_state(pid).is_some(), "the provider runs");
+    parent.kill().expect("kill the parent");
+    parent.wait().expect("reap the parent");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while process_state(pid).is_some() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let alive = process_state(pid);
+    if alive.is_some() {
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    assert_eq!(alive, None, "the provider outlived its parent by 10 s");
+    let dir = sock.parent().expect("socket dir");
+    assert!(!dir.exists(), "socket dir {dir:?} left behind");
 }

@@ -189,11 +189,145 @@ pub fn main_with_service<S: proto::provider_server::Provider>(
     }
 }
 
+/// How often a plugin checks that Terraform, its parent, is still there.
+const PARENT_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Resolves once the process that started this one has exited (we were
+/// reparented). Terraform that crashes sends no signal and no Shutdown;
+/// without this the provider would live on, holding the pipes Terraform's
+/// own caller waits on.
+async fn parent_exited(parent: libc::pid_t) {
+    let mut tick = tokio::time::interval(PARENT_POLL);
+    loop {
+        tick.tick().await;
+        // SAFETY: getppid has no preconditions and cannot fail.
+        if unsafe { libc::getppid() } != parent {
+            return;
+        }
+    }
+}
+
+/// AutoMTLS when Terraform offers its client certificate (never in debug
+/// mode, nor with TF_DISABLE_PLUGIN_TLS=1).
+fn tls_from_env(debug: bool) -> std::io::Result<Option<(Arc<rustls::ServerConfig>, Vec<u8>)>> {
+    let pem = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
+    if debug || pem.is_empty() || std::env::var("TF_DISABLE_PLUGIN_TLS").as_deref() == Ok("1") {
+        return Ok(None);
+    }
+    tls::server_config(&pem)
+        .map(Some)
+        .map_err(std::io::Error::other)
+}
+
+/// Accepts connections (with TLS when configured) into a stream for tonic.
+fn accept_connections(
+    listener: UnixListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+) -> tokio_stream::wrappers::ReceiverStream<std::io::Result<Conn>> {
+    let (conn_tx, conn_rx) = mpsc::channel::<std::io::Result<Conn>>(16);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = conn_tx.clone();
+            let Some(acc) = acceptor.clone() else {
+                if tx.send(Ok(Conn(Box::pin(stream)))).await.is_err() {
+                    break;
+                }
+                continue;
+            };
+            tokio::spawn(async move {
+                match acc.accept(stream).await {
+                    Ok(tls) => {
+                        let _ = tx.send(Ok(Conn(Box::pin(tls)))).await;
+                    }
+                    Err(e) => {
+                        logging::log(Level::Warn, "Refused a plugin connection", &[("error", &e)])
+                    }
+                }
+            });
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(conn_rx)
+}
+
+/// The handshake line go-plugin reads, or debug mode's reattach text.
+fn announce(
+    debug: bool,
+    address: &str,
+    sock: &str,
+    cert_der: Option<&[u8]>,
+) -> std::io::Result<()> {
+    if debug {
+        let reattach = format!(
+            "{{\"registry.terraform.io/{address}\":{{\"Protocol\":\"grpc\",\"ProtocolVersion\":6,\"Pid\":{},\"Test\":true,\"Addr\":{{\"Network\":\"unix\",\"String\":\"{}\"}}}}}}",
+            std::process::id(),
+            sock.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        println!(
+            "Provider started in debug mode. To attach Terraform, set this in the shell\n\
+             where you run it:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
+             Press Ctrl-C to stop."
+        );
+    } else {
+        let cert = cert_der
+            .map(|der| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD_NO_PAD.encode(der)
+            })
+            .unwrap_or_default();
+        println!("1|6|unix|{sock}|grpc|{cert}");
+    }
+    std::io::stdout().flush()
+}
+
+/// What ends serving: the controller's Shutdown (debug mode: Ctrl-C) ends
+/// it gracefully; a signal, or Terraform gone, ends the process after
+/// [`SIGNAL_GRACE`] for open calls, never leaving the socket behind.
+async fn until_stopped(
+    mut stop_rx: watch::Receiver<bool>,
+    interrupt: Option<tokio::signal::unix::Signal>,
+    terminated: impl std::future::Future<Output = &'static str>,
+    parent: Option<libc::pid_t>,
+    sock_dir: PathBuf,
+) {
+    let stopped = async {
+        if let Some(mut interrupt) = interrupt {
+            interrupt.recv().await;
+        } else {
+            while !*stop_rx.borrow() {
+                if stop_rx.changed().await.is_err() {
+                    break;
+                }
+            }
+        }
+    };
+    let orphaned = async {
+        match parent {
+            Some(p) => parent_exited(p).await,
+            None => std::future::pending().await,
+        }
+    };
+    let why = tokio::select! {
+        _ = stopped => return,
+        signal = terminated => signal,
+        _ = orphaned => "Terraform (the parent process) exited",
+    };
+    logging::log(Level::Info, "Stopping", &[("reason", &why)]);
+    tokio::spawn(async move {
+        tokio::time::sleep(SIGNAL_GRACE).await;
+        let _ = std::fs::remove_dir_all(&sock_dir);
+        std::process::exit(1);
+    });
+}
+
 async fn run<S: proto::provider_server::Provider>(
     service: S,
     debug: bool,
     address: &str,
 ) -> std::io::Result<()> {
+    // The parent is read first: if it is already gone by the time the
+    // watch starts, the change is still seen.
+    // SAFETY: getppid has no preconditions and cannot fail.
+    let parent = (!debug).then(|| unsafe { libc::getppid() });
     let dir = SocketDir::create()?;
     let sock = dir.0.join("plugin.sock");
     let listener = UnixListener::bind(&sock)?;
@@ -207,55 +341,12 @@ async fn run<S: proto::provider_server::Provider>(
     } else {
         None
     };
+    let tls_config = tls_from_env(debug)?;
+    let acceptor =
+        (tls_config.as_ref()).map(|(cfg, _)| tokio_rustls::TlsAcceptor::from(cfg.clone()));
+    let incoming = accept_connections(listener, acceptor);
 
-    let tls_config = if !debug
-        && std::env::var("TF_DISABLE_PLUGIN_TLS").as_deref() != Ok("1")
-        && std::env::var("PLUGIN_CLIENT_CERT")
-            .map(|c| !c.is_empty())
-            .unwrap_or(false)
-    {
-        let pem = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
-        Some(tls::server_config(&pem).map_err(std::io::Error::other)?)
-    } else {
-        None
-    };
-
-    let (stop_tx, mut stop_rx) = watch::channel(false);
-    let (conn_tx, conn_rx) = mpsc::channel::<std::io::Result<Conn>>(16);
-    let acceptor = tls_config
-        .as_ref()
-        .map(|(cfg, _)| tokio_rustls::TlsAcceptor::from(cfg.clone()));
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                break;
-            };
-            let tx = conn_tx.clone();
-            match &acceptor {
-                None => {
-                    if tx.send(Ok(Conn(Box::pin(stream)))).await.is_err() {
-                        break;
-                    }
-                }
-                Some(acc) => {
-                    let acc = acc.clone();
-                    tokio::spawn(async move {
-                        match acc.accept(stream).await {
-                            Ok(tls) => {
-                                let _ = tx.send(Ok(Conn(Box::pin(tls)))).await;
-                            }
-                            Err(e) => logging::log(
-                                Level::Warn,
-                                "Refused a plugin connection",
-                                &[("error", &e)],
-                            ),
-                        }
-                    });
-                }
-            }
-        }
-    });
-
+    let (stop_tx, stop_rx) = watch::channel(false);
     let svc = proto::provider_server::ProviderServer::new(service)
         .max_decoding_message_size(MAX_MESSAGE)
         .max_encoding_message_size(MAX_MESSAGE);
@@ -263,58 +354,9 @@ async fn run<S: proto::provider_server::Provider>(
         shutdown: stop_tx,
     });
 
-    let sock_str = sock.to_string_lossy().to_string();
-    if debug {
-        let reattach = format!(
-            "{{\"registry.terraform.io/{address}\":{{\"Protocol\":\"grpc\",\"ProtocolVersion\":6,\"Pid\":{},\"Test\":true,\"Addr\":{{\"Network\":\"unix\",\"String\":\"{}\"}}}}}}",
-            std::process::id(),
-            sock_str.replace('\\', "\\\\").replace('"', "\\\"")
-        );
-        println!(
-            "Provider started in debug mode. To attach Terraform, set this in the shell\n\
-             where you run it:\n\n\tTF_REATTACH_PROVIDERS='{reattach}'\n\n\
-             Press Ctrl-C to stop."
-        );
-    } else {
-        let cert = tls_config
-            .as_ref()
-            .map(|(_, der)| {
-                use base64::Engine;
-                base64::engine::general_purpose::STANDARD_NO_PAD.encode(der)
-            })
-            .unwrap_or_default();
-        println!("1|6|unix|{sock_str}|grpc|{cert}");
-    }
-    std::io::stdout().flush()?;
-
-    let incoming = tokio_stream::wrappers::ReceiverStream::new(conn_rx);
-    let sock_dir = dir.0.clone();
-    let shutdown = async move {
-        let stopped = async {
-            if let Some(mut interrupt) = interrupt {
-                interrupt.recv().await;
-            } else {
-                while !*stop_rx.borrow() {
-                    if stop_rx.changed().await.is_err() {
-                        break;
-                    }
-                }
-            }
-        };
-        tokio::select! {
-            _ = stopped => {}
-            signal = terminated => {
-                logging::log(Level::Info, "Stopping on a signal", &[("signal", &signal)]);
-                // Graceful stop waits for open calls; a signal asks for an
-                // exit, so do not wait long, but never leave the socket.
-                tokio::spawn(async move {
-                    tokio::time::sleep(SIGNAL_GRACE).await;
-                    let _ = std::fs::remove_dir_all(&sock_dir);
-                    std::process::exit(1);
-                });
-            }
-        }
-    };
+    let cert = tls_config.as_ref().map(|(_, der)| der.as_slice());
+    announce(debug, address, &sock.to_string_lossy(), cert)?;
+    let shutdown = until_stopped(stop_rx, interrupt, terminated, parent, dir.0.clone());
     tonic::transport::Server::builder()
         .add_service(svc)
         .add_service(ctl)

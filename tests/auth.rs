@@ -71,7 +71,7 @@ fn error_count(out: &Output) -> usize {
 }
 
 /// apply, empty plan, in-place weight change, empty plan, destroy.
-fn lifecycle(e: &Emulator, tf: &Tf, provider: &str) {
+fn lifecycle(e: &Emulator, tf: &Terraform, provider: &str) {
     tf.write("main.tf", &config_with(provider, IP_CHANNEL));
     tf.apply().ok();
     let v = tf.resource_values(ADDR);
@@ -124,7 +124,7 @@ fn aksk_lifecycle_every_request_signed() {
     let ak = "AKLIFECYCLE00000001";
     let sk = "sk-lifecycle-7d1f0a9b3c";
     let e = Emulator::start(&["--ak", ak, "--sk", sk]);
-    let tf = Tf::new("aksk");
+    let tf = Terraform::new("aksk");
     lifecycle(&e, &tf, &aksk_provider_block(&e, ak, sk, None));
     assert_all_authenticated(&e, "aksk");
 }
@@ -134,7 +134,7 @@ fn aksk_with_security_token_lifecycle() {
     skip_without_terraform!();
     let st = "st-temporary-4c9e2b77a1";
     let e = Emulator::start(&["--security-token", st]);
-    let tf = Tf::new("akst");
+    let tf = Terraform::new("akst");
     lifecycle(&e, &tf, &aksk_provider_block(&e, AK, SK, Some(st)));
     assert_all_authenticated(&e, "aksk");
 }
@@ -143,7 +143,7 @@ fn aksk_with_security_token_lifecycle() {
 fn missing_security_token_is_refused_once() {
     skip_without_terraform!();
     let e = Emulator::start(&["--security-token", "st-required-0f0f"]);
-    let tf = Tf::new("nost");
+    let tf = Terraform::new("nost");
     tf.write(
         "main.tf",
         &config_with(&aksk_provider_block(&e, AK, SK, None), IP_CHANNEL),
@@ -165,7 +165,7 @@ fn missing_security_token_is_refused_once() {
 fn wrong_secret_key_is_one_clear_401() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("badsk");
+    let tf = Terraform::new("badsk");
     let wrong = "wrong-secret-key-93be51";
     tf.write(
         "main.tf",
@@ -196,7 +196,7 @@ fn wrong_secret_key_is_one_clear_401() {
 fn provider_config_from_environment() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("env")
+    let tf = Terraform::new("env")
         .env("HW_ACCESS_KEY", AK)
         .env("HW_SECRET_KEY", SK)
         .env("HW_REGION_NAME", "cn-north-4")
@@ -235,7 +235,7 @@ fn provider_config_wins_over_environment() {
     // Each of these would break the run if it were used: a wrong secret
     // key, a token next to the configured key pair ("Conflicting
     // credentials"), a project without the gateway, no retries.
-    let tf = Tf::new("cfgwins")
+    let tf = Terraform::new("cfgwins")
         .env("HW_ACCESS_KEY", "AKFROMENVIRONMENT001")
         .env("HW_SECRET_KEY", "wrong-secret-from-env")
         .env("HW_AUTH_TOKEN", TOKEN)
@@ -279,7 +279,7 @@ fn provider_config_wins_over_environment() {
 fn transient_errors_are_retried_on_every_method() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("retry");
+    let tf = Terraform::new("retry");
     let provider = aksk_provider_block(&e, AK, SK, None);
     tf.write("main.tf", &config_with(&provider, IP_CHANNEL));
 
@@ -345,7 +345,7 @@ fn transient_errors_are_retried_on_every_method() {
 fn create_500_looks_up_by_name_before_creating_again() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("post500");
+    let tf = Terraform::new("post500");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     e.fault(json!({"method": "POST", "status": 500, "count": 1}));
     tf.apply().ok();
@@ -375,7 +375,7 @@ fn create_500_looks_up_by_name_before_creating_again() {
 fn create_lost_after_commit_is_adopted() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("adopt");
+    let tf = Terraform::new("adopt");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     e.fault(json!({"method": "POST", "drop_after_commit": true, "count": 1}));
     tf.apply().ok();
@@ -407,7 +407,7 @@ fn create_lost_after_commit_is_adopted() {
 fn create_failing_500_gives_up_after_max_retries() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("post500x");
+    let tf = Terraform::new("post500x");
     let provider = provider_block_auth(
         &e,
         &format!("  token      = \"{TOKEN}\"\n  max_retries = 2\n"),
@@ -445,7 +445,7 @@ fn create_failing_500_gives_up_after_max_retries() {
 fn max_retries_zero_means_a_single_attempt() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("noretry");
+    let tf = Terraform::new("noretry");
     let provider = provider_block_auth(
         &e,
         &format!("  token      = \"{TOKEN}\"\n  max_retries = 0\n"),
@@ -501,7 +501,7 @@ fn tls_certificate_is_verified_unless_insecure() {
     skip_without_terraform!();
     let e = Emulator::start(&["--tls"]);
     assert!(e.url.starts_with("https://"), "{}", e.url);
-    let tf = Tf::new("tls");
+    let tf = Terraform::new("tls");
     let block = |insecure: bool| {
         provider_block_auth(
             &e,
@@ -530,7 +530,7 @@ fn tls_certificate_is_verified_unless_insecure() {
 
     // HW_INSECURE=true when the configuration does not set `insecure`.
     e.clear_requests();
-    let tf = Tf::new("tlsenv").env("HW_INSECURE", "true");
+    let tf = Terraform::new("tlsenv").env("HW_INSECURE", "true");
     let block = provider_block_auth(&e, &format!("  token      = \"{TOKEN}\"\n"));
     tf.write("main.tf", &config_with(&block, IP_CHANNEL));
     tf.apply().ok();
@@ -542,7 +542,7 @@ fn tls_certificate_is_verified_unless_insecure() {
 // ----------------------------------------------------------------- logs
 
 /// Everything a `TF_LOG=trace` run leaves behind: output, log file, state.
-fn trace_artifacts(tf: &Tf, outs: &[Output]) -> String {
+fn trace_artifacts(tf: &Terraform, outs: &[Output]) -> String {
     let mut all = String::new();
     for o in outs {
         all.push_str(&o.all());
@@ -563,8 +563,8 @@ fn assert_secret_free(all: &str, secrets: &[&str]) {
     }
 }
 
-fn trace_tf(tag: &str) -> Tf {
-    let tf = Tf::new(tag).env("TF_LOG", "trace");
+fn trace_tf(tag: &str) -> Terraform {
+    let tf = Terraform::new(tag).env("TF_LOG", "trace");
     let path = tf.dir.join("tf.log").display().to_string();
     tf.env("TF_LOG_PATH", &path)
 }
@@ -637,7 +637,7 @@ fn trace_logs_never_show_the_secret_key_or_security_token() {
 fn debug_log_shows_rpc_names_and_durations() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("debuglog").env("TF_LOG_PROVIDER", "debug");
+    let tf = Terraform::new("debuglog").env("TF_LOG_PROVIDER", "debug");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     let out = tf.apply().ok();
     let lines: Vec<&str> = out

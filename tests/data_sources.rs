@@ -26,7 +26,7 @@ fn minimal(name: &str, host: &str, port: u16) -> String {
     )
 }
 
-fn outputs(tf: &Tf) -> Value {
+fn outputs(tf: &Terraform) -> Value {
     let o = tf.run(&["output", "-json", "-no-color"]).ok();
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let mut out = serde_json::Map::new();
@@ -47,7 +47,7 @@ fn one_channel_by_id_and_by_name() {
     let full = create(&e, FULL);
     let id = full["id"].as_str().unwrap();
     create(&e, &minimal("ds_full_other", "10.9.9.9", 80));
-    let tf = Tf::new("ds-one");
+    let tf = Terraform::new("ds-one");
     tf.write(
         "main.tf",
         &config(
@@ -108,7 +108,7 @@ output "by_name" {{ value = data.huaweicloud_apig_vpc_channel.by_name }}
 fn one_channel_errors() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ds-one-err");
+    let tf = Terraform::new("ds-one-err");
     let write = |args: &str| {
         tf.write(
             "main.tf",
@@ -252,7 +252,7 @@ fn list_with_each_filter() {
             "data \"huaweicloud_apig_vpc_channels\" \"{k}\" {{\n  instance_id = \"{GATEWAY}\"\n  {args}\n}}\noutput \"{k}\" {{ value = data.huaweicloud_apig_vpc_channels.{k} }}\n"
         ));
     }
-    let tf = Tf::new("ds-list");
+    let tf = Terraform::new("ds-list");
     tf.write("main.tf", &config(&e, &hcl));
     tf.apply().ok();
     let out = outputs(&tf);
@@ -306,7 +306,7 @@ fn list_reads_1200_channels_in_three_pages() {
         assert_eq!(st, 201, "{v}");
     }
     e.clear_requests();
-    let tf = Tf::new("ds-1200");
+    let tf = Terraform::new("ds-1200");
     tf.write(
         "main.tf",
         &config(
@@ -357,7 +357,7 @@ fn list_reads_1200_channels_in_three_pages() {
 fn unknown_arguments_are_read_at_apply() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ds-unknown");
+    let tf = Terraform::new("ds-unknown");
     tf.write(
         "main.tf",
         &config(
@@ -409,7 +409,7 @@ fn data_source_output_feeds_a_resource() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     create(&e, FULL);
-    let tf = Tf::new("ds-feed");
+    let tf = Terraform::new("ds-feed");
     tf.write(
         "main.tf",
         &config(

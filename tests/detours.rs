@@ -115,7 +115,7 @@ fn resource(label: &str, name: &str, body: &str, extra: &str) -> String {
 fn ignore_changes_keeps_plans_valid_for_every_kind() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ignore");
+    let tf = Terraform::new("ignore");
     let variants = [
         ("members", "[members]"),
         (
@@ -175,7 +175,7 @@ fn generated_config_round_trip_for_every_kind() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("genconf");
+    let tf = Terraform::new("genconf");
     let mut imports = String::new();
     for k in KINDS {
         let body = k.api.replace("NAME", &format!("gen_{}", k.tag));
@@ -354,7 +354,7 @@ fn inputs_known_only_at_apply_time_for_every_kind() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("unknown");
+    let tf = Terraform::new("unknown");
     let mut hcl = SEED.to_string();
     // Terraform 1.0 itself panics ("value is not known", in
     // objchange.assertPlannedObjectValid) on a wholly unknown top-level
@@ -448,7 +448,7 @@ fn duplicates_are_rejected_at_validate_naming_both_indexes() {
         ),
     ];
     for (what, body, want) in cases {
-        let tf = Tf::new("dup");
+        let tf = Terraform::new("dup");
         tf.write(
             "main.tf",
             &config(&e, &resource("d", "x", &format!("\n  {body}\n"), "")),
@@ -469,7 +469,7 @@ fn duplicates_are_rejected_at_validate_naming_both_indexes() {
     assert!(e.requests().is_empty(), "validation makes no API call");
 
     // Same host on another port, or in another group, is another member.
-    let tf = Tf::new("nodup");
+    let tf = Terraform::new("nodup");
     tf.write(
         "main.tf",
         &config(
@@ -497,7 +497,7 @@ fn duplicates_are_rejected_at_validate_naming_both_indexes() {
 fn create_before_destroy_name_clash_says_why() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("cbd");
+    let tf = Terraform::new("cbd");
     let lifecycle = "  lifecycle {\n    create_before_destroy = true\n  }\n";
     tf.write(
         "main.tf",
@@ -529,7 +529,7 @@ fn create_before_destroy_name_clash_says_why() {
 fn ecs_member_host_set_in_config_is_kept() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ecshost");
+    let tf = Terraform::new("ecshost");
     let body = r#"
   name = "ecs_host"
   port = 80

@@ -15,7 +15,7 @@ fn methods(e: &Emulator) -> Vec<String> {
 #[test]
 fn provider_schema_is_served() {
     skip_without_terraform!();
-    let tf = Tf::new("schema");
+    let tf = Terraform::new("schema");
     tf.write("main.tf", terraform_block());
     let out = tf.run(&["providers", "schema", "-json"]).ok();
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("schema json");
@@ -55,7 +55,7 @@ fn provider_schema_is_served() {
 fn validate_and_plan_with_provider_block() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("plan");
+    let tf = Terraform::new("plan");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     tf.validate().ok();
     let p = tf.plan();
@@ -71,7 +71,7 @@ fn validate_and_plan_with_provider_block() {
 fn missing_credentials_are_a_clear_error() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("nocreds");
+    let tf = Terraform::new("nocreds");
     let hcl = format!(
         "{}provider \"huaweicloud\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  endpoints = {{ apig = \"{}\" }}\n}}\n{IP_CHANNEL}",
         terraform_block(),
@@ -93,7 +93,7 @@ fn missing_credentials_are_a_clear_error() {
 fn ip_channel_lifecycle() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ip");
+    let tf = Terraform::new("ip");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     tf.apply().ok();
     let v = tf.resource_values("huaweicloud_apig_vpc_channel.demo");
@@ -215,7 +215,7 @@ fn import_command_gives_empty_plan() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     let id = create_via_api(&e, IMPORT_BODY);
-    let tf = Tf::new("import");
+    let tf = Terraform::new("import");
     tf.write("main.tf", &config(&e, IMPORT_HCL));
     tf.run(&[
         "import",
@@ -247,7 +247,7 @@ fn import_block_gives_empty_plan() {
     }
     let e = Emulator::start(&[]);
     let id = create_via_api(&e, IMPORT_BODY);
-    let tf = Tf::new("importblk");
+    let tf = Terraform::new("importblk");
     tf.write(
         "main.tf",
         &config(&e, &format!("{IMPORT_HCL}\nimport {{\n  to = huaweicloud_apig_vpc_channel.imp\n  id = \"{GATEWAY}/{id}\"\n}}\n")),
@@ -318,7 +318,7 @@ fn invalid_configs_fail_validate_without_api_calls() {
         (base(&format!("{ip}  create_time = \"now\"")), "read-only"),
         (base(&format!("{ip}  member_groups = [{{ member_group_name = \"grp\", microservice_labels = [{{ label_name = \"-x\", label_value = \"y\" }}] }}]")), "label_name"),
     ];
-    let tf = Tf::new("invalid");
+    let tf = Terraform::new("invalid");
     for (i, (body, needle)) in cases.iter().enumerate() {
         tf.write("main.tf", &config(&e, body));
         let out = tf.validate();
@@ -338,7 +338,7 @@ fn invalid_configs_fail_validate_without_api_calls() {
 fn ecs_channel_round_trip() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ecs");
+    let tf = Terraform::new("ecs");
     let hcl = r#"
 resource "huaweicloud_apig_vpc_channel" "ecs" {
   instance_id = "eddc4d25480b4cd6b512f270a1b8b341"
@@ -369,7 +369,7 @@ resource "huaweicloud_apig_vpc_channel" "ecs" {
 fn cce_microservice_channel_round_trip() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("cce");
+    let tf = Terraform::new("cce");
     let hcl = r#"
 resource "huaweicloud_apig_vpc_channel" "cce" {
   instance_id = "eddc4d25480b4cd6b512f270a1b8b341"
@@ -410,7 +410,7 @@ fn api_errors_name_code_operation_and_channel() {
         &e,
         r#"{"name":"taken_name","port":80,"balance_strategy":1,"member_type":"ip","type":2,"members":[{"host":"10.0.0.9"}]}"#,
     );
-    let tf = Tf::new("dup");
+    let tf = Terraform::new("dup");
     tf.write(
         "main.tf",
         &config(&e, &IP_CHANNEL.replace("VPC_demo", "taken_name")),
@@ -445,7 +445,7 @@ fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
         // (a list) does not.
         Some(r#"{"method":"GET","path_contains":"vpc-channels/","latency_ms":60000,"count":0}"#),
     );
-    let tf = Tf::new("ctrlc");
+    let tf = Terraform::new("ctrlc");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     let log = tf.dir.join("apply.log");
     let file = std::fs::File::create(&log).unwrap();
@@ -503,7 +503,7 @@ fn ctrl_c_stops_waiting_and_keeps_what_was_created() {
 fn server_without_habits_round_trip() {
     skip_without_terraform!();
     let e = Emulator::start(&["--no-quirks"]);
-    let tf = Tf::new("noquirks");
+    let tf = Terraform::new("noquirks");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     tf.apply().ok();
     tf.assert_no_changes();

@@ -45,7 +45,7 @@ fn iam(e: &Emulator) -> serde_json::Value {
     e.admin("GET", "iam", None)
 }
 
-fn projects_in_state(tf: &Tf) -> Vec<String> {
+fn projects_in_state(tf: &Terraform) -> Vec<String> {
     let s = tf.state_json();
     s["values"]["root_module"]["resources"]
         .as_array()
@@ -67,7 +67,7 @@ fn lookups_during(e: &Emulator, f: impl FnOnce()) -> u64 {
 fn region_and_aksk_only_look_up_the_project_once_per_process_for_50_channels() {
     skip_without_terraform!();
     let e = Emulator::start(&["--quota", "60"]);
-    let tf = Tf::new("iam-discovery");
+    let tf = Terraform::new("iam-discovery");
     tf.write(
         "main.tf",
         &config_with(&provider(&e, &aksk()), &channels(50)),
@@ -103,7 +103,7 @@ fn region_and_aksk_only_look_up_the_project_once_per_process_for_50_channels() {
 fn password_credentials_get_a_project_scoped_token() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("iam-password");
+    let tf = Terraform::new("iam-password");
     tf.write(
         "main.tf",
         &config_with(&provider(&e, password()), &channels(2)),
@@ -124,7 +124,7 @@ fn password_credentials_get_a_project_scoped_token() {
     assert!(!apig.is_empty() && apig.iter().all(|r| r["auth"] == "token"));
     tf.assert_no_changes();
     // user_id works instead of user_name + domain_name.
-    let tf2 = Tf::new("iam-password-id");
+    let tf2 = Terraform::new("iam-password-id");
     tf2.write(
         "main.tf",
         &config_with(
@@ -142,7 +142,7 @@ fn password_credentials_get_a_project_scoped_token() {
 fn one_agency_and_a_chain_of_two() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let one = Tf::new("iam-agency");
+    let one = Terraform::new("iam-agency");
     let block1 = "  assume_role {\n    agency_name = \"ops_agency\"\n    domain_name = \"target_account\"\n    duration    = 3600\n  }\n";
     one.write(
         "main.tf",
@@ -152,7 +152,7 @@ fn one_agency_and_a_chain_of_two() {
     assert_eq!(projects_in_state(&one), vec![TARGET_PROJECT]);
     one.assert_no_changes();
 
-    let chain = Tf::new("iam-chain");
+    let chain = Terraform::new("iam-chain");
     let block2 = "  assume_role {\n    agency_name = \"deep_agency\"\n    domain_name = \"third_account\"\n  }\n";
     chain.write(
         "main.tf",
@@ -172,7 +172,7 @@ fn one_agency_and_a_chain_of_two() {
     assert_eq!(last.len(), 1);
     assert_eq!(last[0]["auth"], "aksk");
     // The environment gives one agency too.
-    let env = Tf::new("iam-agency-env")
+    let env = Terraform::new("iam-agency-env")
         .env("HW_ASSUME_ROLE_AGENCY_NAME", "ops_agency")
         .env("HW_ASSUME_ROLE_DOMAIN_NAME", "target_account");
     env.write(
@@ -210,12 +210,12 @@ fn shared_config_file_with_two_profiles() {
         )
     };
     // The file's current profile; its region comes from the file too.
-    let cur = Tf::new("iam-file-current");
+    let cur = Terraform::new("iam-file-current");
     cur.write("main.tf", &config_with(&block(""), &channels(1)));
     cur.apply().ok();
     assert_eq!(projects_in_state(&cur), vec![PROJECT]);
     // Another profile: SSO keys turned into the agency's.
-    let ops = Tf::new("iam-file-ops");
+    let ops = Terraform::new("iam-file-ops");
     ops.write(
         "main.tf",
         &config_with(&block("  profile = \"ops\"\n"), &channels(1)).replace("iam_", "ops_"),
@@ -223,7 +223,7 @@ fn shared_config_file_with_two_profiles() {
     ops.apply().ok();
     assert_eq!(projects_in_state(&ops), vec![TARGET_PROJECT]);
     // HW_PROFILE picks the profile too.
-    let envp = Tf::new("iam-file-env").env("HW_PROFILE", "ops");
+    let envp = Terraform::new("iam-file-env").env("HW_PROFILE", "ops");
     envp.write("main.tf", &config_with(&block(""), &channels(0)));
     envp.apply().ok();
     let _ = std::fs::remove_dir_all(&dir);
@@ -248,7 +248,7 @@ fn short_lived_token_and_keys_expiring_during_apply_are_renewed() {
         ),
     ] {
         let before = iam(&e);
-        let tf = Tf::new(tag);
+        let tf = Terraform::new(tag);
         tf.write(
             "main.tf",
             &config_with(&provider(&e, &auth), &channels(4)).replace("iam_", &format!("{}_", &tag[10..])),
@@ -268,7 +268,7 @@ fn short_lived_token_and_keys_expiring_during_apply_are_renewed() {
 fn each_error_is_clear() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("iam-errors");
+    let tf = Terraform::new("iam-errors");
     let expect = |auth: &str, needles: &[&str]| {
         tf.write("main.tf", &config_with(&provider(&e, auth), &channels(1)));
         let p = tf.plan();
@@ -350,7 +350,7 @@ fn each_error_is_clear() {
 fn validate_refuses_credentials_plan_would_refuse() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("iam-validate");
+    let tf = Terraform::new("iam-validate");
     let fails = |auth: &str, needles: &[&str]| {
         tf.write("main.tf", &config_with(&provider(&e, auth), &channels(1)));
         let v = tf.validate();
@@ -383,7 +383,7 @@ fn validate_refuses_credentials_plan_would_refuse() {
     );
     assert!(e.requests().is_empty(), "validation makes no API call");
 
-    let env = Tf::new("iam-validate-env").env("HW_DOMAIN_NAME", "emulator_account");
+    let env = Terraform::new("iam-validate-env").env("HW_DOMAIN_NAME", "emulator_account");
     env.write(
         "main.tf",
         &config_with(&provider(&e, no_domain), &channels(1)),
@@ -396,7 +396,7 @@ fn validate_refuses_credentials_plan_would_refuse() {
 fn a_region_known_only_at_apply_gets_its_own_project_then() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("iam-region-later");
+    let tf = Terraform::new("iam-region-later");
     let hcl = format!(
         r#"
 resource "huaweicloud_apig_vpc_channel" "seed" {{

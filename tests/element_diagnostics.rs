@@ -76,7 +76,7 @@ struct Shown {
     end_line: u64,
 }
 
-fn diagnostics(tf: &Tf) -> Vec<Shown> {
+fn diagnostics(tf: &Terraform) -> Vec<Shown> {
     let out = tf.run(&["validate", "-json", "-no-color"]);
     let v: Value =
         serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.all()));
@@ -105,7 +105,7 @@ fn diagnostics(tf: &Tf) -> Vec<Shown> {
 fn list_element_diagnostics_name_the_index_and_point_at_the_element() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("element-diags");
+    let tf = Terraform::new("element-diags");
     let full = config(&e, CONFIG);
     tf.write("main.tf", &full);
     let diags = diagnostics(&tf);

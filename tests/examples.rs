@@ -18,7 +18,7 @@ fn examples() -> Vec<std::path::PathBuf> {
     v
 }
 
-fn copy_example(tf: &Tf, dir: &Path) {
+fn copy_example(tf: &Terraform, dir: &Path) {
     for f in std::fs::read_dir(dir).unwrap() {
         let p = f.unwrap().path();
         if p.extension().is_some_and(|e| e == "tf") {
@@ -40,7 +40,7 @@ fn examples_are_formatted_and_valid() {
     );
     for dir in list {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let tf = Tf::new(&format!("ex-{name}"));
+        let tf = Terraform::new(&format!("ex-{name}"));
         copy_example(&tf, &dir);
         let fmt = tf.run(&["fmt", "-check", "-diff", "-no-color"]);
         assert_eq!(
@@ -63,7 +63,7 @@ fn examples_are_formatted_and_valid() {
 
 /// What an example's header says to do against the emulator before its
 /// `terraform apply -var apig_endpoint=...`.
-fn prepare(name: &str, e: &Emulator, applied: &[(String, Tf)]) {
+fn prepare(name: &str, e: &Emulator, applied: &[(String, Terraform)]) {
     match name {
         // "apply examples/ip-channel first"
         "vpc-channel-data-sources" => assert!(
@@ -89,7 +89,7 @@ fn prepare(name: &str, e: &Emulator, applied: &[(String, Tf)]) {
 fn every_example_applies_replans_empty_and_destroys() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let mut applied: Vec<(String, Tf)> = Vec::new();
+    let mut applied: Vec<(String, Terraform)> = Vec::new();
     let var = format!("apig_endpoint={}", e.url);
     for dir in examples() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
@@ -103,7 +103,7 @@ fn every_example_applies_replans_empty_and_destroys() {
             continue;
         }
         prepare(&name, &e, &applied);
-        let tf = Tf::new(&format!("ex-run-{name}"))
+        let tf = Terraform::new(&format!("ex-run-{name}"))
             .env("HW_AUTH_TOKEN", TOKEN)
             .env("HW_REGION_NAME", "cn-north-4")
             .env("HW_PROJECT_ID", PROJECT);
@@ -151,7 +151,7 @@ fn every_example_applies_replans_empty_and_destroys() {
 fn first_example_applies_plans_clean_and_destroys() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ex-apply")
+    let tf = Terraform::new("ex-apply")
         .env("HW_AUTH_TOKEN", TOKEN)
         .env("HW_REGION_NAME", "cn-north-4")
         .env("HW_PROJECT_ID", PROJECT)

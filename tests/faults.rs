@@ -73,7 +73,7 @@ fn hcl(weight: u32) -> String {
 
 /// State and server agree, and no name is used twice on the server.
 #[track_caller]
-fn assert_consistent(e: &Emulator, tf: &Tf) {
+fn assert_consistent(e: &Emulator, tf: &Terraform) {
     let (state, server) = (tf.state_ids(), e.channel_ids());
     assert_eq!(state, server, "state IDs vs emulator channels");
     let mut names: Vec<String> = e
@@ -88,7 +88,7 @@ fn assert_consistent(e: &Emulator, tf: &Tf) {
 }
 
 #[track_caller]
-fn assert_empty_plan(tf: &Tf) {
+fn assert_empty_plan(tf: &Terraform) {
     let p = tf.plan();
     p.assert_no_crash();
     assert_eq!(p.code, 0, "expected an empty plan:\n{}", p.all());
@@ -145,7 +145,7 @@ struct Steps {
 /// step must succeed with state and server in agreement.
 fn lifecycle(tag: &str, rules: impl Fn(&str) -> Vec<Value>) -> Steps {
     let e = Emulator::start(&[]);
-    let tf = Tf::new(tag);
+    let tf = Terraform::new(tag);
     let step = |method: &str| {
         e.clear_requests();
         for r in rules(method) {
@@ -283,7 +283,7 @@ fn c_server_errors_on_every_method() {
 fn c_endless_503_gives_up_with_a_clear_error() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("c-503");
+    let tf = Terraform::new("c-503");
     tf.write("main.tf", &config(&e, &hcl(2)));
     succeeds(tf.apply());
     e.clear_requests();
@@ -305,8 +305,8 @@ fn c_endless_503_gives_up_with_a_clear_error() {
 
 // d ---------------------------------------------------------------------------
 
-fn slow_tf(tag: &str) -> Tf {
-    Tf::new(tag).env("HW_REQUEST_TIMEOUT", "2")
+fn slow_tf(tag: &str) -> Terraform {
+    Terraform::new(tag).env("HW_REQUEST_TIMEOUT", "2")
 }
 
 #[test]
@@ -445,7 +445,7 @@ fn e_connection_drops_on_every_method() {
 #[test]
 fn f_emulator_restarted_between_plan_and_apply() {
     skip_without_terraform!();
-    let tf = Tf::new("f-restart");
+    let tf = Terraform::new("f-restart");
     let state = tf.dir.join("emulator-state.json");
     let state = state.to_str().unwrap().to_string();
     let args = ["--state-file", state.as_str()];
@@ -494,7 +494,7 @@ fn f_emulator_restarted_between_plan_and_apply() {
 fn g_bad_token_is_one_request_and_a_clear_error() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("g-401");
+    let tf = Terraform::new("g-401");
     tf.write(
         "main.tf",
         &config(&e, &hcl(2)).replace(&format!("\"{TOKEN}\""), "\"expired-token\""),
@@ -521,7 +521,7 @@ fn g_bad_token_is_one_request_and_a_clear_error() {
 fn g_bad_signature_is_one_request_and_a_clear_error() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("g-aksk");
+    let tf = Terraform::new("g-aksk");
     let provider = format!(
         "provider \"huaweicloud\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  access_key = \"EMULATORACCESSKEY0001\"\n  secret_key = \"not-the-secret-key\"\n  endpoints = {{ apig = \"{}\" }}\n}}\n",
         e.url
@@ -549,7 +549,7 @@ fn g_bad_signature_is_one_request_and_a_clear_error() {
 fn g_forbidden_is_not_retried() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("g-403");
+    let tf = Terraform::new("g-403");
     tf.write("main.tf", &config(&e, &hcl(2)));
 
     e.fault(json!({"method": "POST", "status": 403, "count": 0}));
@@ -591,7 +591,7 @@ fn g_forbidden_is_not_retried() {
 fn h_delete_blocked_by_an_api_or_a_reference() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("h-bound");
+    let tf = Terraform::new("h-bound");
     tf.write("main.tf", &config(&e, &hcl(2)));
     succeeds(tf.apply());
     let id = tf.state_ids().remove(0);
@@ -635,7 +635,7 @@ fn i_quota_exceeded_keeps_what_was_created() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     e.set_config(json!({"quota": 1}));
-    let tf = Tf::new("i-quota");
+    let tf = Terraform::new("i-quota");
     let two = format!(
         "{}{}",
         channel_hcl(GATEWAY, "quota_one", 1),
@@ -666,7 +666,7 @@ fn i_quota_exceeded_keeps_what_was_created() {
 fn j_unknown_gateway_is_named() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("j-gateway");
+    let tf = Terraform::new("j-gateway");
     let gw = "ffffffffffffffffffffffffffffffff";
     tf.write("main.tf", &config(&e, &channel_hcl(gw, "lost_channel", 1)));
     let out = tf.apply();

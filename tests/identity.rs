@@ -38,7 +38,7 @@ fn create(e: &Emulator) -> String {
 }
 
 /// The identity Terraform stored for `address`, from the state file.
-fn stored_identity(tf: &Tf, address: &str) -> Value {
+fn stored_identity(tf: &Terraform, address: &str) -> Value {
     let s: Value =
         serde_json::from_str(&std::fs::read_to_string(tf.dir.join("terraform.tfstate")).unwrap())
             .unwrap();
@@ -63,7 +63,7 @@ fn import_by_identity_then_no_changes_and_identity_in_state() {
     }
     let e = Emulator::start(&[]);
     let id = create(&e);
-    let tf = Tf::new("ident-import");
+    let tf = Terraform::new("ident-import");
     let import = format!(
         "import {{\n  to       = huaweicloud_apig_vpc_channel.one\n  identity = {{ instance_id = \"{GATEWAY}\", id = \"{id}\" }}\n}}\n"
     );
@@ -96,7 +96,7 @@ fn create_and_update_store_the_identity() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ident-create");
+    let tf = Terraform::new("ident-create");
     tf.write("main.tf", &config(&e, RESOURCE));
     tf.apply().ok();
     let ident = stored_identity(&tf, "huaweicloud_apig_vpc_channel.one");
@@ -130,7 +130,7 @@ fn a_wrong_identity_is_a_clear_error() {
     }
     let e = Emulator::start(&[]);
     let id = create(&e);
-    let tf = Tf::new("ident-wrong");
+    let tf = Terraform::new("ident-wrong");
     let cases = [
         (
             format!("{{ instance_id = \"{GATEWAY}\", id = \"a/b\" }}"),
@@ -169,7 +169,7 @@ fn state_from_before_identity_gains_it_on_refresh_without_a_diff() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("ident-old");
+    let tf = Terraform::new("ident-old");
     tf.write("main.tf", &config(&e, RESOURCE));
     tf.apply().ok();
     // Make the state what a provider without identity wrote.

@@ -31,7 +31,7 @@ fn create(e: &Emulator, body: &str) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
-fn import(tf: &Tf, id: &str) -> Output {
+fn import(tf: &Terraform, id: &str) -> Output {
     tf.run(&[
         "import",
         "-no-color",
@@ -47,7 +47,7 @@ fn import_command_by_name() {
     let e = Emulator::start(&[]);
     let id = create(&e, BODY);
     create(&e, &BODY.replace("by_name_one", "by_name_one_more"));
-    let tf = Tf::new("imp-name");
+    let tf = Terraform::new("imp-name");
     tf.write("main.tf", &config(&e, &hcl("by_name_one")));
     import(&tf, &format!("{GATEWAY}/by_name_one")).ok();
     assert_eq!(tf.state_ids(), vec![id.clone()]);
@@ -68,7 +68,7 @@ fn import_command_by_name() {
 fn import_by_name_errors() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("imp-name-err");
+    let tf = Terraform::new("imp-name-err");
     tf.write("main.tf", &config(&e, &hcl("twin_chan")));
 
     // not found: names the gateway and what was searched
@@ -122,7 +122,7 @@ fn import_id_that_is_also_a_name_is_not_guessed() {
         }
     };
     let other = create(&e, &BODY.replace("by_name_one", &id));
-    let tf = Tf::new("imp-ambig");
+    let tf = Terraform::new("imp-ambig");
     tf.write("main.tf", &config(&e, &hcl(&id)));
     let out = import(&tf, &format!("{GATEWAY}/{id}"));
     assert_ne!(out.code, 0);
@@ -144,7 +144,7 @@ fn import_block_by_name() {
     }
     let e = Emulator::start(&[]);
     let id = create(&e, BODY);
-    let tf = Tf::new("imp-name-blk");
+    let tf = Terraform::new("imp-name-blk");
     tf.write(
         "main.tf",
         &config(

@@ -19,7 +19,7 @@ fn create(e: &Emulator, body: &str) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
-fn import(tf: &Tf, addr: &str, id: &str) -> Output {
+fn import(tf: &Terraform, addr: &str, id: &str) -> Output {
     tf.run(&["import", "-no-color", "-input=false", addr, id])
 }
 
@@ -91,7 +91,7 @@ resource "huaweicloud_apig_vpc_channel" "nacos" {{
 fn a_source_change_in_each_microservice_kind_applies_and_replans_empty() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("kinds-src");
+    let tf = Terraform::new("kinds-src");
     tf.write(
         "main.tf",
         &config(&e, &sources("svc-a", "cluster-a", "cluster-a", "svc.a")),
@@ -156,7 +156,7 @@ fn a_reference_channel_imports_clean_and_updates_without_loss() {
                              {{"member_group_name":"to_b","reference_vpc_channel_id":"{b}"}}]}}"#
         ),
     );
-    let tf = Tf::new("kinds-ref");
+    let tf = Terraform::new("kinds-ref");
     tf.write("main.tf", &config(&e, &reference_hcl("one", &a, &b)));
     import(
         &tf,
@@ -242,7 +242,7 @@ fn a_nacos_channel_imports_clean_and_updates_with_a_write_only_password() {
     }
     let e = Emulator::start(&[]);
     let id = create(&e, NACOS_BODY);
-    let tf = Tf::new("kinds-nacos-wo");
+    let tf = Terraform::new("kinds-nacos-wo");
     let wo = |v: u32| format!(r#"password_wo = "wo-secret-000{v}", password_wo_version = {v}"#);
     // The version is the configuration's own counter: none at import.
     let first = r#"password_wo = "wo-secret-0001""#;
@@ -284,7 +284,7 @@ fn a_nacos_channel_with_a_sensitive_password_imports_and_updates() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     let id = create(&e, NACOS_BODY);
-    let tf = Tf::new("kinds-nacos");
+    let tf = Terraform::new("kinds-nacos");
     if terraform_version() < (1, 11, 0) {
         tf.write(
             "main.tf",
@@ -355,7 +355,7 @@ resource "huaweicloud_apig_vpc_channel" "imp" {{
 "#
         )
     };
-    let tf = Tf::new("kinds-zh");
+    let tf = Terraform::new("kinds-zh");
     tf.write("main.tf", &config(&e, &hcl(2)));
     import(
         &tf,
@@ -378,7 +378,7 @@ fn the_reference_and_nacos_examples_apply_replan_empty_and_destroy() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     for (name, channels) in [("reference-channel", 3), ("nacos-channel", 1)] {
-        let tf = Tf::new(&format!("kinds-ex-{name}"))
+        let tf = Terraform::new(&format!("kinds-ex-{name}"))
             .env("HW_AUTH_TOKEN", TOKEN)
             .env("HW_REGION_NAME", "cn-north-4")
             .env("HW_PROJECT_ID", PROJECT)

@@ -49,7 +49,7 @@ fn two_hundred_channels_with_five_percent_server_errors() {
     let total = 2 * per_gateway;
     let e = Emulator::start(&["--instance", GW_A, "--instance", GW_B, "--quota", "100000"]);
     e.fault(serde_json::json!({"method": "*", "status": 503, "percent": 5, "count": 0}));
-    let tf = Tf::new("load");
+    let tf = Terraform::new("load");
     tf.write("main.tf", &config(&e, &resources(per_gateway)));
 
     tf.run(&[

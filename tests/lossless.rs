@@ -128,7 +128,7 @@ resource "huaweicloud_apig_vpc_channel" "imp" {{
     )
 }
 
-fn import(tf: &Tf) -> Output {
+fn import(tf: &Terraform) -> Output {
     let id = format!("{GATEWAY}/{ID}");
     tf.run(&[
         "import",
@@ -144,7 +144,7 @@ fn import(tf: &Tf) -> Output {
 fn the_seed_example_2_answer_imports_with_no_change() {
     skip_without_terraform!();
     let api = FakeApi::start(EXAMPLE_2);
-    let tf = Tf::new("seed-ex2");
+    let tf = Terraform::new("seed-ex2");
     tf.write("main.tf", &config_for_url(&api.url, "", &example2_hcl()));
     import(&tf).ok();
     tf.assert_no_changes();
@@ -180,7 +180,7 @@ fn flat(out: &Output) -> String {
 fn an_answer_with_unknown_content_is_never_narrowed() {
     skip_without_terraform!();
     let api = FakeApi::start(&with_unknowns());
-    let tf = Tf::new("lossless");
+    let tf = Terraform::new("lossless");
     tf.write("main.tf", &config_for_url(&api.url, "", &example2_hcl()));
     let out = import(&tf);
     assert_ne!(out.code, 0, "{}", out.all());

@@ -488,8 +488,8 @@ fn tf_cases() -> Vec<(&'static str, Canned)> {
         .collect()
 }
 
-fn tf_for(api: &FakeApi, tag: &str) -> Tf {
-    let tf = Tf::new(tag).env("HW_REQUEST_TIMEOUT", "5");
+fn tf_for(api: &FakeApi, tag: &str) -> Terraform {
+    let tf = Terraform::new(tag).env("HW_REQUEST_TIMEOUT", "5");
     tf.write(
         "main.tf",
         &config_for_url(&api.url, "  max_retries = 1", &hcl()),
@@ -518,7 +518,7 @@ fn route(create: Option<Canned>, show: Option<Canned>) -> impl Fn(&Request) -> C
 
 /// Either no resource in state, or exactly the fake's channel.
 #[track_caller]
-fn state_absent_or_consistent(tf: &Tf, case: &str) {
+fn state_absent_or_consistent(tf: &Terraform, case: &str) {
     let ids = tf.state_ids();
     assert!(
         ids.is_empty() || ids == vec![ID.to_string()],
@@ -821,7 +821,7 @@ fn late_commit_after_a_timeout_is_adopted_not_orphaned() {
             _ => Canned::Http(204, None, Vec::new()),
         }
     });
-    let tf = Tf::new("mal-late").env("HW_REQUEST_TIMEOUT", "1");
+    let tf = Terraform::new("mal-late").env("HW_REQUEST_TIMEOUT", "1");
     tf.write(
         "main.tf",
         &config_for_url(&api.url, "  max_retries = 2", &hcl()),

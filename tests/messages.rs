@@ -46,7 +46,7 @@ fn https_endpoint_on_a_plain_http_server_suggests_http() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     let https = e.url.replacen("http://", "https://", 1);
-    let tf = Tf::new("msg-tls");
+    let tf = Terraform::new("msg-tls");
     tf.write("main.tf", &config_for_url(&https, "", CHANNEL));
     fails_with(
         &tf.apply(),
@@ -65,7 +65,7 @@ fn https_iam_endpoint_on_a_plain_http_server_suggests_http() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     let https = e.url.replacen("http://", "https://", 1);
-    let tf = Tf::new("msg-tls-iam");
+    let tf = Terraform::new("msg-tls-iam");
     // No project_id: the plan looks it up in IAM.
     let provider = format!(
         "provider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  access_key = \"{AK}\"\n  secret_key = \"{SK}\"\n  endpoints  = {{ apig = \"{}\", iam = \"{https}\" }}\n}}\n",
@@ -86,7 +86,7 @@ fn https_iam_endpoint_on_a_plain_http_server_suggests_http() {
 fn refused_connection_names_the_endpoint_setting() {
     skip_without_terraform!();
     let port = refused_port();
-    let tf = Tf::new("msg-refused");
+    let tf = Terraform::new("msg-refused");
     let url = format!("http://127.0.0.1:{port}");
     tf.write(
         "main.tf",
@@ -126,7 +126,7 @@ fn refused_iam_connection_names_auth_url_or_endpoints_iam() {
             "(from `endpoints.iam`)",
         ),
     ] {
-        let tf = Tf::new(tag);
+        let tf = Terraform::new(tag);
         let provider = format!(
             "provider \"huaweicloud\" {{\n  region     = \"cn-north-4\"\n  access_key = \"{AK}\"\n  secret_key = \"{SK}\"\n  max_retries = 1\n{setting}}}\n"
         );
@@ -208,7 +208,7 @@ impl Drop for Silent {
 fn silent_server_fails_after_request_timeout_with_one_retry_at_most() {
     skip_without_terraform!();
     let s = Silent::start();
-    let tf = Tf::new("msg-silent");
+    let tf = Terraform::new("msg-silent");
     // Default max_retries (5): a timed-out request is still retried once only.
     tf.write(
         "main.tf",
@@ -236,7 +236,7 @@ fn request_timeout_is_validated() {
         ("601", "between 1 and 600, got 601"),
         ("1.5", "must be a whole number between 1 and 600"),
     ] {
-        let tf = Tf::new("msg-timeout-invalid");
+        let tf = Terraform::new("msg-timeout-invalid");
         tf.write(
             "main.tf",
             &config_for_url(
@@ -248,7 +248,7 @@ fn request_timeout_is_validated() {
         fails_with(&tf.validate(), &["request_timeout", rule]);
     }
     // The environment is checked when the provider is configured.
-    let tf = Tf::new("msg-timeout-env").env("HW_REQUEST_TIMEOUT", "soon");
+    let tf = Terraform::new("msg-timeout-env").env("HW_REQUEST_TIMEOUT", "soon");
     tf.write(
         "main.tf",
         &config_for_url("http://127.0.0.1:1", "", CHANNEL),
@@ -279,7 +279,7 @@ fn endpoint_with_query_or_fragment_fails_validate() {
             "`auth_url` must not have a query (`?...`) or fragment",
         ),
     ] {
-        let tf = Tf::new("msg-query");
+        let tf = Terraform::new("msg-query");
         tf.write("main.tf", &config_for_url(&url, &extra, CHANNEL));
         fails_with(&tf.validate(), &["Invalid", needle]);
     }

@@ -90,7 +90,7 @@ fn writes(e: &Emulator) -> Vec<Value> {
         .collect()
 }
 
-fn query(tf: &Tf, extra: &[&str]) -> Output {
+fn query(tf: &Terraform, extra: &[&str]) -> Output {
     let mut args = vec!["query", "-no-color"];
     args.extend_from_slice(extra);
     tf.run(&args)
@@ -105,7 +105,7 @@ fn brownfield_300_channels_query_generate_import_then_empty_plan() {
     let e = Emulator::start(&["--quota", "1000"]);
     let names = make_channels(&e, 60);
     assert_eq!(names.len(), 300);
-    let tf = Tf::new("query-brownfield");
+    let tf = Terraform::new("query-brownfield");
     tf.write("main.tf", &config(&e, ""));
     tf.write("all.tfquery.hcl", &list_block(1000, ""));
     e.clear_requests();
@@ -165,7 +165,7 @@ fn filters_and_limit_select_what_is_listed() {
     }
     let e = Emulator::start(&[]);
     make_channels(&e, 3);
-    let tf = Tf::new("query-filters");
+    let tf = Terraform::new("query-filters");
     tf.write("main.tf", &config(&e, ""));
     let cases: [(usize, &str, Vec<&str>); 4] = [
         (
@@ -215,7 +215,7 @@ fn invalid_list_configuration_is_refused_before_any_call() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("query-invalid");
+    let tf = Terraform::new("query-invalid");
     tf.write("main.tf", &config(&e, ""));
     tf.write(
         "q.tfquery.hcl",

@@ -19,7 +19,7 @@ resource "huaweicloud_apig_vpc_channel" "c" {
 
 /// Applies `config` with `TF_LOG_PROVIDER=level` and returns the log.
 fn apply_logged(tag: &str, level: &str, config: &str) -> String {
-    let tf = Tf::new(tag).env("TF_LOG_PROVIDER", level);
+    let tf = Terraform::new(tag).env("TF_LOG_PROVIDER", level);
     let path = tf.dir.join("provider.log");
     let tf = tf.env("TF_LOG_PATH", path.to_str().unwrap());
     tf.write("main.tf", config);
@@ -125,7 +125,7 @@ fn debug_log_says_why_a_request_is_given_up() {
         Some(r#"{"method":"GET","path_contains":"/vpc-channels/","status":503,"count":0}"#),
     );
     let provider = provider_block_auth(&e, &format!("  token = \"{TOKEN}\"\n  max_retries = 1\n"));
-    let tf = Tf::new("log-give-up").env("TF_LOG_PROVIDER", "debug");
+    let tf = Terraform::new("log-give-up").env("TF_LOG_PROVIDER", "debug");
     let path = tf.dir.join("provider.log");
     let tf = tf.env("TF_LOG_PATH", path.to_str().unwrap());
     tf.write("main.tf", &config_with(&provider, CHANNEL));

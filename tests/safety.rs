@@ -54,7 +54,7 @@ fn a_colleagues_channel_is_never_adopted_or_touched() {
     let before = e.channels();
     e.clear_requests();
     e.fault(serde_json::json!({"method": "POST", "status": 503, "count": 0}));
-    let tf = Tf::new("adopt-foreign");
+    let tf = Terraform::new("adopt-foreign");
     // Same settings as theirs: "holds what we sent" alone proves nothing.
     tf.write("main.tf", &config(&e, &channel_hcl("foreign_x", 80)));
     let import = format!("terraform import huaweicloud_apig_vpc_channel.<name> {GATEWAY}/{id}");
@@ -80,7 +80,7 @@ fn our_own_lost_create_is_adopted() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
     e.fault(serde_json::json!({"method": "POST", "drop_after_commit": true}));
-    let tf = Tf::new("adopt-ours");
+    let tf = Terraform::new("adopt-ours");
     tf.write("main.tf", &config(&e, &channel_hcl("ours_x", 80)));
     tf.apply().ok();
     let server = e.channel_ids();
@@ -162,7 +162,7 @@ fn one_wrong_credential_over_20_resources_is_one_attempt() {
     ];
     for (tag, auth, env, attempts_at, what) in cases {
         e.clear_requests();
-        let mut tf = Tf::new(&format!("lockout-{tag}"));
+        let mut tf = Terraform::new(&format!("lockout-{tag}"));
         for (k, v) in env {
             tf = tf.env(k, v);
         }
@@ -199,7 +199,7 @@ fn one_wrong_credential_over_20_resources_is_one_attempt() {
 
 /// Runs `terraform args`, sends Ctrl-C (SIGINT) once `ready` holds, and
 /// returns what it printed once it stopped.
-fn interrupted(tf: &Tf, args: &[&str], ready: impl Fn() -> bool) -> Output {
+fn interrupted(tf: &Terraform, args: &[&str], ready: impl Fn() -> bool) -> Output {
     let log = tf.dir.join("interrupted.log");
     let file = std::fs::File::create(&log).unwrap();
     let mut child = tf
@@ -250,7 +250,7 @@ fn acts_on_interrupts() -> bool {
 
 /// After the interrupt, state and server agree: one channel each, and the
 /// next apply has nothing left to do (no taint, no manual step).
-fn converges(e: &Emulator, tf: &Tf, out: &Output) {
+fn converges(e: &Emulator, tf: &Terraform, out: &Output) {
     e.clear_faults();
     tf.apply().ok();
     let server = e.channel_ids();
@@ -274,7 +274,7 @@ fn ctrl_c_at_each_moment_of_a_create_orphans_nothing() {
     };
     // Before send: the check that the name is free hangs.
     let e = Emulator::start(&[]);
-    let tf = Tf::new("int-before");
+    let tf = Terraform::new("int-before");
     tf.write("main.tf", &config(&e, &two()));
     e.fault(serde_json::json!({"method": "GET", "latency_ms": 60000, "count": 2}));
     let out = interrupted(&tf, APPLY, || e.faults_left().is_empty());
@@ -292,7 +292,7 @@ fn ctrl_c_at_each_moment_of_a_create_orphans_nothing() {
 
     // After commit, before the answer: the answers never come in time.
     let e = Emulator::start(&[]);
-    let tf = Tf::new("int-commit");
+    let tf = Terraform::new("int-commit");
     tf.write("main.tf", &config(&e, &two()));
     e.fault(serde_json::json!({"method": "POST", "answer_delay_ms": 60000, "count": 2}));
     let out = interrupted(&tf, APPLY, || e.channels().len() == 2);
@@ -301,7 +301,7 @@ fn ctrl_c_at_each_moment_of_a_create_orphans_nothing() {
 
     // After the answer: the read-back hangs.
     let e = Emulator::start(&[]);
-    let tf = Tf::new("int-answer");
+    let tf = Terraform::new("int-answer");
     tf.write("main.tf", &config(&e, &two()));
     e.fault(serde_json::json!({"method": "GET", "path_contains": "vpc-channels/", "latency_ms": 60000, "count": 2}));
     let out = interrupted(&tf, APPLY, || e.faults_left().is_empty());
@@ -318,7 +318,7 @@ fn ctrl_c_during_an_update_or_a_delete_records_what_happened() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("int-update");
+    let tf = Terraform::new("int-update");
     let one = |port: u16| channel_hcl("int_u", port);
     tf.write("main.tf", &config(&e, &one(80)));
     tf.apply().ok();
@@ -355,7 +355,7 @@ fn ctrl_c_during_an_update_or_a_delete_records_what_happened() {
 fn a_sensitive_host_is_not_shown_through_server_copies() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("sensitive-host");
+    let tf = Terraform::new("sensitive-host");
     let hcl = format!(
         r#"
 variable "backend" {{
@@ -399,7 +399,7 @@ resource "huaweicloud_apig_vpc_channel" "mine" {{
 fn insecure_does_not_reach_iam() {
     skip_without_terraform!();
     let e = Emulator::start(&["--tls"]);
-    let tf = Tf::new("insecure-iam");
+    let tf = Terraform::new("insecure-iam");
     let auth = "  insecure    = true\n  user_name   = \"tf_user\"\n  password    = \"emulator-password-0001\"\n  domain_name = \"emulator_account\"\n";
     tf.write(
         "main.tf",

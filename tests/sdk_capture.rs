@@ -125,7 +125,7 @@ data "huaweicloud_apig_vpc_channel" "by_name" {
 fn provider_requests_for_the_sdk_suite() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("sdkcapture");
+    let tf = Terraform::new("sdkcapture");
     let resources = |w: &str| format!("{IP_CHANNEL}{}", CHANNELS.replace("{W}", w));
     tf.write("main.tf", &config(&e, &resources("1")));
     tf.apply().ok();

@@ -29,7 +29,7 @@ resource "huaweicloud_apig_vpc_channel" "s" {{
 
 /// Runs create, update, refresh and import-free reads, then checks every
 /// file Terraform wrote and what it shows for the given secrets.
-fn assert_secrets_absent(tf: &Tf, write_config: &dyn Fn(u32), secrets: &[&str]) {
+fn assert_secrets_absent(tf: &Terraform, write_config: &dyn Fn(u32), secrets: &[&str]) {
     write_config(1);
     tf.apply().assert_no_crash().ok_ref();
     write_config(2);
@@ -72,7 +72,7 @@ fn assert_secrets_absent(tf: &Tf, write_config: &dyn Fn(u32), secrets: &[&str]) 
     }
 }
 
-fn logging(tf: Tf) -> Tf {
+fn logging(tf: Terraform) -> Terraform {
     let log = tf.dir.join("provider.log").display().to_string();
     tf.env("TF_LOG_PROVIDER", "trace").env("TF_LOG_PATH", &log)
 }
@@ -81,7 +81,7 @@ fn logging(tf: Tf) -> Tf {
 fn aksk_and_security_token_in_the_configuration_stay_out_of_state() {
     skip_without_terraform!();
     let e = Emulator::start(&["--ak", AK, "--sk", SK, "--security-token", STS]);
-    let tf = logging(Tf::new("secrets-cfg"));
+    let tf = logging(Terraform::new("secrets-cfg"));
     let write = |w: u32| {
         let provider = format!(
             "provider \"huaweicloud\" {{\n  region = \"cn-north-4\"\n  project_id = \"{PROJECT}\"\n  access_key = \"{AK}\"\n  secret_key = \"{SK}\"\n  security_token = \"{STS}\"\n  endpoints = {{ apig = \"{}\" }}\n}}\n",
@@ -103,7 +103,7 @@ fn aksk_and_security_token_in_the_configuration_stay_out_of_state() {
 fn credentials_from_the_environment_stay_out_of_state() {
     skip_without_terraform!();
     let e = Emulator::start(&["--ak", AK, "--sk", SK, "--security-token", STS]);
-    let tf = logging(Tf::new("secrets-env"))
+    let tf = logging(Terraform::new("secrets-env"))
         .env("HW_ACCESS_KEY", AK)
         .env("HW_SECRET_KEY", SK)
         .env("HW_SECURITY_TOKEN", STS);
@@ -124,7 +124,7 @@ fn credentials_from_the_environment_stay_out_of_state() {
 fn a_token_stays_out_of_state() {
     skip_without_terraform!();
     let e = Emulator::start(&["--token", TOKEN_VALUE]);
-    let tf = logging(Tf::new("secrets-token"));
+    let tf = logging(Terraform::new("secrets-token"));
     let write = |w: u32| {
         tf.write(
             "main.tf",
@@ -140,7 +140,7 @@ fn a_token_stays_out_of_state() {
 fn password_tokens_and_agency_keys_stay_out_of_state_and_logs() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = logging(Tf::new("secrets-iam"));
+    let tf = logging(Terraform::new("secrets-iam"));
     let write = |w: u32| {
         let provider = format!(
             "provider \"huaweicloud\" {{\n  region = \"cn-north-4\"\n  user_name = \"tf_user\"\n  password = \"emulator-password-0001\"\n  domain_name = \"emulator_account\"\n  assume_role {{\n    agency_name = \"ops_agency\"\n    domain_name = \"target_account\"\n  }}\n  endpoints = {{ apig = \"{0}\", iam = \"{0}\" }}\n}}\n",

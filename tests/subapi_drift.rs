@@ -36,7 +36,7 @@ fn call(e: &Emulator, method: &str, rest: &str, body: Value) -> Value {
 fn sub_api_changes_are_drift_and_apply_restores() {
     skip_without_terraform!();
     let e = Emulator::start(&[]);
-    let tf = Tf::new("subapidrift");
+    let tf = Terraform::new("subapidrift");
     tf.write("main.tf", &config(&e, IP_CHANNEL));
     tf.apply().ok();
     let id = e.channel_ids().pop().unwrap();

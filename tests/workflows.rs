@@ -39,7 +39,7 @@ fn moved_blocks_rename_and_rekey_without_writes() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("moved");
+    let tf = Terraform::new("moved");
     let two = format!(
         "{}{}",
         channel("\"old\"", "moved_a", "10.0.0.1"),
@@ -127,7 +127,7 @@ fn terraform_test_plans_applies_asserts_and_cleans_up() {
         return;
     }
     let e = Emulator::start(&[]);
-    let tf = Tf::new("tftest");
+    let tf = Terraform::new("tftest");
     let body = format!(
         r#"
 variable "weight" {{

@@ -52,7 +52,7 @@ mod tests {
 
     #[test]
     fn the_structs_declare_the_schema_attributes() {
-        let s = super::super::config::schema();
+        let s = crate::provider::config::schema();
         let names: Vec<&str> = s.attributes.iter().map(|a| a.name).collect();
         assert_eq!(names, Args::NAMES);
         let blocks = s

@@ -334,13 +334,13 @@ impl Output {
 }
 
 /// A Terraform working directory with its own CLI config.
-pub struct Tf {
+pub struct Terraform {
     pub dir: PathBuf,
     env: Vec<(String, String)>,
 }
 
-impl Tf {
-    pub fn new(tag: &str) -> Tf {
+impl Terraform {
+    pub fn new(tag: &str) -> Terraform {
         let dir = unique_dir(tag);
         let cli = dir.join("terraformrc");
         let bin_dir = provider_bin().parent().unwrap().to_path_buf();
@@ -358,7 +358,7 @@ impl Tf {
             ("TF_IN_AUTOMATION".into(), "1".into()),
             ("HW_RETRY_BASE_MS".into(), "20".into()),
         ];
-        Tf { dir, env }
+        Terraform { dir, env }
     }
 
     pub fn env(mut self, k: &str, v: &str) -> Self {
@@ -439,7 +439,7 @@ impl Tf {
     }
 }
 
-impl Drop for Tf {
+impl Drop for Terraform {
     fn drop(&mut self) {
         if !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.dir);
@@ -602,7 +602,7 @@ impl Output {
     }
 }
 
-impl Tf {
+impl Terraform {
     /// `id` of every resource in state (`terraform show -json`), sorted.
     pub fn state_ids(&self) -> Vec<String> {
         let s = self.state_json();

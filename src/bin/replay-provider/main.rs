@@ -20,14 +20,13 @@ use std::sync::{Arc, Mutex};
 
 use hwprovider::provider::{HuaweiCloud, ADDRESS, NAME};
 use hwprovider::tfplugin::grpc::facets::ListStream;
+use hwprovider::tfplugin::grpc::handler::RpcResult;
 use hwprovider::tfplugin::grpc::Server;
 use hwprovider::tfplugin::launch;
 use hwprovider::tfplugin::proto;
 use hwprovider::tfplugin::proto::provider_server::Provider;
 use prost::Message;
 use tonic::{Request, Response, Status};
-
-type R<T> = Result<Response<T>, Status>;
 
 /// A request's identity: its length and a hash of its protobuf bytes.
 type Key = (u64, u32);
@@ -92,7 +91,7 @@ struct Replay {
 }
 
 impl Replay {
-    fn answer<A: Message + Default>(&self, rpc: &'static str, k: Key) -> R<A> {
+    fn answer<A: Message + Default>(&self, rpc: &'static str, k: Key) -> RpcResult<A> {
         let table = {
             let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
             tables
@@ -164,7 +163,7 @@ macro_rules! replayed {
             async fn list_resource(
                 &self,
                 req: Request<proto::list_resource::Request>,
-            ) -> R<ListStream> {
+            ) -> RpcResult<ListStream> {
                 match self {
                     Plugin::Record(r) => r.inner.list_resource(req).await,
                     Plugin::Replay(_) => Err(Status::unimplemented("replay: ListResource is not recorded")),
@@ -174,7 +173,7 @@ macro_rules! replayed {
             $(async fn $rpc(
                 &self,
                 req: Request<proto::$m::Request>,
-            ) -> R<proto::$m::Response> {
+            ) -> RpcResult<proto::$m::Response> {
                 let k = key(req.get_ref());
                 match self {
                     Plugin::Replay(r) => r.answer(stringify!($rpc), k),

@@ -260,7 +260,7 @@ mod tests {
     /// the same order, so the round trip loses nothing.
     #[test]
     fn structs_and_schema_declare_the_same_attributes() {
-        let root = &super::super::schema::schema().attributes;
+        let root = &crate::provider::vpc_channel::schema::schema().attributes;
         let ms = child(root, Channel::MICROSERVICE_INFO);
         let groups = child(root, Channel::MEMBER_GROUPS);
         for (attrs, declared) in [

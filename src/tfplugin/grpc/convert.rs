@@ -1,11 +1,11 @@
 //! Protocol messages to and from the provider's own types: DynamicValues
 //! (decoded by schema), diagnostics, attribute paths and schemas.
 
-use super::super::codec;
-use super::super::diag::{Diagnostic, Severity};
-use super::super::proto;
-use super::super::schema::{Attribute, Kind, Nesting, Presence, Schema};
-use super::super::value::{AttrPath, PathStep, Type, Value};
+use crate::tfplugin::codec;
+use crate::tfplugin::diag::{Diagnostic, Severity};
+use crate::tfplugin::proto;
+use crate::tfplugin::schema::{Attribute, Kind, Nesting, Presence, Schema};
+use crate::tfplugin::value::{AttrPath, PathStep, Type, Value};
 
 pub fn decode(
     dv: Option<&proto::DynamicValue>,

@@ -8,15 +8,15 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Response, Status};
 
-use super::super::codec;
-use super::super::diag::Diagnostic;
-use super::super::proto;
-use super::super::provider::{ListEvent, ListRequest, ListSink, Provider, Resource};
-use super::super::registry::Entry;
-use super::super::value::{Type, Value};
 use super::convert::{decode, diags_to_proto, encode};
-use super::handler::{caught, handle, RpcLog, R};
+use super::handler::{handle, run_inline, RpcLog, RpcResult};
 use super::service::Server;
+use crate::tfplugin::codec;
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::proto;
+use crate::tfplugin::provider::{ListEvent, ListRequest, ListSink, Provider, Resource};
+use crate::tfplugin::registry::Entry;
+use crate::tfplugin::value::{Type, Value};
 
 /// The stream ListResource answers with.
 pub type ListStream = ReceiverStream<Result<proto::list_resource::Event, Status>>;
@@ -75,7 +75,7 @@ fn identity_type<C: Send + Sync + 'static>(
 impl<P: Provider> Server<P> {
     pub(super) async fn identity_schemas(
         &self,
-    ) -> R<proto::get_resource_identity_schemas::Response> {
+    ) -> RpcResult<proto::get_resource_identity_schemas::Response> {
         let _log = RpcLog::new("GetResourceIdentitySchemas", "");
         let identity_schemas = (self.registry.identities())
             .map(|(name, s)| {
@@ -108,7 +108,7 @@ impl<P: Provider> Server<P> {
     pub(super) async fn upgrade_identity(
         &self,
         req: proto::upgrade_resource_identity::Request,
-    ) -> R<proto::upgrade_resource_identity::Response> {
+    ) -> RpcResult<proto::upgrade_resource_identity::Response> {
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
             let ty = identity_type(e, &req.type_name)?;
@@ -184,12 +184,12 @@ impl<P: Provider> Server<P> {
     pub(super) async fn generate_config(
         &self,
         req: proto::generate_resource_config::Request,
-    ) -> R<proto::generate_resource_config::Response> {
+    ) -> RpcResult<proto::generate_resource_config::Response> {
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
             let state = decode(req.state.as_ref(), &e.value_type, "state")?;
             let (r, ctx) = (e.handler.clone(), self.maybe_context());
-            let config = caught("GenerateResourceConfig", async move {
+            let config = run_inline("GenerateResourceConfig", async move {
                 r.generate_config(ctx.as_deref(), &state).await
             })
             .await??;
@@ -213,7 +213,7 @@ impl<P: Provider> Server<P> {
     pub(super) async fn validate_list_config(
         &self,
         req: proto::validate_list_resource_config::Request,
-    ) -> R<proto::validate_list_resource_config::Response> {
+    ) -> RpcResult<proto::validate_list_resource_config::Response> {
         let body = async {
             let e = self.registry.get_list_resource(&req.type_name)?;
             let cfg = decode(req.config.as_ref(), &e.value_type, "list configuration")?;
@@ -228,7 +228,7 @@ impl<P: Provider> Server<P> {
 
     /// Streams the list resource's events; a failure before the provider
     /// runs, and a panic in it, end the stream with an error event.
-    pub(super) async fn list(&self, req: proto::list_resource::Request) -> R<ListStream> {
+    pub(super) async fn list(&self, req: proto::list_resource::Request) -> RpcResult<ListStream> {
         let log = RpcLog::new("ListResource", &req.type_name);
         let (tx, rx) = mpsc::channel(LIST_BUFFER);
         match self.list_setup(&req) {
@@ -240,7 +240,7 @@ impl<P: Provider> Server<P> {
                     let _log = log;
                     let (sink, mut events) = ListSink::channel(LIST_BUFFER);
                     let produce =
-                        caught(
+                        run_inline(
                             "ListResource",
                             async move { list.list(&ctx, lreq, sink).await },
                         );
@@ -268,7 +268,7 @@ impl<P: Provider> Server<P> {
         req: &proto::list_resource::Request,
     ) -> Result<
         (
-            Arc<dyn super::super::provider::ListResource<P::Context>>,
+            Arc<dyn crate::tfplugin::provider::ListResource<P::Context>>,
             Arc<P::Context>,
             EventTypes,
             ListRequest,

@@ -9,10 +9,10 @@ use std::time::Instant;
 
 use tonic::{Response, Status};
 
-use super::super::diag::{has_errors, Diagnostic};
-use super::super::logging::{self, Level};
-use super::super::proto;
 use super::convert::{diags_to_proto, encode};
+use crate::tfplugin::diag::{has_errors, Diagnostic};
+use crate::tfplugin::logging::{self, Level};
+use crate::tfplugin::proto;
 use crate::tfplugin::value::{Type, Value};
 
 /// Logs the RPC with its duration when dropped.
@@ -59,7 +59,7 @@ impl Drop for RpcLog {
 /// Runs provider code inline, so a panic becomes a diagnostic instead of a
 /// reset stream. Inline, not on a task of its own: the hop to another
 /// worker thread and back cost more CPU than a whole plan.
-pub async fn caught<T, F>(rpc: &'static str, fut: F) -> Result<T, Diagnostic>
+pub async fn run_inline<T, F>(rpc: &'static str, fut: F) -> Result<T, Diagnostic>
 where
     F: Future<Output = T>,
 {
@@ -75,9 +75,9 @@ where
     polled.map_err(|p| internal_error(rpc, panic_detail(p)))
 }
 
-/// Like [`caught`], on a task of its own: an apply runs to its end (and
+/// Like [`run_inline`], on a task of its own: an apply runs to its end (and
 /// its API calls with it) even if Terraform abandons the call.
-pub async fn guarded<T, F>(rpc: &'static str, fut: F) -> Result<T, Diagnostic>
+pub async fn run_on_task<T, F>(rpc: &'static str, fut: F) -> Result<T, Diagnostic>
 where
     F: std::future::Future<Output = T> + Send + 'static,
     T: Send + 'static,
@@ -110,7 +110,8 @@ fn internal_error(rpc: &'static str, detail: String) -> Diagnostic {
     )
 }
 
-pub type R<T> = Result<Response<T>, Status>;
+/// What every tfplugin6 RPC method returns.
+pub type RpcResult<T> = Result<Response<T>, Status>;
 
 /// Runs one RPC: `body` decodes, calls the provider and builds the answer;
 /// when it fails, `fail` builds the answer that carries its diagnostics.
@@ -119,7 +120,7 @@ pub async fn handle<Resp>(
     type_name: &str,
     body: impl Future<Output = Result<Resp, Vec<Diagnostic>>>,
     fail: impl FnOnce(Vec<proto::Diagnostic>) -> Resp,
-) -> R<Resp> {
+) -> RpcResult<Resp> {
     let _log = RpcLog::new(rpc, type_name);
     Ok(Response::new(match body.await {
         Ok(r) => r,

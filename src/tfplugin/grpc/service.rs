@@ -5,18 +5,20 @@ use std::sync::{Arc, OnceLock};
 
 use tonic::{Request, Response, Status};
 
-use super::super::codec;
-use super::super::diag::Diagnostic;
-use super::super::logging::{self, Level};
-use super::super::proto;
-use super::super::provider::{ApplyRequest, PlanRequest, Provider};
-use super::super::registry::Registry;
-use super::super::value::Type;
 use super::convert::{
     capabilities, decode, diags_to_proto, encode, path_to_proto, schema_to_proto,
 };
 use super::facets::{identity_of, planned_identity, ListStream};
-use super::handler::{caught, encode_or_fail, fail_on_errors, guarded, handle, RpcLog, R};
+use super::handler::{
+    encode_or_fail, fail_on_errors, handle, run_inline, run_on_task, RpcLog, RpcResult,
+};
+use crate::tfplugin::codec;
+use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::logging::{self, Level};
+use crate::tfplugin::proto;
+use crate::tfplugin::provider::{ApplyRequest, PlanRequest, Provider};
+use crate::tfplugin::registry::Registry;
+use crate::tfplugin::value::Type;
 
 pub struct Server<P: Provider> {
     provider: Arc<P>,
@@ -55,7 +57,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn get_metadata(
         &self,
         _: Request<proto::get_metadata::Request>,
-    ) -> R<proto::get_metadata::Response> {
+    ) -> RpcResult<proto::get_metadata::Response> {
         let _log = RpcLog::new("GetMetadata", "");
         Ok(Response::new(proto::get_metadata::Response {
             server_capabilities: Some(capabilities()),
@@ -81,12 +83,13 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn get_provider_schema(
         &self,
         _: Request<proto::get_provider_schema::Request>,
-    ) -> R<proto::get_provider_schema::Response> {
+    ) -> RpcResult<proto::get_provider_schema::Response> {
         let _log = RpcLog::new("GetProviderSchema", "");
-        let all = |it: &mut dyn Iterator<Item = (&str, &'static super::super::schema::Schema)>| {
-            it.map(|(n, s)| (n.to_string(), schema_to_proto(s)))
-                .collect()
-        };
+        let all =
+            |it: &mut dyn Iterator<Item = (&str, &'static crate::tfplugin::schema::Schema)>| {
+                it.map(|(n, s)| (n.to_string(), schema_to_proto(s)))
+                    .collect()
+            };
         Ok(Response::new(proto::get_provider_schema::Response {
             provider: Some(schema_to_proto(self.provider.schema())),
             resource_schemas: all(&mut self.registry.resources()),
@@ -100,7 +103,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn validate_provider_config(
         &self,
         req: Request<proto::validate_provider_config::Request>,
-    ) -> R<proto::validate_provider_config::Response> {
+    ) -> RpcResult<proto::validate_provider_config::Response> {
         let req = req.into_inner();
         let body = async {
             let cfg = decode(
@@ -120,7 +123,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn validate_resource_config(
         &self,
         req: Request<proto::validate_resource_config::Request>,
-    ) -> R<proto::validate_resource_config::Response> {
+    ) -> RpcResult<proto::validate_resource_config::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
@@ -144,7 +147,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn validate_data_resource_config(
         &self,
         req: Request<proto::validate_data_resource_config::Request>,
-    ) -> R<proto::validate_data_resource_config::Response> {
+    ) -> RpcResult<proto::validate_data_resource_config::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_data_source(&req.type_name)?;
@@ -165,7 +168,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn upgrade_resource_state(
         &self,
         req: Request<proto::upgrade_resource_state::Request>,
-    ) -> R<proto::upgrade_resource_state::Response> {
+    ) -> RpcResult<proto::upgrade_resource_state::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
@@ -223,7 +226,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn configure_provider(
         &self,
         req: Request<proto::configure_provider::Request>,
-    ) -> R<proto::configure_provider::Response> {
+    ) -> RpcResult<proto::configure_provider::Response> {
         let req = req.into_inner();
         let body = async {
             let cfg = decode(
@@ -232,7 +235,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                 "provider configuration",
             )?;
             let (p, tfv) = (self.provider.clone(), req.terraform_version.clone());
-            let ctx = caught(
+            let ctx = run_inline(
                 "ConfigureProvider",
                 async move { p.configure(&cfg, &tfv).await },
             )
@@ -249,13 +252,13 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn read_resource(
         &self,
         req: Request<proto::read_resource::Request>,
-    ) -> R<proto::read_resource::Response> {
+    ) -> RpcResult<proto::read_resource::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
             let state = decode(req.current_state.as_ref(), &e.value_type, "current state")?;
             let (r, ctx, private) = (e.handler.clone(), self.context()?, req.private.clone());
-            let out = caught(
+            let out = run_inline(
                 "ReadResource",
                 async move { r.read(&ctx, state, private).await },
             )
@@ -285,7 +288,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn plan_resource_change(
         &self,
         req: Request<proto::plan_resource_change::Request>,
-    ) -> R<proto::plan_resource_change::Response> {
+    ) -> RpcResult<proto::plan_resource_change::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
@@ -298,7 +301,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
             };
             let (r, ctx) = (e.handler.clone(), self.maybe_context());
             let prior = preq.prior.clone();
-            let out = caught("PlanResourceChange", async move {
+            let out = run_inline("PlanResourceChange", async move {
                 r.plan(ctx.as_deref(), preq).await
             })
             .await?;
@@ -324,7 +327,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn apply_resource_change(
         &self,
         req: Request<proto::apply_resource_change::Request>,
-    ) -> R<proto::apply_resource_change::Response> {
+    ) -> RpcResult<proto::apply_resource_change::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
@@ -336,7 +339,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                 private: req.planned_private.clone(),
             };
             let (r, ctx) = (e.handler.clone(), self.context()?);
-            let out = guarded("ApplyResourceChange", async move {
+            let out = run_on_task("ApplyResourceChange", async move {
                 if areq.planned.is_null() {
                     r.delete(&ctx, areq).await
                 } else if areq.prior.is_null() {
@@ -372,7 +375,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn import_resource_state(
         &self,
         req: Request<proto::import_resource_state::Request>,
-    ) -> R<proto::import_resource_state::Response> {
+    ) -> RpcResult<proto::import_resource_state::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_resource(&req.type_name)?;
@@ -384,7 +387,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                 _ => None,
             };
             let (r, ctx, id) = (e.handler.clone(), self.maybe_context(), req.id.clone());
-            let it = caught("ImportResourceState", async move {
+            let it = run_inline("ImportResourceState", async move {
                 match identity {
                     Some(i) => r.import_identity(ctx.as_deref(), &i).await,
                     None => r.import(ctx.as_deref(), &id).await,
@@ -413,7 +416,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn move_resource_state(
         &self,
         _: Request<proto::move_resource_state::Request>,
-    ) -> R<proto::move_resource_state::Response> {
+    ) -> RpcResult<proto::move_resource_state::Response> {
         Ok(Response::new(proto::move_resource_state::Response {
             diagnostics: diags_to_proto(&[Diagnostic::error(
                 "Moving resources is not supported",
@@ -426,21 +429,21 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn get_resource_identity_schemas(
         &self,
         _: Request<proto::get_resource_identity_schemas::Request>,
-    ) -> R<proto::get_resource_identity_schemas::Response> {
+    ) -> RpcResult<proto::get_resource_identity_schemas::Response> {
         self.identity_schemas().await
     }
 
     async fn upgrade_resource_identity(
         &self,
         req: Request<proto::upgrade_resource_identity::Request>,
-    ) -> R<proto::upgrade_resource_identity::Response> {
+    ) -> RpcResult<proto::upgrade_resource_identity::Response> {
         self.upgrade_identity(req.into_inner()).await
     }
 
     async fn generate_resource_config(
         &self,
         req: Request<proto::generate_resource_config::Request>,
-    ) -> R<proto::generate_resource_config::Response> {
+    ) -> RpcResult<proto::generate_resource_config::Response> {
         self.generate_config(req.into_inner()).await
     }
 
@@ -449,27 +452,27 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn list_resource(
         &self,
         req: Request<proto::list_resource::Request>,
-    ) -> R<Self::ListResourceStream> {
+    ) -> RpcResult<Self::ListResourceStream> {
         self.list(req.into_inner()).await
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<proto::validate_list_resource_config::Request>,
-    ) -> R<proto::validate_list_resource_config::Response> {
+    ) -> RpcResult<proto::validate_list_resource_config::Response> {
         self.validate_list_config(req.into_inner()).await
     }
 
     async fn read_data_source(
         &self,
         req: Request<proto::read_data_source::Request>,
-    ) -> R<proto::read_data_source::Response> {
+    ) -> RpcResult<proto::read_data_source::Response> {
         let req = req.into_inner();
         let body = async {
             let e = self.registry.get_data_source(&req.type_name)?;
             let cfg = decode(req.config.as_ref(), &e.value_type, "configuration")?;
             let (d, ctx) = (e.handler.clone(), self.context()?);
-            let out = caught("ReadDataSource", async move { d.read(&ctx, cfg).await }).await?;
+            let out = run_inline("ReadDataSource", async move { d.read(&ctx, cfg).await }).await?;
             let mut diags = fail_on_errors(out.diags)?;
             Ok(proto::read_data_source::Response {
                 state: Some(encode_or_fail(&out.state, &e.value_type, &mut diags)?),
@@ -489,7 +492,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn validate_ephemeral_resource_config(
         &self,
         _: Request<proto::validate_ephemeral_resource_config::Request>,
-    ) -> R<proto::validate_ephemeral_resource_config::Response> {
+    ) -> RpcResult<proto::validate_ephemeral_resource_config::Response> {
         Err(Status::unimplemented(
             "this provider has no ephemeral resources",
         ))
@@ -498,7 +501,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn open_ephemeral_resource(
         &self,
         _: Request<proto::open_ephemeral_resource::Request>,
-    ) -> R<proto::open_ephemeral_resource::Response> {
+    ) -> RpcResult<proto::open_ephemeral_resource::Response> {
         Err(Status::unimplemented(
             "this provider has no ephemeral resources",
         ))
@@ -507,7 +510,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn renew_ephemeral_resource(
         &self,
         _: Request<proto::renew_ephemeral_resource::Request>,
-    ) -> R<proto::renew_ephemeral_resource::Response> {
+    ) -> RpcResult<proto::renew_ephemeral_resource::Response> {
         Err(Status::unimplemented(
             "this provider has no ephemeral resources",
         ))
@@ -516,7 +519,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn close_ephemeral_resource(
         &self,
         _: Request<proto::close_ephemeral_resource::Request>,
-    ) -> R<proto::close_ephemeral_resource::Response> {
+    ) -> RpcResult<proto::close_ephemeral_resource::Response> {
         Err(Status::unimplemented(
             "this provider has no ephemeral resources",
         ))
@@ -525,14 +528,14 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn get_functions(
         &self,
         _: Request<proto::get_functions::Request>,
-    ) -> R<proto::get_functions::Response> {
+    ) -> RpcResult<proto::get_functions::Response> {
         Ok(Response::new(proto::get_functions::Response::default()))
     }
 
     async fn call_function(
         &self,
         _: Request<proto::call_function::Request>,
-    ) -> R<proto::call_function::Response> {
+    ) -> RpcResult<proto::call_function::Response> {
         Ok(Response::new(proto::call_function::Response {
             result: None,
             error: Some(proto::FunctionError {
@@ -545,7 +548,7 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
     async fn stop_provider(
         &self,
         _: Request<proto::stop_provider::Request>,
-    ) -> R<proto::stop_provider::Response> {
+    ) -> RpcResult<proto::stop_provider::Response> {
         let _log = RpcLog::new("StopProvider", "");
         self.provider.stop();
         Ok(Response::new(proto::stop_provider::Response::default()))

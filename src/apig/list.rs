@@ -1,106 +1,76 @@
-//! Whole lists: every page of the list call, exact-name lookups, and show
-//! details for many channels at once with bounded concurrency. Every call
-//! goes through the client, so each has its retries.
+//! Whole lists: every page of a list call, each item once, within bounds.
+//! Any collection whose answer is a [`Page`] uses the one [`Pager`]. Every
+//! call goes through the client, so each has its retries.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::marker::PhantomData;
 
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-use super::client::{ApiError, Client, Target};
-use super::models::Channel;
+use super::client::{ApiError, ApiPath, Client, Target};
 
-/// Largest page the list call serves.
+/// Largest page the list calls serve.
 pub const PAGE_LIMIT: usize = 500;
-/// Pages walked at most (250,000 channels): a server whose `total` never
+/// Pages walked at most (250,000 items): a server whose `total` never
 /// comes within reach must not keep a client looping.
 pub const MAX_PAGES: usize = 500;
 /// What one listing may keep: a hostile or broken server (`total` of
 /// 10^12, endless unique pages) must not grow the provider without bound.
-pub const MAX_LIST_CHANNELS: usize = 10_000;
+pub const MAX_LIST_ITEMS: usize = 10_000;
 pub const MAX_LIST_BYTES: usize = 64 << 20;
-/// Show-details calls in flight at once by default: fast enough for a
-/// thousand channels, gentle enough not to draw throttling (429).
-pub const DETAILS_CONCURRENCY: usize = 10;
 
-/// The list call's filters; `None` or empty sends nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChannelFilter {
-    pub id: Option<String>,
-    /// A substring, unless `precise_search` holds `"name"`.
-    pub name: Option<String>,
-    /// Fields matched exactly: `name`, `member_group_name`.
-    pub precise_search: Vec<String>,
-    pub member_host: Option<String>,
-    pub member_port: Option<i64>,
-    pub member_group_name: Option<String>,
-    pub member_group_id: Option<String>,
-    pub dict_code: Option<String>,
-    /// `builtin`, `microservice` or `reference`.
-    pub vpc_channel_type: Option<String>,
+/// One page of a list call's answer.
+pub trait Page: DeserializeOwned {
+    type Item: Serialize;
+    /// What an item is called in messages (`channel`).
+    const NOUN: &'static str;
+    /// The number of matching items the server reports.
+    fn total(&self) -> i64;
+    fn into_items(self) -> Vec<Self::Item>;
+    /// What tells two items apart (their ID).
+    fn key(item: &Self::Item) -> &str;
 }
 
-impl ChannelFilter {
-    /// Channels named exactly `name`.
-    pub fn exact_name(name: &str) -> Self {
-        ChannelFilter {
-            name: Some(name.to_string()),
-            precise_search: vec!["name".to_string()],
-            ..Default::default()
-        }
-    }
-
-    /// The query pairs, without paging.
-    pub fn query(&self) -> Vec<(String, String)> {
-        let mut q = Vec::new();
-        let mut add = |k: &str, v: Option<String>| {
-            if let Some(v) = v.filter(|v| !v.is_empty()) {
-                q.push((k.to_string(), v));
-            }
-        };
-        add("id", self.id.clone());
-        add("name", self.name.clone());
-        add("member_host", self.member_host.clone());
-        add("member_port", self.member_port.map(|p| p.to_string()));
-        add("member_group_name", self.member_group_name.clone());
-        add("member_group_id", self.member_group_id.clone());
-        add("dict_code", self.dict_code.clone());
-        add("vpc_channel_type", self.vpc_channel_type.clone());
-        add("precise_search", Some(self.precise_search.join(",")));
-        q
-    }
-}
-
-/// Walks the list call's pages of 500 until `total` is reached. Items come
-/// in the server's order; one that shows up twice (pages shift when
-/// channels are created meanwhile) is kept once. The one pager: whole
-/// lists and streamed ones (a list resource stops early) both use it.
-pub struct ChannelPager<'a> {
+/// Walks a list call's pages of [`PAGE_LIMIT`] until `total` is reached.
+/// Items come in the server's order; one that shows up twice (pages shift
+/// when items are created meanwhile) is kept once. Whole lists and
+/// streamed ones (a list resource stops early) both use it.
+pub struct Pager<'a, P> {
     client: &'a Client,
     target: &'a Target,
+    at: ApiPath<'a>,
     base: Vec<(String, String)>,
     seen: HashSet<String>,
     offset: usize,
     pages: usize,
     done: bool,
+    page: PhantomData<fn() -> P>,
 }
 
-impl<'a> ChannelPager<'a> {
-    pub fn new(client: &'a Client, target: &'a Target, filter: &ChannelFilter) -> Self {
-        ChannelPager {
+impl<'a, P: Page> Pager<'a, P> {
+    /// The pages of `at` with the filter pairs `base` (paging is added).
+    pub fn with_query(
+        client: &'a Client,
+        target: &'a Target,
+        at: ApiPath<'a>,
+        base: Vec<(String, String)>,
+    ) -> Self {
+        Pager {
             client,
             target,
-            base: filter.query(),
+            at,
+            base,
             seen: HashSet::new(),
             offset: 0,
             pages: 0,
             done: false,
+            page: PhantomData,
         }
     }
 
-    /// The next page's new channels; `None` after the last page.
-    pub async fn next_page(&mut self) -> Result<Option<Vec<Channel>>, ApiError> {
+    /// The next page's new items; `None` after the last page.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<P::Item>>, ApiError> {
         if self.done {
             return Ok(None);
         }
@@ -108,7 +78,8 @@ impl<'a> ChannelPager<'a> {
             return Err(ApiError::Decode {
                 status: 200,
                 message: format!(
-                    "the channel list did not end after {MAX_PAGES} pages of {PAGE_LIMIT}"
+                    "the {} list did not end after {MAX_PAGES} pages of {PAGE_LIMIT}",
+                    P::NOUN
                 ),
             });
         }
@@ -116,102 +87,46 @@ impl<'a> ChannelPager<'a> {
         let mut query = self.base.clone();
         query.push(("offset".into(), self.offset.to_string()));
         query.push(("limit".into(), PAGE_LIMIT.to_string()));
-        let page = self.client.list_channels(self.target, &query).await?;
-        let received = page.vpc_channels.len();
+        let page: P = self.client.get(self.target, self.at, &query).await?;
+        let total = page.total();
+        let items = page.into_items();
+        let received = items.len();
         self.offset += received;
-        self.done = received == 0 || self.offset as i64 >= page.total;
+        self.done = received == 0 || self.offset as i64 >= total;
         let seen = &mut self.seen;
-        let new: Vec<Channel> = (page.vpc_channels.into_iter())
-            .filter(|c| seen.insert(c.id.clone()))
+        let new: Vec<P::Item> = (items.into_iter())
+            .filter(|x| seen.insert(P::key(x).to_string()))
             .collect();
         // A page with nothing new: the server repeats itself.
         self.done |= new.is_empty();
         Ok(Some(new))
     }
-}
 
-impl Client {
-    /// Every channel matching `filter` (see [`ChannelPager`]).
-    pub async fn list_all_channels(
-        &self,
-        t: &Target,
-        filter: &ChannelFilter,
-    ) -> Result<Vec<Channel>, ApiError> {
-        let mut pager = ChannelPager::new(self, t, filter);
-        let mut out: Vec<Channel> = Vec::new();
+    /// Every item, within [`MAX_LIST_ITEMS`] and [`MAX_LIST_BYTES`].
+    pub async fn all(mut self) -> Result<Vec<P::Item>, ApiError> {
+        let mut out: Vec<P::Item> = Vec::new();
         let mut bytes = 0usize;
-        while let Some(page) = pager.next_page().await? {
+        while let Some(page) = self.next_page().await? {
             bytes += page
                 .iter()
-                .map(|c| serde_json::to_vec(c).map_or(0, |v| v.len()))
+                .map(|x| serde_json::to_vec(x).map_or(0, |v| v.len()))
                 .sum::<usize>();
             out.extend(page);
-            if out.len() > MAX_LIST_CHANNELS || bytes > MAX_LIST_BYTES {
-                return Err(too_long(out.len(), bytes));
+            if out.len() > MAX_LIST_ITEMS || bytes > MAX_LIST_BYTES {
+                return Err(too_long(P::NOUN, out.len(), bytes));
             }
         }
         Ok(out)
     }
-
-    /// Every channel named exactly `name`. Compares names itself too, in
-    /// case a gateway ignores `precise_search` and matches substrings.
-    pub async fn find_channels_by_name(
-        &self,
-        t: &Target,
-        name: &str,
-    ) -> Result<Vec<Channel>, ApiError> {
-        let all = self
-            .list_all_channels(t, &ChannelFilter::exact_name(name))
-            .await?;
-        Ok(all.into_iter().filter(|c| c.name == name).collect())
-    }
-
-    /// Show details of each of `ids`, at most `concurrency` at a time, in
-    /// the order given. A channel deleted meanwhile (404 APIG.3023) is left
-    /// out; any other error fails the whole call and stops the rest.
-    pub async fn show_channels(
-        &self,
-        t: &Target,
-        ids: &[String],
-        concurrency: usize,
-    ) -> Result<Vec<Channel>, ApiError> {
-        let permits = Arc::new(Semaphore::new(concurrency.max(1)));
-        let mut tasks = JoinSet::new();
-        for (i, id) in ids.iter().enumerate() {
-            let (client, t, id, permits) = (self.clone(), t.clone(), id.clone(), permits.clone());
-            tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                (i, client.show_channel(&t, &id).await)
-            });
-        }
-        let mut found: Vec<Option<Channel>> = vec![None; ids.len()];
-        while let Some(joined) = tasks.join_next().await {
-            let (i, result) = joined.map_err(|e| ApiError::Transport {
-                message: format!("a show-details task failed: {e}"),
-                maybe_committed: false,
-            })?;
-            match result {
-                Ok(ch) => found[i] = Some(ch),
-                Err(e) if e.code() == Some("APIG.3023") => {}
-                // Dropping the set aborts the calls still waiting.
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(found.into_iter().flatten().collect())
-    }
 }
 
-fn too_long(channels: usize, bytes: usize) -> ApiError {
+fn too_long(noun: &str, items: usize, bytes: usize) -> ApiError {
     ApiError::Decode {
         status: 200,
         message: format!(
-            "the channel list goes beyond what one listing may hold ({MAX_LIST_CHANNELS} channels or {} MiB; {channels} channels and {} MiB read so far): narrow it with a filter",
+            "the {noun} list goes beyond what one listing may hold ({MAX_LIST_ITEMS} {noun}s or {} MiB; {items} {noun}s and {} MiB read so far): narrow it with a filter",
             MAX_LIST_BYTES >> 20,
             bytes >> 20
         ),
     }
 }
-
-#[cfg(test)]
-#[path = "list_tests.rs"]
-mod tests;

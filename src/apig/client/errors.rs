@@ -59,15 +59,17 @@ impl ApiError {
         }
     }
 
+    /// A 404 of any origin. Not proof that an object is gone (a proxy or a
+    /// wrong endpoint answers 404 too): see [`ApiError::is_gone`].
     pub fn is_not_found(&self) -> bool {
         matches!(self, ApiError::Api { status: 404, .. })
     }
 
-    /// The API itself says the channel is gone: 404 with APIG.3023 (no such
-    /// channel) or APIG.3030 (no such gateway). A bare 404, e.g. from a proxy
-    /// or a wrong endpoint, proves nothing.
-    pub fn is_channel_gone(&self) -> bool {
-        matches!(self, ApiError::Api { status: 404, code, .. } if code == "APIG.3023" || code == "APIG.3030")
+    /// The API itself says the object is gone: a 404 carrying one of
+    /// `codes`, the kind's own "no such ..." codes (see
+    /// `apig::channels::GONE`). A bare 404 proves nothing.
+    pub fn is_gone(&self, codes: &[&str]) -> bool {
+        matches!(self, ApiError::Api { status: 404, code, .. } if codes.contains(&code.as_str()))
     }
 
     /// True when a mutating request may have taken effect although it

@@ -1,4 +1,6 @@
-//! HTTP client of the APIG v2 VPC channel API.
+//! HTTP client of the APIG v2 API: requests to a path under a gateway
+//! ([`ApiPath`]), bodies of any serializable type. What each collection
+//! means (channels, their codes) is in `apig::channels`.
 //!
 //! Token or AK/SK (`SDK-HMAC-SHA256`) authentication, retries with capped
 //! exponential backoff and full jitter, cancellation of every wait, bounded
@@ -28,9 +30,9 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::models::{Channel, ChannelList, ChannelRequest, MemberList};
 use super::source::CredentialSource;
 
 pub use auth::Credentials;
@@ -43,12 +45,9 @@ pub use transport::{timeout_message, tls_hint, MAX_BODY_BYTES};
 
 use errors::decode_json;
 use transport::{Answer, Prepared};
-use url::build_url;
+pub use url::{ApiPath, Collection};
 
-/// Largest page the list call accepts.
-const LIST_LIMIT: usize = 500;
-/// Bound on pages walked by [`Client::find_channel_by_name`].
-const MAX_FIND_PAGES: usize = 200;
+use url::build_url;
 
 /// The API answers in milliseconds: this only ends waiting on a server
 /// that accepted the connection and hangs.
@@ -96,7 +95,7 @@ impl ClientOptions {
     }
 }
 
-/// Where a channel lives.
+/// The gateway a request goes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     /// `https://apig.cn-north-4.myhuaweicloud.com` or `http://127.0.0.1:8080`.
@@ -171,96 +170,50 @@ impl Client {
         })
     }
 
-    /// `POST .../vpc-channels` (201). Not retried once it may have reached
-    /// the server: see [`ApiError::may_have_been_applied`].
-    pub async fn create_channel(
+    /// `GET` of `at` with the given raw query pairs, its answer parsed.
+    pub async fn get<T: DeserializeOwned>(
         &self,
         t: &Target,
-        body: &ChannelRequest,
-    ) -> Result<Channel, ApiError> {
-        let body = encode_body(body)?;
-        let answer = self.execute(t, Method::POST, &[], &[], Some(body)).await?;
+        at: ApiPath<'_>,
+        query: &[(String, String)],
+    ) -> Result<T, ApiError> {
+        let answer = self.execute(t, Method::GET, &at, query, None).await?;
         self.decode(answer)
     }
 
-    /// `PUT .../vpc-channels/{id}` (200): a full overwrite.
-    pub async fn update_channel(
+    /// `POST` of `body` to `at`. Not retried once it may have reached the
+    /// server: see [`ApiError::may_have_been_applied`].
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         t: &Target,
-        id: &str,
-        body: &ChannelRequest,
-    ) -> Result<Channel, ApiError> {
+        at: ApiPath<'_>,
+        body: &B,
+    ) -> Result<T, ApiError> {
         let body = encode_body(body)?;
-        let answer = self.execute(t, Method::PUT, &[id], &[], Some(body)).await?;
+        let answer = self.execute(t, Method::POST, &at, &[], Some(body)).await?;
         self.decode(answer)
     }
 
-    /// `GET .../vpc-channels/{id}`: the only call returning members and the
-    /// health check.
-    pub async fn show_channel(&self, t: &Target, id: &str) -> Result<Channel, ApiError> {
-        let answer = self.execute(t, Method::GET, &[id], &[], None).await?;
+    /// `PUT` of `body` to `at`: a full overwrite.
+    pub async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        t: &Target,
+        at: ApiPath<'_>,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let body = encode_body(body)?;
+        let answer = self.execute(t, Method::PUT, &at, &[], Some(body)).await?;
         self.decode(answer)
     }
 
-    /// `DELETE .../vpc-channels/{id}` (204; any 2xx is success). Retried
-    /// like any idempotent call, so a retry after a lost answer may get 404:
-    /// only [`ApiError::is_channel_gone`] (the API's own "no such channel")
-    /// proves it deleted; a bare 404 (a proxy, a wrong endpoint) does not.
-    pub async fn delete_channel(&self, t: &Target, id: &str) -> Result<(), ApiError> {
-        self.execute(t, Method::DELETE, &[id], &[], None).await?;
+    /// `DELETE` of `at`; any 2xx is success, whatever its body. Retried
+    /// like any idempotent call, so a retry after a lost answer may get a
+    /// 404: only the API's own "no such ..." codes ([`ApiError::is_gone`])
+    /// prove the object gone; a bare 404 (a proxy, a wrong endpoint) does
+    /// not.
+    pub async fn delete(&self, t: &Target, at: ApiPath<'_>) -> Result<(), ApiError> {
+        self.execute(t, Method::DELETE, &at, &[], None).await?;
         Ok(())
-    }
-
-    /// `GET .../vpc-channels?...` with the given raw query pairs.
-    pub async fn list_channels(
-        &self,
-        t: &Target,
-        query: &[(String, String)],
-    ) -> Result<ChannelList, ApiError> {
-        let answer = self.execute(t, Method::GET, &[], query, None).await?;
-        self.decode(answer)
-    }
-
-    /// The channel named exactly `name`, if any. Asks for an exact search,
-    /// but still compares names itself (and walks further pages) in case a
-    /// gateway ignores `precise_search` and matches fuzzily.
-    pub async fn find_channel_by_name(
-        &self,
-        t: &Target,
-        name: &str,
-    ) -> Result<Option<Channel>, ApiError> {
-        let mut offset = 0usize;
-        for _ in 0..MAX_FIND_PAGES {
-            let query = vec![
-                ("name".to_string(), name.to_string()),
-                ("precise_search".to_string(), "name".to_string()),
-                ("limit".to_string(), LIST_LIMIT.to_string()),
-                ("offset".to_string(), offset.to_string()),
-            ];
-            let page = self.list_channels(t, &query).await?;
-            let received = page.vpc_channels.len();
-            if let Some(found) = page.vpc_channels.into_iter().find(|c| c.name == name) {
-                return Ok(Some(found));
-            }
-            offset += received;
-            if received == 0 || offset as i64 >= page.total {
-                break;
-            }
-        }
-        Ok(None)
-    }
-
-    /// `GET .../vpc-channels/{id}/members?...`.
-    pub async fn list_members(
-        &self,
-        t: &Target,
-        id: &str,
-        query: &[(String, String)],
-    ) -> Result<MemberList, ApiError> {
-        let answer = self
-            .execute(t, Method::GET, &[id, "members"], query, None)
-            .await?;
-        self.decode(answer)
     }
 
     /// Sends with retries; `Ok` only for a 2xx answer.
@@ -268,11 +221,11 @@ impl Client {
         &self,
         t: &Target,
         method: Method,
-        segments: &[&str],
+        at: &ApiPath<'_>,
         query: &[(String, String)],
         body: Option<Vec<u8>>,
     ) -> Result<Answer, ApiError> {
-        let (url, host) = build_url(t, segments, query).map_err(|m| self.scrub(invalid(m)))?;
+        let (url, host) = build_url(t, at, query).map_err(|m| self.scrub(invalid(m)))?;
         let req = Prepared {
             method,
             url,
@@ -299,7 +252,7 @@ fn invalid(message: String) -> ApiError {
     }
 }
 
-fn encode_body(body: &ChannelRequest) -> Result<Vec<u8>, ApiError> {
+fn encode_body<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(body).map_err(|e| invalid(format!("could not encode the body: {e}")))
 }
 

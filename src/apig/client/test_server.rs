@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::auth::unix_now;
 use super::*;
+use crate::apig::models::ChannelRequest;
 use crate::apig::signer;
 
 /// A request as the test server received it.

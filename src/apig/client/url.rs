@@ -6,7 +6,69 @@ use super::redact::redact_url;
 use super::Target;
 use crate::apig::signer;
 
-/// One path segment: a project, gateway or channel ID, from the
+/// A collection of a gateway's API, e.g. `vpc-channels`, and what its
+/// items' IDs are called in messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Collection {
+    pub segment: &'static str,
+    /// `channel ID`: names an unusable ID in the error.
+    pub id_name: &'static str,
+}
+
+/// Where under a gateway a request goes: a collection, optionally one of
+/// its items, optionally a sub-collection of that item
+/// (`vpc-channels/{id}/members`). Built by the caller; every segment is
+/// checked when the URL is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ApiPath<'a> {
+    collection: Collection,
+    id: Option<&'a str>,
+    sub: Option<&'static str>,
+}
+
+impl Collection {
+    /// The collection itself (list, create).
+    pub const fn all(self) -> ApiPath<'static> {
+        ApiPath {
+            collection: self,
+            id: None,
+            sub: None,
+        }
+    }
+
+    /// One item (show, update, delete).
+    pub const fn item(self, id: &str) -> ApiPath<'_> {
+        ApiPath {
+            collection: self,
+            id: Some(id),
+            sub: None,
+        }
+    }
+}
+
+impl<'a> ApiPath<'a> {
+    /// A sub-collection of the item, e.g. `members`.
+    pub const fn sub(self, segment: &'static str) -> ApiPath<'a> {
+        ApiPath {
+            sub: Some(segment),
+            ..self
+        }
+    }
+
+    /// The path below the gateway, each segment checked.
+    fn render(&self) -> Result<String, String> {
+        let mut path = path_segment("collection", self.collection.segment)?;
+        for (what, segment) in [(self.collection.id_name, self.id), ("collection", self.sub)] {
+            if let Some(segment) = segment {
+                path.push('/');
+                path.push_str(&path_segment(what, segment)?);
+            }
+        }
+        Ok(path)
+    }
+}
+
+/// One path segment: a project, gateway or item ID, from the
 /// configuration, from state or from an answer. Only what an ID of the API
 /// looks like (1 to 64 letters, digits, `-`, `_`) is used: anything else
 /// (`..`, `../../v3/users`, an empty ID) could address another resource.
@@ -24,22 +86,19 @@ pub(super) fn path_segment(what: &str, value: &str) -> Result<String, String> {
 /// `Host` header value to send and sign.
 pub(super) fn build_url(
     t: &Target,
-    segments: &[&str],
+    at: &ApiPath<'_>,
     query: &[(String, String)],
 ) -> Result<(Url, String), String> {
     let base = t.base_url.trim().trim_end_matches('/');
     if base.is_empty() {
         return Err("the APIG endpoint URL is empty".into());
     }
-    let mut path = format!(
-        "/v2/{}/apigw/instances/{}/vpc-channels",
+    let path = format!(
+        "/v2/{}/apigw/instances/{}/{}",
         path_segment("project ID", &t.project_id)?,
-        path_segment("instance ID", &t.instance_id)?
+        path_segment("instance ID", &t.instance_id)?,
+        at.render()?
     );
-    for segment in segments {
-        path.push('/');
-        path.push_str(&path_segment("channel ID", segment)?);
-    }
     let canonical = signer::canonical_query(query);
     let mut text = format!("{base}{path}");
     if !canonical.is_empty() {

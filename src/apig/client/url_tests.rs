@@ -1,4 +1,5 @@
 use super::*;
+use crate::apig::channels::VPC_CHANNELS;
 use crate::apig::client::test_server::*;
 use crate::apig::client::Target;
 
@@ -22,12 +23,12 @@ fn url_and_host_header() {
         ("http://[::1]:8080", "[::1]:8080"),
     ];
     for (base, host) in cases {
-        let (url, h) = build_url(&t(base), &["c1"], &q).unwrap();
+        let (url, h) = build_url(&t(base), &VPC_CHANNELS.item("c1"), &q).unwrap();
         assert_eq!(h, host, "{base}");
         assert_eq!(url.path(), "/v2/p/apigw/instances/i/vpc-channels/c1");
         assert_eq!(url.query(), Some("a=1&b=2%203"));
     }
-    let (url, _) = build_url(&t("http://h/prefix/"), &[], &[]).unwrap();
+    let (url, _) = build_url(&t("http://h/prefix/"), &VPC_CHANNELS.all(), &[]).unwrap();
     assert_eq!(
         url.as_str(),
         "http://h/prefix/v2/p/apigw/instances/i/vpc-channels"
@@ -40,7 +41,10 @@ fn url_and_host_header() {
         "http://h#f",
         "file:///x",
     ] {
-        assert!(build_url(&t(bad), &[], &[]).is_err(), "{bad}");
+        assert!(
+            build_url(&t(bad), &VPC_CHANNELS.all(), &[]).is_err(),
+            "{bad}"
+        );
     }
 }
 
@@ -62,13 +66,21 @@ fn only_plain_ids_enter_a_url() {
         "",
         &"a".repeat(65),
     ] {
-        let e = build_url(&t, &[bad], &[]).unwrap_err();
+        let e = build_url(&t, &VPC_CHANNELS.item(bad), &[]).unwrap_err();
         assert!(e.contains("cannot be used in a URL"), "{bad}: {e}");
         let other = Target {
             instance_id: bad.to_string(),
             ..t.clone()
         };
-        assert!(build_url(&other, &[], &[]).is_err(), "{bad}");
+        assert!(
+            build_url(&other, &VPC_CHANNELS.all(), &[]).is_err(),
+            "{bad}"
+        );
     }
-    assert!(build_url(&t, &["18174f5f4f1a4dc2-9f33_aeadd9788e5f"], &[]).is_ok());
+    assert!(build_url(
+        &t,
+        &VPC_CHANNELS.item("18174f5f4f1a4dc2-9f33_aeadd9788e5f"),
+        &[]
+    )
+    .is_ok());
 }

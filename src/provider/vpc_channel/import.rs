@@ -12,6 +12,7 @@
 //!   error listing their IDs, none is an error naming the gateway and what
 //!   was searched.
 
+use crate::apig::channels::NO_SUCH_CHANNEL;
 use crate::apig::client::{ApiError, Client};
 use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::Diagnostic;
@@ -127,7 +128,7 @@ async fn resolve(
         None => None,
         Some(id) => match client.show_channel(&target, id).await {
             Ok(ch) => Some(ch),
-            Err(e) if e.code() == Some("APIG.3023") => None,
+            Err(e) if e.code() == Some(NO_SUCH_CHANNEL) => None,
             Err(e) => return Err(failed(&e)),
         },
     };

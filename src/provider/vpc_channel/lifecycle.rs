@@ -1,6 +1,7 @@
 //! Create, read, update (the full body) and delete, each guarded so that
 //! nothing is lost or orphaned when the network or the API misbehaves.
 
+use crate::apig::channels::GONE;
 use crate::apig::client::{ApiError, Client, Target, RESOLVE_GRACE, SEND_GRACE};
 use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::Diagnostic;
@@ -97,7 +98,7 @@ pub async fn read(
             }
         }
         // Gone (or its gateway is): Terraform will plan to create it again.
-        Err(e) if e.is_channel_gone() => {
+        Err(e) if e.is_gone(GONE) => {
             logging::log(
                 Level::Info,
                 "VPC channel not found; removing it from state",
@@ -202,10 +203,10 @@ pub async fn delete(
     };
     match sent {
         Ok(()) => StateResponse::default(),
-        Err(e) if e.is_channel_gone() => StateResponse::default(),
+        Err(e) if e.is_gone(GONE) => StateResponse::default(),
         // Sent, unanswered: whether it is gone decides the state.
         Err(ApiError::Cancelled) => match shield.client.show_channel(&target, &id).await {
-            Err(e) if e.is_channel_gone() => StateResponse::default(),
+            Err(e) if e.is_gone(GONE) => StateResponse::default(),
             Ok(_) => keep(interrupted(
                 "delete",
                 &name,

@@ -2,8 +2,8 @@
 //! configured filters, then show details once per channel (bounded
 //! concurrency, each call with the client's retries).
 
+use crate::apig::channels::{ChannelFilter, DETAILS_CONCURRENCY};
 use crate::apig::client::Client;
-use crate::apig::list::{ChannelFilter, DETAILS_CONCURRENCY};
 use crate::provider::config::ProviderConfig;
 use crate::provider::vpc_channel::locate;
 use crate::tfplugin::diag::{has_errors, Diagnostic};

@@ -1,6 +1,7 @@
 //! `huaweicloud_apig_vpc_channel`: one channel by `id`, or by exact `name`
 //! (the list call with `precise_search=name`, names compared here too).
 
+use crate::apig::channels::NO_SUCH_CHANNEL;
 use crate::apig::client::Client;
 use crate::provider::config::ProviderConfig;
 use crate::provider::vpc_channel::locate;
@@ -114,7 +115,7 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
             private: Vec::new(),
             diags: Vec::new(),
         },
-        Err(e) if e.code() == Some("APIG.3023") => fail(
+        Err(e) if e.code() == Some(NO_SUCH_CHANNEL) => fail(
             config,
             Diagnostic::error_at(
                 AttrPath::root().attr(Channel::ID),

@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use crate::apig::list::{ChannelPager, DETAILS_CONCURRENCY};
+use crate::apig::channels::{ChannelPager, DETAILS_CONCURRENCY};
 use crate::apig::models as api;
 use crate::provider::vpc_channel::convert::{self, Location};
 use crate::provider::vpc_channel::identity;

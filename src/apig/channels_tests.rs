@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::*;
 use crate::apig::client::{ClientOptions, Credentials};
+use crate::apig::list::{MAX_LIST_ITEMS, PAGE_LIMIT};
 use crate::apig::models::{ChannelRequest, MemberInfo};
 use crate::emulator::{self, FaultRule, Handle, Options, DEFAULT_TOKEN};
 
@@ -265,7 +266,7 @@ async fn a_listing_is_capped_and_stops_when_nothing_is_new() {
         .unwrap_err();
     assert!(e.to_string().contains("narrow it with a filter"), "{e}");
     assert!(
-        hits.load(Ordering::SeqCst) <= MAX_LIST_CHANNELS / PAGE_LIMIT + 1,
+        hits.load(Ordering::SeqCst) <= MAX_LIST_ITEMS / PAGE_LIMIT + 1,
         "{} pages",
         hits.load(Ordering::SeqCst)
     );

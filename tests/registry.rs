@@ -11,8 +11,8 @@ use hwprovider::tfplugin::grpc::Server;
 use hwprovider::tfplugin::proto;
 use hwprovider::tfplugin::proto::provider_server::Provider as _;
 use hwprovider::tfplugin::provider::{
-    ApplyRequest, DataSource, Imported, PlanRequest, PlanResponse, Provider, Resource,
-    StateResponse,
+    Answer, Create, DataSource, Delete, Imported, Plan, PlanResponse, Provider, Read, Resource,
+    StateResponse, Update,
 };
 use hwprovider::tfplugin::registry::Registry;
 use hwprovider::tfplugin::schema::{self, Attribute, Check, Schema};
@@ -93,6 +93,7 @@ impl Thing {
 
 #[tonic::async_trait]
 impl Resource<Ctx> for Thing {
+    type State = Value;
     fn type_name(&self) -> &'static str {
         "test_thing"
     }
@@ -103,44 +104,47 @@ impl Resource<Ctx> for Thing {
         self.log("validate");
         Vec::new()
     }
-    async fn plan(&self, ctx: Option<&Ctx>, req: PlanRequest) -> PlanResponse {
+    async fn plan(&self, ctx: Option<&Ctx>, req: Plan<Value>) -> PlanResponse {
         self.log(if ctx.is_some() {
             "plan"
         } else {
             "plan-unconfigured"
         });
         PlanResponse {
-            planned: req.proposed,
-            private: req.prior_private,
+            planned: req.values.proposed,
+            private: req.values.prior_private,
             ..Default::default()
         }
     }
-    async fn read(&self, _: &Ctx, state: Value, private: Vec<u8>) -> StateResponse {
+    async fn read(&self, _: &Ctx, req: Read<Value>) -> Answer<Value> {
         self.log("read");
-        StateResponse {
-            state,
-            private,
+        Answer {
+            state: Some(req.state),
+            private: req.private,
             diags: Vec::new(),
         }
     }
-    async fn create(&self, _: &Ctx, req: ApplyRequest) -> StateResponse {
+    async fn create(&self, _: &Ctx, req: Create<Value>) -> Answer<Value> {
         self.log("create");
         let name = req.planned.get("name").clone();
-        StateResponse {
-            state: Value::object([("name", name), ("id", Value::string("t-1"))]),
-            ..Default::default()
+        Answer {
+            state: Some(Value::object([
+                ("name", name),
+                ("id", Value::string("t-1")),
+            ])),
+            ..Answer::gone()
         }
     }
-    async fn update(&self, _: &Ctx, req: ApplyRequest) -> StateResponse {
+    async fn update(&self, _: &Ctx, req: Update<Value>) -> Answer<Value> {
         self.log("update");
-        StateResponse {
-            state: req.planned,
-            ..Default::default()
+        Answer {
+            state: Some(req.planned),
+            ..Answer::gone()
         }
     }
-    async fn delete(&self, _: &Ctx, _: ApplyRequest) -> StateResponse {
+    async fn delete(&self, _: &Ctx, _: Delete<Value>) -> Answer<Value> {
         self.log("delete");
-        StateResponse::default()
+        Answer::gone()
     }
     async fn import(&self, _: Option<&Ctx>, id: &str) -> Result<Imported, Diagnostic> {
         self.log("import");

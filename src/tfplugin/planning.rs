@@ -63,6 +63,38 @@ pub fn plan_object(attrs: &[Attribute], cfg: &Value, prior: Option<&Value>) -> V
     Value::Object(o)
 }
 
+/// The plan a schema's flags declare and nothing more: [`plan_object`] on
+/// the configuration, then [`finish_plan`]. What a kind plans when it does
+/// not override `Resource::plan`.
+pub fn plan_by_schema(
+    attrs: &[Attribute],
+    prior: &Value,
+    config: &Value,
+) -> (Value, Vec<AttrPath>) {
+    if config.is_null() {
+        return (Value::Null, Vec::new());
+    }
+    let planned = plan_object(attrs, config, (!prior.is_null()).then_some(prior));
+    finish_plan(attrs, prior, planned)
+}
+
+/// The end of every plan: a create as planned; an update that changes
+/// nothing is the prior state itself; a real one forces replacement where
+/// a `force_new` attribute changes and leaves unknown what the API
+/// recomputes.
+pub fn finish_plan(
+    attrs: &[Attribute],
+    prior: &Value,
+    mut planned: Value,
+) -> (Value, Vec<AttrPath>) {
+    if prior.is_null() || &planned == prior {
+        return (planned, Vec::new());
+    }
+    let replace = replace_paths(attrs, prior, &planned);
+    mark_unknown_on_update(attrs, &mut planned);
+    (planned, replace)
+}
+
 /// When the planned list holds exactly the prior elements in another order,
 /// keep the prior order: Terraform accepts a prior value as equivalent to
 /// the configuration, and an API that ignores order sees no change.

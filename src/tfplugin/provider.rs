@@ -2,19 +2,22 @@
 //! [`DataSource`] or [`ListResource`] per type. Knows nothing of gRPC or
 //! msgpack.
 //!
-//! A kind implements the small core (schema, plan, read, create, update,
-//! delete) and opts into the rest by overriding default bodies: validation
-//! beyond the schema, import, identity, generated configuration.
+//! A kind implements the small core (schema, read, create, update, delete)
+//! on its typed state and opts into the rest by overriding default bodies:
+//! plan beyond the schema's flags, validation beyond the schema, import,
+//! identity, generated configuration.
 
 use tokio::sync::mpsc;
 
 use super::diag::Diagnostic;
 use super::identity::IdentitySchema;
-use super::planning::without_read_only;
+use super::planning::{plan_by_schema, without_read_only};
 use super::registry::Registry;
 use super::schema::Schema;
+use super::typed::Known;
 use super::value::{AttrPath, Value};
 
+/// PlanResourceChange as the protocol sends it: every state a [`Value`].
 pub struct PlanRequest {
     /// Null when the resource is being created.
     pub prior: Value,
@@ -22,18 +25,25 @@ pub struct PlanRequest {
     pub proposed: Value,
     /// Null when the resource is being destroyed.
     pub config: Value,
+    /// What the last apply or read kept beside the prior state.
     pub prior_private: Vec<u8>,
 }
 
+/// The answer of plan: the planned state, which changes force a
+/// replacement, private data for the apply, and diagnostics.
 #[derive(Default)]
 pub struct PlanResponse {
+    /// Null when the resource is being destroyed.
     pub planned: Value,
+    /// Top-level attributes whose change replaces the object.
     pub requires_replace: Vec<AttrPath>,
+    /// Handed to the apply of this plan.
     pub private: Vec<u8>,
     pub diags: Vec<Diagnostic>,
 }
 
-/// Input of create (prior is null), update, and delete (planned is null).
+/// ApplyResourceChange as the protocol sends it: create (prior is null),
+/// update, and delete (planned is null).
 pub struct ApplyRequest {
     pub prior: Value,
     pub planned: Value,
@@ -49,17 +59,88 @@ pub struct StateResponse {
     pub diags: Vec<Diagnostic>,
 }
 
-/// One imported object, of the resource type that imported it.
-pub struct Imported {
-    pub state: Value,
+/// One imported object, of the resource type that imported it: its typed
+/// state, or (by default) a [`Value`].
+pub struct Imported<S = Value> {
+    pub state: S,
     pub private: Vec<u8>,
 }
 
-/// A managed resource type. `C` is what the provider's configure produced;
-/// plan, validate and import may run before configure, so they get an
-/// `Option`.
+/// PlanResourceChange for a typed kind: the prior state and the
+/// configuration decoded once into its state type, and the same as
+/// [`Value`]s for the schema-driven planning (`tfplugin::planning`). Both
+/// forms of the configuration hold null on read-only attributes (see
+/// `planning::without_read_only`).
+pub struct Plan<S> {
+    /// `None` when the resource is being created.
+    pub prior: Option<S>,
+    /// `None` when the resource is being destroyed.
+    pub config: Option<S>,
+    /// The request as Values, private data included.
+    pub values: PlanRequest,
+}
+
+/// ReadResource: the state Terraform holds (never null).
+pub struct Read<S> {
+    pub state: S,
+    pub private: Vec<u8>,
+}
+
+/// ApplyResourceChange with a null prior state.
+pub struct Create<S> {
+    pub planned: S,
+    pub config: S,
+    pub private: Vec<u8>,
+}
+
+/// ApplyResourceChange with both states.
+pub struct Update<S> {
+    pub prior: S,
+    pub planned: S,
+    pub config: S,
+    pub private: Vec<u8>,
+}
+
+/// ApplyResourceChange with a null planned state.
+pub struct Delete<S> {
+    pub prior: S,
+    pub private: Vec<u8>,
+}
+
+/// Answer of a typed read, create, update or delete. `state` is what
+/// Terraform records, also on failure; `None` means the object is gone.
+pub struct Answer<S> {
+    pub state: Option<S>,
+    pub private: Vec<u8>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<S> Answer<S> {
+    /// The object is gone (deleted, or found missing): nothing recorded.
+    pub fn gone() -> Self {
+        Answer {
+            state: None,
+            private: Vec::new(),
+            diags: Vec::new(),
+        }
+    }
+}
+
+/// A managed resource type with its typed state. `C` is what the
+/// provider's configure produced; plan, validate and import may run before
+/// configure, so they get an `Option`.
+///
+/// The core is schema, read, create, update and delete; the rest has
+/// default bodies a kind overrides to opt in: plan beyond the schema's
+/// flags, validation beyond the schema, import, identity, generated
+/// configuration. The registry erases the state type once
+/// ([`super::registry::ErasedResource`]).
 #[tonic::async_trait]
 pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
+    /// The state as the kind reads and writes it: a struct declared with
+    /// [`crate::tf_object!`] (or [`Value`] for a kind that stays generic).
+    type State: Known + Default + Send + Sync + 'static;
+
     /// The type name, e.g. `huaweicloud_apig_vpc_channel`.
     fn type_name(&self) -> &'static str;
     /// The schema, built once.
@@ -69,19 +150,33 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     fn validate(&self, config: &Value) -> Vec<Diagnostic> {
         self.schema().diagnose(config)
     }
-    /// PlanResourceChange: the planned state (null prior: create; null
-    /// config: destroy).
-    async fn plan(&self, ctx: Option<&C>, req: PlanRequest) -> PlanResponse;
-    /// ReadResource: the object as it is now; null when gone.
-    async fn read(&self, ctx: &C, state: Value, private: Vec<u8>) -> StateResponse;
+    /// PlanResourceChange: the planned state (no prior: create; no config:
+    /// destroy). By default what the schema's plan flags declare.
+    async fn plan(&self, _ctx: Option<&C>, req: Plan<Self::State>) -> PlanResponse {
+        let v = req.values;
+        let (planned, requires_replace) =
+            plan_by_schema(&self.schema().attributes, &v.prior, &v.config);
+        PlanResponse {
+            planned,
+            requires_replace,
+            private: v.prior_private,
+            diags: Vec::new(),
+        }
+    }
+    /// ReadResource: the object as it is now; `None` when gone.
+    async fn read(&self, ctx: &C, req: Read<Self::State>) -> Answer<Self::State>;
     /// ApplyResourceChange with a null prior state.
-    async fn create(&self, ctx: &C, req: ApplyRequest) -> StateResponse;
+    async fn create(&self, ctx: &C, req: Create<Self::State>) -> Answer<Self::State>;
     /// ApplyResourceChange with both states.
-    async fn update(&self, ctx: &C, req: ApplyRequest) -> StateResponse;
+    async fn update(&self, ctx: &C, req: Update<Self::State>) -> Answer<Self::State>;
     /// ApplyResourceChange with a null planned state.
-    async fn delete(&self, ctx: &C, req: ApplyRequest) -> StateResponse;
+    async fn delete(&self, ctx: &C, req: Delete<Self::State>) -> Answer<Self::State>;
     /// ImportResourceState by an ID string. By default: not importable.
-    async fn import(&self, _ctx: Option<&C>, _id: &str) -> Result<Imported, Diagnostic> {
+    async fn import(
+        &self,
+        _ctx: Option<&C>,
+        _id: &str,
+    ) -> Result<Imported<Self::State>, Diagnostic> {
         Err(Diagnostic::error(
             "Import not supported",
             format!("{} cannot be imported.", self.type_name()),
@@ -94,9 +189,9 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
     fn identity_schema(&self) -> Option<&'static IdentitySchema> {
         None
     }
-    /// The identity of a (non-null) state, typed by [`Self::identity_schema`].
-    /// Parts the state does not know yet may be unknown (a create's plan).
-    fn identity(&self, _state: &Value) -> Value {
+    /// The identity of a state, typed by [`Self::identity_schema`]. Parts
+    /// the state does not know yet may be unknown (a create's plan).
+    fn identity(&self, _state: &Self::State) -> Value {
         Value::Null
     }
     /// ImportResourceState by identity; the identity has every attribute
@@ -105,7 +200,7 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
         &self,
         _ctx: Option<&C>,
         _identity: &Value,
-    ) -> Result<Imported, Diagnostic> {
+    ) -> Result<Imported<Self::State>, Diagnostic> {
         Err(Diagnostic::error(
             "Import by identity not supported",
             format!("{} cannot be imported by identity.", self.type_name()),

@@ -191,6 +191,17 @@ impl Known for bool {
     }
 }
 
+/// A value as itself: the state of a kind that reads it generically (tests,
+/// dynamic kinds) instead of through a declared struct.
+impl Known for Value {
+    fn from_known(v: &Value) -> Result<Self, TypeMismatch> {
+        Ok(v.clone())
+    }
+    fn to_known(&self) -> Value {
+        self.clone()
+    }
+}
+
 impl<T: Known> Known for Vec<Tf<T>> {
     fn from_known(v: &Value) -> Result<Self, TypeMismatch> {
         let Value::List(items) = v else {
@@ -263,6 +274,22 @@ pub fn view<T: Known + Default>(v: &Value) -> T {
         Ok(Tf::Known(x)) => x,
         _ => T::default(),
     }
+}
+
+/// A whole state (or configuration) as its typed view: `None` when null.
+/// Terraform never sends a wholly unknown one; that, like a mismatch, is an
+/// error (the schema and the struct disagree).
+pub fn state_of<S: Known>(v: &Value) -> Result<Option<S>, TypeMismatch> {
+    match Tf::<S>::from_value(v)? {
+        Tf::Known(s) => Ok(Some(s)),
+        Tf::Null => Ok(None),
+        Tf::Unknown => mismatch("a known object"),
+    }
+}
+
+/// The value of a state: null for `None`.
+pub fn value_of<S: Known>(s: Option<&S>) -> Value {
+    s.map_or(Value::Null, Known::to_known)
 }
 
 /// Reads attribute `name` of an object, naming it in a mismatch.

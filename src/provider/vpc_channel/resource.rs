@@ -4,7 +4,7 @@ use crate::provider::Configured;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::identity::IdentitySchema;
 use crate::tfplugin::provider::{
-    ApplyRequest, Imported, PlanRequest, PlanResponse, Resource, StateResponse,
+    Answer, Create, Delete, Imported, Plan, PlanResponse, Read, Resource, StateResponse, Update,
 };
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::value::Value;
@@ -17,6 +17,8 @@ pub struct VpcChannel;
 
 #[tonic::async_trait]
 impl Resource<Configured> for VpcChannel {
+    type State = Value;
+
     fn type_name(&self) -> &'static str {
         schema::TYPE_NAME
     }
@@ -25,11 +27,8 @@ impl Resource<Configured> for VpcChannel {
         schema::schema()
     }
 
-    fn validate(&self, config: &Value) -> Vec<Diagnostic> {
-        super::validate(config)
-    }
-
-    async fn plan(&self, ctx: Option<&Configured>, req: PlanRequest) -> PlanResponse {
+    async fn plan(&self, ctx: Option<&Configured>, req: Plan<Value>) -> PlanResponse {
+        let req = req.values;
         // Without a project on the resource, the provider's default for the
         // region is looked up (once per region).
         let needs_project = !req.config.is_null() && req.config.get(Channel::PROJECT_ID).is_null();
@@ -68,49 +67,47 @@ impl Resource<Configured> for VpcChannel {
         r
     }
 
-    async fn read(&self, ctx: &Configured, state: Value, private: Vec<u8>) -> StateResponse {
+    async fn read(&self, ctx: &Configured, req: Read<Value>) -> Answer<Value> {
+        let (state, private) = (req.state, req.private);
         if !state.get(Channel::PROJECT_ID).is_null() {
-            return super::read(&ctx.config, &ctx.client, state, private).await;
+            return answered(super::read(&ctx.config, &ctx.client, state, private).await);
         }
         // An imported channel has no project yet: look it up.
-        match ctx.for_region(state.get(Channel::REGION).as_str()).await {
-            Ok(cfg) => super::read(&cfg, &ctx.client, state, private).await,
-            Err(d) => StateResponse {
-                state,
-                private,
-                diags: vec![d],
+        answered(
+            match ctx.for_region(state.get(Channel::REGION).as_str()).await {
+                Ok(cfg) => super::read(&cfg, &ctx.client, state, private).await,
+                Err(d) => StateResponse {
+                    state,
+                    private,
+                    diags: vec![d],
+                },
             },
-        }
-    }
-
-    async fn create(&self, ctx: &Configured, req: ApplyRequest) -> StateResponse {
-        super::create(
-            &ctx.config,
-            &ctx.client,
-            req.planned,
-            req.config,
-            req.private,
         )
-        .await
     }
 
-    async fn update(&self, ctx: &Configured, req: ApplyRequest) -> StateResponse {
+    async fn create(&self, ctx: &Configured, req: Create<Value>) -> Answer<Value> {
+        let (cfg, client) = (&ctx.config, &ctx.client);
+        answered(super::create(cfg, client, req.planned, req.config, req.private).await)
+    }
+
+    async fn update(&self, ctx: &Configured, req: Update<Value>) -> Answer<Value> {
         let (cfg, client) = (&ctx.config, &ctx.client);
         let found = super::lossless::noted(&req.private);
         if !found.is_empty() {
             let name = req.prior.get(Channel::NAME).as_str().unwrap_or_default();
             let d = super::lossless::update_refused(name, &found);
-            return StateResponse {
-                state: req.prior,
+            return Answer {
+                state: Some(req.prior),
                 private: req.private,
                 diags: vec![d],
             };
         }
-        super::update(cfg, client, req.prior, req.planned, req.config, req.private).await
+        let r = super::update(cfg, client, req.prior, req.planned, req.config, req.private);
+        answered(r.await)
     }
 
-    async fn delete(&self, ctx: &Configured, req: ApplyRequest) -> StateResponse {
-        super::delete(&ctx.config, &ctx.client, req.prior, req.private).await
+    async fn delete(&self, ctx: &Configured, req: Delete<Value>) -> Answer<Value> {
+        answered(super::delete(&ctx.config, &ctx.client, req.prior, req.private).await)
     }
 
     async fn import(&self, ctx: Option<&Configured>, id: &str) -> Result<Imported, Diagnostic> {
@@ -153,5 +150,13 @@ impl Resource<Configured> for VpcChannel {
             state: super::identity::import_state(ctx.map(|c| &c.config), identity)?,
             private: Vec::new(),
         })
+    }
+}
+
+fn answered(r: StateResponse) -> Answer<Value> {
+    Answer {
+        state: (!r.state.is_null()).then_some(r.state),
+        private: r.private,
+        diags: r.diags,
     }
 }

@@ -14,8 +14,8 @@ use super::service::Server;
 use crate::tfplugin::codec;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::proto;
-use crate::tfplugin::provider::{ListEvent, ListRequest, ListSink, Provider, Resource};
-use crate::tfplugin::registry::Entry;
+use crate::tfplugin::provider::{ListEvent, ListRequest, ListSink, Provider};
+use crate::tfplugin::registry::{Entry, ErasedResource};
 use crate::tfplugin::value::{Type, Value};
 
 /// The stream ListResource answers with.
@@ -27,7 +27,7 @@ const LIST_BUFFER: usize = 32;
 /// The identity of `state` as Terraform wants it: none for a type without
 /// identity or a null state.
 pub fn identity_of<C: Send + Sync + 'static>(
-    e: &Entry<dyn Resource<C>>,
+    e: &Entry<dyn ErasedResource<C>>,
     state: &Value,
 ) -> Result<Option<proto::ResourceIdentityData>, Diagnostic> {
     let Some((_, ty)) = &e.identity else {
@@ -47,7 +47,7 @@ pub fn identity_of<C: Send + Sync + 'static>(
 /// identity); none for a create. Never partly unknown: Terraform cannot
 /// render such a plan as JSON ("value is not known").
 pub fn planned_identity<C: Send + Sync + 'static>(
-    e: &Entry<dyn Resource<C>>,
+    e: &Entry<dyn ErasedResource<C>>,
     prior: &Value,
     planned: &Value,
 ) -> Result<Option<proto::ResourceIdentityData>, Diagnostic> {
@@ -61,7 +61,7 @@ pub fn planned_identity<C: Send + Sync + 'static>(
 }
 
 fn identity_type<C: Send + Sync + 'static>(
-    e: &Entry<dyn Resource<C>>,
+    e: &Entry<dyn ErasedResource<C>>,
     type_name: &str,
 ) -> Result<Type, Diagnostic> {
     e.identity.as_ref().map(|(_, t)| t.clone()).ok_or_else(|| {

@@ -339,15 +339,10 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
                 private: req.planned_private.clone(),
             };
             let (r, ctx) = (e.handler.clone(), self.context()?);
-            let out = run_on_task("ApplyResourceChange", async move {
-                if areq.planned.is_null() {
-                    r.delete(&ctx, areq).await
-                } else if areq.prior.is_null() {
-                    r.create(&ctx, areq).await
-                } else {
-                    r.update(&ctx, areq).await
-                }
-            })
+            let out = run_on_task(
+                "ApplyResourceChange",
+                async move { r.apply(&ctx, areq).await },
+            )
             .await?;
             // Errors too carry a state: what the failed apply left behind.
             let mut diags = out.diags;

@@ -341,9 +341,14 @@ pub struct Terraform {
 
 impl Terraform {
     pub fn new(tag: &str) -> Terraform {
+        Terraform::with_provider_dir(tag, provider_bin().parent().unwrap())
+    }
+
+    /// Runs the provider binary found in `bin_dir` (e.g. another build of
+    /// it, for the differential test).
+    pub fn with_provider_dir(tag: &str, bin_dir: &Path) -> Terraform {
         let dir = unique_dir(tag);
         let cli = dir.join("terraformrc");
-        let bin_dir = provider_bin().parent().unwrap().to_path_buf();
         std::fs::write(
             &cli,
             format!(

@@ -220,10 +220,12 @@ impl Run {
 /// named yet: the channel's name and where the ID is.
 fn name_ids(v: &Value, at: &str, names: &mut Vec<(String, String)>) {
     match v {
-        Value::String(id) if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            if !names.iter().any(|(known, _)| known == id) {
-                names.push((id.clone(), format!("<{at}>")));
-            }
+        Value::String(id)
+            if id.len() == 32
+                && id.bytes().all(|b| b.is_ascii_hexdigit())
+                && !names.iter().any(|(known, _)| known == id) =>
+        {
+            names.push((id.clone(), format!("<{at}>")));
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {

@@ -108,9 +108,13 @@ find_terraform() {
   tf_103
 }
 
-# First line of `terraform version` for the given command.
+# First line of `terraform version` for the given command. The whole output
+# is read first: `| head -1` would close the pipe early, and Terraform killed
+# by SIGPIPE fails the pipeline under `set -o pipefail` (seen with 1.15.5).
 tf_version() {
-  CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | head -1
+  local out
+  out=$(CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null) || true
+  echo "${out%%$'\n'*}"
 }
 
 # Runs a command, printing a line every 30 s while it runs: the first build
@@ -128,7 +132,7 @@ with_progress() {
 }
 
 provider_version() {
-  sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1
+  sed -n 's/^version = "\(.*\)"/\1/p;T;q' Cargo.toml
 }
 
 platform() {

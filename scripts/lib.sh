@@ -26,10 +26,10 @@ pyenv_python() {
 # not already there at that version). Used by the tests' helpers and by the
 # SDK conformance suite (`py_install "$PIN_SDK" huaweicloudsdkcore`).
 py_install() {
-  local py missing=() spec
-  py=$(pyenv_python) || return 1
+  local venv_py missing=() spec
+  venv_py=$(pyenv_python) || return 1
   for spec in "$@"; do
-    "$py" - "$spec" <<'PY' 2>/dev/null || missing+=("$spec")
+    "$venv_py" - "$spec" <<'PY' 2>/dev/null || missing+=("$spec")
 import sys
 from importlib.metadata import version
 name, _, want = sys.argv[1].partition("==")
@@ -37,9 +37,9 @@ sys.exit(0 if version(name) and (not want or version(name) == want) else 1)
 PY
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "== pip install ${missing[*]} into $PYENV" >&2
+  echo "== installing ${missing[*]} into the venv $PYENV" >&2
   PIP_CACHE_DIR="$REPO_ROOT/target/pip-cache" PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    "$py" -m pip install --quiet "${missing[@]}" >&2 || return 1
+    "$venv_py" -m pip install --quiet "${missing[@]}" >&2 || return 1
   # The wrapper package adds a `terraform` console script; remove it so that
   # activating the environment never shadows the user's Terraform.
   rm -f "$PYENV/bin/terraform"

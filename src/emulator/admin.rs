@@ -61,11 +61,7 @@ pub async fn handle(emu: &Arc<Emulator>, req: Request<Incoming>) -> Reply {
         }
         (&Method::GET, ["channels"]) => Ok(Reply::json(200, emu.channels_json())),
         (&Method::POST, ["channels", id, action @ ("bind-api" | "unbind-api")]) => {
-            let delta = if *action == "bind-api" { 1 } else { -1 };
-            match emu.bind_api(id, delta).await {
-                Some(n) => Ok(Reply::json(200, json!({"id": id, "bound_apis": n}))),
-                None => Err(not_found(format!("no channel {id}"))),
-            }
+            bind_api(emu, id, *action == "bind-api").await
         }
         (&Method::GET, ["faults"]) => Ok(Reply::json(200, json!(emu.faults.list()))),
         (&Method::POST, ["faults"]) => parse::<FaultRule>(&body).and_then(|rule| {
@@ -77,37 +73,14 @@ pub async fn handle(emu: &Arc<Emulator>, req: Request<Incoming>) -> Reply {
             Ok(Reply::no_content())
         }
         (&Method::GET, ["config"]) => Ok(Reply::json(200, emu.config_json())),
-        (&Method::POST, ["config"]) => parse::<ConfigIn>(&body).map(|c| {
-            if let Some(q) = c.quirks {
-                emu.set_quirks(q);
-            }
-            if let Some(q) = c.quota {
-                emu.set_quota(q);
-            }
-            if let Some(l) = c.aksk_lockout {
-                emu.set_aksk_lockout(l);
-            }
-            if let Some(ms) = c.latency_ms {
-                emu.set_latency_ms(ms);
-            }
-            Reply::json(200, emu.config_json())
-        }),
+        (&Method::POST, ["config"]) => parse::<ConfigIn>(&body).map(|c| configure(emu, c)),
         (&Method::GET, ["iam"]) => Ok(Reply::json(200, emu.iam.json())),
-        (&Method::POST, ["iam"]) => serde_json::from_slice::<serde_json::Value>(&body)
-            .map_err(|e| bad(format!("invalid JSON body: {e}")))
-            .and_then(|v| {
-                emu.iam.configure(&v).map_err(bad)?;
-                Ok(Reply::json(200, emu.iam.json()))
-            }),
+        (&Method::POST, ["iam"]) => parse::<serde_json::Value>(&body).and_then(|v| {
+            emu.iam.configure(&v).map_err(bad)?;
+            Ok(Reply::json(200, emu.iam.json()))
+        }),
         (&Method::GET, ["instances"]) => Ok(Reply::json(200, json!(emu.instances()))),
-        (&Method::POST, ["instances"]) => match parse::<InstanceIn>(&body) {
-            Ok(i) if !i.instance_id.trim().is_empty() && i.instance_id.len() <= 128 => {
-                emu.add_instance(i.instance_id.trim()).await;
-                Ok(Reply::json(201, json!(emu.instances())))
-            }
-            Ok(_) => Err(bad("instance_id must be a non-empty string")),
-            Err(e) => Err(e),
-        },
+        (&Method::POST, ["instances"]) => add_instance(emu, &body).await,
         (&Method::POST, ["reset"]) => {
             emu.reset().await;
             Ok(Reply::no_content())
@@ -119,4 +92,40 @@ pub async fn handle(emu: &Arc<Emulator>, req: Request<Incoming>) -> Reply {
         ))),
     };
     result.unwrap_or_else(|r: Reply| r)
+}
+
+/// `POST /_emulator/channels/{id}/bind-api` (or `unbind-api`).
+async fn bind_api(emu: &Arc<Emulator>, id: &str, bind: bool) -> Result<Reply, Reply> {
+    match emu.bind_api(id, if bind { 1 } else { -1 }).await {
+        Some(n) => Ok(Reply::json(200, json!({"id": id, "bound_apis": n}))),
+        None => Err(not_found(format!("no channel {id}"))),
+    }
+}
+
+/// `POST /_emulator/config`: changes what the body names.
+fn configure(emu: &Emulator, c: ConfigIn) -> Reply {
+    if let Some(q) = c.quirks {
+        emu.set_quirks(q);
+    }
+    if let Some(q) = c.quota {
+        emu.set_quota(q);
+    }
+    if let Some(l) = c.aksk_lockout {
+        emu.set_aksk_lockout(l);
+    }
+    if let Some(ms) = c.latency_ms {
+        emu.set_latency_ms(ms);
+    }
+    Reply::json(200, emu.config_json())
+}
+
+/// `POST /_emulator/instances`: one more gateway.
+async fn add_instance(emu: &Arc<Emulator>, body: &[u8]) -> Result<Reply, Reply> {
+    let i = parse::<InstanceIn>(body)?;
+    let id = i.instance_id.trim();
+    if id.is_empty() || i.instance_id.len() > 128 {
+        return Err(bad("instance_id must be a non-empty string"));
+    }
+    emu.add_instance(id).await;
+    Ok(Reply::json(201, json!(emu.instances())))
 }

@@ -212,34 +212,20 @@ mod tests {
         );
         let sub =
             |m: &Method, s: &str| format!("{:?}", route(m, &format!("{p}/abc/{s}")).map(|r| r.1));
-        assert_eq!(
-            sub(&Method::POST, "members"),
-            format!("{:?}", Some(Op::Sub("abc", Sub::AddMembers)))
-        );
-        assert_eq!(
-            sub(&Method::PUT, "members"),
-            format!("{:?}", Some(Op::Sub("abc", Sub::ReplaceMembers)))
-        );
-        assert_eq!(
-            sub(&Method::DELETE, "members/m1"),
-            format!("{:?}", Some(Op::Sub("abc", Sub::DeleteMember("m1"))))
-        );
-        assert_eq!(
-            sub(&Method::POST, "members/batch-disable"),
-            format!("{:?}", Some(Op::Sub("abc", Sub::DisableMembers)))
-        );
-        assert_eq!(
-            sub(&Method::PUT, "health-config"),
-            format!("{:?}", Some(Op::Sub("abc", Sub::UpdateHealth)))
-        );
-        assert_eq!(
-            sub(&Method::GET, "member-groups"),
-            format!("{:?}", Some(Op::Sub("abc", Sub::ListGroups)))
-        );
-        assert_eq!(
-            sub(&Method::PUT, "member-groups/g1"),
-            format!("{:?}", Some(Op::Sub("abc", Sub::UpdateGroup("g1"))))
-        );
+        for (method, suffix, want) in [
+            (Method::POST, "members", Sub::AddMembers),
+            (Method::PUT, "members", Sub::ReplaceMembers),
+            (Method::DELETE, "members/m1", Sub::DeleteMember("m1")),
+            (Method::POST, "members/batch-disable", Sub::DisableMembers),
+            (Method::PUT, "health-config", Sub::UpdateHealth),
+            (Method::GET, "member-groups", Sub::ListGroups),
+            (Method::PUT, "member-groups/g1", Sub::UpdateGroup("g1")),
+        ] {
+            assert_eq!(
+                sub(&method, suffix),
+                format!("{:?}", Some(Op::Sub("abc", want)))
+            );
+        }
         for bad in [
             format!("{p}/"),
             format!("{p}/abc/other"),

@@ -134,84 +134,25 @@ impl Auth {
     }
 
     fn check_aksk(&self, r: &Received, authz: &str, now: i64) -> Result<String, ApiError> {
-        let fail = |m: &str| -> Result<String, ApiError> {
-            Err(ApiError::aksk(format!(
-                "Incorrect IAM authentication information: {m}"
-            )))
-        };
         let Some(parsed) = signer::parse_authorization(authz) else {
-            return fail("the Authorization header is malformed");
+            return Err(refused("the Authorization header is malformed"));
         };
-        let temporary = self
-            .issued_keys
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&parsed.access).cloned());
-        let (sk, expected_token, domain) = match (
-            self.keys.iter().find(|(ak, _)| *ak == parsed.access),
-            temporary,
-        ) {
-            (Some((_, sk)), _) => (
-                sk.clone(),
-                self.security_token.clone(),
-                HOME_DOMAIN.to_string(),
-            ),
-            (None, Some(c)) if c.expires_at > now => (c.sk, Some(c.security_token), c.domain),
-            (None, Some(_)) => return fail("the temporary access key has expired"),
-            (None, None) => return fail(&format!("access key {} does not exist", parsed.access)),
-        };
+        let key = self.key(&parsed.access, now)?;
         if self.is_locked(&parsed.access, now) {
-            return fail(
+            return Err(refused(
                 "the access key is locked after repeated signature failures, retry in 5 minutes",
-            );
+            ));
         }
         let signed: Vec<String> = parsed
             .signed_headers
             .iter()
             .map(|h| h.to_ascii_lowercase())
             .collect();
-        if !signed.iter().any(|h| h == "x-sdk-date") {
-            return fail("x-sdk-date is not signed");
+        check_date(r.headers, &signed, now).map_err(|m| refused(&m))?;
+        if let Some(expected) = &key.security_token {
+            check_security_token(r.headers, &signed, expected).map_err(refused)?;
         }
-        let Some(date) = header(r.headers, "x-sdk-date") else {
-            return fail("the X-Sdk-Date header is missing");
-        };
-        let Some(t) = signer::parse_sdk_date(date.trim()) else {
-            return fail(&format!(
-                "X-Sdk-Date {date} is not in the form YYYYMMDDTHHMMSSZ"
-            ));
-        };
-        if (t - now).abs() > MAX_SKEW_SECS {
-            return fail(&format!(
-                "X-Sdk-Date {date} is more than 15 minutes off the server time {}",
-                signer::sdk_date(now)
-            ));
-        }
-        if let Some(expected) = &expected_token {
-            match header(r.headers, "x-security-token") {
-                Some(t) if ct_eq(t.as_bytes(), expected.as_bytes()) => {}
-                Some(_) => return fail("the security token is invalid or expired"),
-                None => return fail("the X-Security-Token header is required for this key"),
-            }
-            if !signed.iter().any(|h| h == "x-security-token") {
-                return fail("x-security-token is not signed");
-            }
-        }
-
-        // Each signed header with the values received (empty if absent).
-        let mut headers: Vec<(String, String)> = Vec::new();
-        for name in &signed {
-            let mut values: Vec<String> = r
-                .headers
-                .get_all(name.as_str())
-                .iter()
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .collect();
-            if values.is_empty() {
-                values.push(String::new());
-            }
-            headers.extend(values.into_iter().map(|v| (name.clone(), v)));
-        }
+        let headers = signed_values(r.headers, &signed);
         let query = parse_query(r.raw_query);
         let input = signer::SigningInput {
             method: r.method,
@@ -220,19 +161,45 @@ impl Auth {
             headers: &headers,
             body: r.body,
         };
-        let ours = signer::sign(&parsed.access, &sk, &input);
+        let ours = signer::sign(&parsed.access, &key.sk, &input);
         if ct_eq(
             ours.signature.as_bytes(),
             parsed.signature.to_ascii_lowercase().as_bytes(),
         ) {
             self.record(&parsed.access, true, now);
-            Ok(domain)
+            Ok(key.domain)
         } else {
             self.record(&parsed.access, false, now);
             Err(ApiError::aksk(format!(
                 "Verify aksk signature fail, canonicalRequest: {}",
                 ours.canonical_request.replace('\n', "|")
             )))
+        }
+    }
+
+    /// The secret behind an access key: a configured key, or a temporary
+    /// one IAM issued and that has not expired.
+    fn key(&self, access: &str, now: i64) -> Result<Key, ApiError> {
+        if let Some((_, sk)) = self.keys.iter().find(|(ak, _)| ak == access) {
+            return Ok(Key {
+                sk: sk.clone(),
+                security_token: self.security_token.clone(),
+                domain: HOME_DOMAIN.to_string(),
+            });
+        }
+        let temporary = self
+            .issued_keys
+            .lock()
+            .ok()
+            .and_then(|m| m.get(access).cloned());
+        match temporary {
+            Some(c) if c.expires_at > now => Ok(Key {
+                sk: c.sk,
+                security_token: Some(c.security_token),
+                domain: c.domain,
+            }),
+            Some(_) => Err(refused("the temporary access key has expired")),
+            None => Err(refused(&format!("access key {access} does not exist"))),
         }
     }
 
@@ -269,6 +236,73 @@ fn header(h: &HeaderMap, name: &str) -> Option<String> {
 /// Constant-time comparison (length is not hidden).
 fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// An access key's secret, the security token it needs, and its account.
+struct Key {
+    sk: String,
+    security_token: Option<String>,
+    domain: String,
+}
+
+fn refused(m: &str) -> ApiError {
+    ApiError::aksk(format!("Incorrect IAM authentication information: {m}"))
+}
+
+/// `X-Sdk-Date` is signed, well formed and close to the server's clock.
+fn check_date(headers: &HeaderMap, signed: &[String], now: i64) -> Result<(), String> {
+    if !signed.iter().any(|h| h == "x-sdk-date") {
+        return Err("x-sdk-date is not signed".into());
+    }
+    let Some(date) = header(headers, "x-sdk-date") else {
+        return Err("the X-Sdk-Date header is missing".into());
+    };
+    let Some(t) = signer::parse_sdk_date(date.trim()) else {
+        return Err(format!(
+            "X-Sdk-Date {date} is not in the form YYYYMMDDTHHMMSSZ"
+        ));
+    };
+    if (t - now).abs() > MAX_SKEW_SECS {
+        return Err(format!(
+            "X-Sdk-Date {date} is more than 15 minutes off the server time {}",
+            signer::sdk_date(now)
+        ));
+    }
+    Ok(())
+}
+
+/// The key's security token is sent, and signed.
+fn check_security_token(
+    headers: &HeaderMap,
+    signed: &[String],
+    expected: &str,
+) -> Result<(), &'static str> {
+    match header(headers, "x-security-token") {
+        Some(t) if ct_eq(t.as_bytes(), expected.as_bytes()) => {}
+        Some(_) => return Err("the security token is invalid or expired"),
+        None => return Err("the X-Security-Token header is required for this key"),
+    }
+    if !signed.iter().any(|h| h == "x-security-token") {
+        return Err("x-security-token is not signed");
+    }
+    Ok(())
+}
+
+/// Each signed header with the values received (empty if absent).
+fn signed_values(headers: &HeaderMap, signed: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for name in signed {
+        let mut values: Vec<String> = headers
+            .get_all(name.as_str())
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect();
+        if values.is_empty() {
+            values.push(String::new());
+        }
+        out.extend(values.into_iter().map(|v| (name.clone(), v)));
+    }
+    out
 }
 
 #[cfg(test)]

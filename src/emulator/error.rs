@@ -12,6 +12,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
 }
 
+/// What a handler or a check returns: a value, or the error the API answers.
+pub type ApiResult<T> = Result<T, ApiError>;
+
 const SEE_DOCS: &str = ". Please refer to the support documentation";
 
 impl ApiError {

@@ -7,10 +7,27 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::{watch, Notify};
 
-use super::store::{ChannelsSer, StateFileIn, StateFileOut};
+use super::store::{ChannelsSer, StoredChannel};
 use super::Emulator;
+
+/// The state file: every channel, and the gateways known.
+#[derive(Serialize)]
+pub struct StateFileOut<'a> {
+    pub version: u32,
+    pub instances: Vec<&'a str>,
+    pub channels: ChannelsSer<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct StateFileIn {
+    #[serde(default)]
+    pub instances: Vec<String>,
+    #[serde(default)]
+    pub channels: Vec<StoredChannel>,
+}
 
 pub struct Persister {
     path: PathBuf,

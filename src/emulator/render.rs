@@ -236,25 +236,31 @@ fn nacos_defaults(n: &NacosInfo) -> NacosInfo {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::ChannelRequest;
-    use super::super::store::{Policy, Store};
     use super::*;
+    use crate::emulator::model::ChannelRequest;
+    use crate::emulator::store::{Policy, Store};
+    use crate::emulator::validate::channel_request;
 
     fn stored(v: Value, quirks: bool) -> StoredChannel {
-        let req: ChannelRequest = super::super::validate::channel_request(&v).unwrap();
+        let req: ChannelRequest = channel_request(&v).unwrap();
         let mut s = Store::new(["gw".to_string()]);
         let ch = s.create("gw", req, Policy { quirks, quota: 10 }).unwrap();
         (*ch).clone()
     }
 
-    #[test]
-    fn summary_has_no_members_or_health() {
-        let ch = stored(
+    /// An IP channel with one member and a health check over `protocol`.
+    fn with_health_check(protocol: &str) -> StoredChannel {
+        stored(
             json!({"name": "abc", "port": 80, "balance_strategy": 1, "member_type": "ip",
                    "members": [{"host": "1.1.1.1"}],
-                   "vpc_health_config": {"protocol": "TCP", "threshold_normal": 1, "threshold_abnormal": 1, "time_interval": 5, "timeout": 2}}),
+                   "vpc_health_config": {"protocol": protocol, "threshold_normal": 1, "threshold_abnormal": 1, "time_interval": 5, "timeout": 2}}),
             true,
-        );
+        )
+    }
+
+    #[test]
+    fn summary_has_no_members_or_health() {
+        let ch = with_health_check("TCP");
         for q in [true, false] {
             let s = summary(&ch, q);
             assert!(s.get("members").is_none() && s.get("vpc_health_config").is_none());
@@ -267,12 +273,7 @@ mod tests {
 
     #[test]
     fn defaults_only_with_quirks() {
-        let ch = stored(
-            json!({"name": "abc", "port": 80, "balance_strategy": 1, "member_type": "ip",
-                   "members": [{"host": "1.1.1.1"}],
-                   "vpc_health_config": {"protocol": "Tcp", "threshold_normal": 1, "threshold_abnormal": 1, "time_interval": 5, "timeout": 2}}),
-            true,
-        );
+        let ch = with_health_check("Tcp");
         let d = detail(&ch, true);
         let m = &d["members"][0];
         assert_eq!(

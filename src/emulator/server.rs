@@ -20,7 +20,9 @@ use tokio_rustls::TlsAcceptor;
 use super::auth::AuthKind;
 use super::clock::unix_millis;
 use super::error::ApiError;
+use super::faults::FaultRule;
 use super::generated::new_id;
+use super::query::parse_query;
 use super::{admin, api, persist, Emulator, Recorded};
 
 /// Largest request body accepted.
@@ -195,42 +197,18 @@ async fn api_request(
     let started = Instant::now();
     let at_ms = unix_millis();
     let (parts, body) = req.into_parts();
-    let method = parts.method.as_str().to_string();
-    let path = parts.uri.path().to_string();
-    let raw_query = parts.uri.query().unwrap_or("").to_string();
+    let (method, path) = (parts.method.as_str(), parts.uri.path());
 
     let latency = emu.latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let fault = emu.faults.take(&method, &path);
+    let fault = emu.faults.take(method, path);
     if let Some(ms) = fault.as_ref().and_then(|f| f.latency_ms) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     let body = read_body(body, &parts.headers, emu.header_timeout).await;
-    let mut rec = Recorded {
-        seq: 0,
-        at_ms,
-        duration_ms: 0,
-        method: method.clone(),
-        path: path.clone(),
-        query: super::query::parse_query(&raw_query)
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect(),
-        raw_query: raw_query.clone(),
-        body: match &body {
-            Ok(b) if b.len() <= MAX_RECORDED_BODY => {
-                serde_json::from_slice(b).unwrap_or(serde_json::Value::Null)
-            }
-            _ => serde_json::Value::Null,
-        },
-        status: 0,
-        auth: AuthKind::None,
-        fault: fault.is_some(),
-        dropped: false,
-    };
-
+    let mut rec = recorded(&parts, at_ms, &body, fault.is_some());
     let finish = |mut rec: Recorded, status: u16, dropped: bool| {
         rec.status = status;
         rec.dropped = dropped;
@@ -243,19 +221,8 @@ async fn api_request(
             finish(rec, 0, true);
             return Err(Dropped);
         }
-        if let (Some(status), false) = (f.status, f.drop_after_commit) {
-            let (code, msg) = f.error();
-            let mut e = ApiError::new(status, &code, msg);
-            if code.starts_with("APIGW") {
-                e.request_id = Some(new_id());
-            }
-            let mut reply = Reply::error(&e);
-            if status == 429 || f.retry_after.is_some() {
-                reply
-                    .headers
-                    .push(("retry-after", f.retry_after.unwrap_or(1).to_string()));
-            }
-            finish(rec, status, false);
+        if let Some(reply) = injected_error(f) {
+            finish(rec, reply.status, false);
             return Ok(reply.into_response());
         }
     }
@@ -289,6 +256,57 @@ async fn api_request(
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     Ok(reply.into_response())
+}
+
+/// The log entry of a request as it arrived; status, auth and duration
+/// are filled in when it is answered.
+fn recorded(
+    parts: &hyper::http::request::Parts,
+    at_ms: i64,
+    body: &Result<Bytes, BodyError>,
+    fault: bool,
+) -> Recorded {
+    let raw_query = parts.uri.query().unwrap_or("");
+    Recorded {
+        seq: 0,
+        at_ms,
+        duration_ms: 0,
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parse_query(raw_query)
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect(),
+        raw_query: raw_query.to_string(),
+        body: match body {
+            Ok(b) if b.len() <= MAX_RECORDED_BODY => {
+                serde_json::from_slice(b).unwrap_or(serde_json::Value::Null)
+            }
+            _ => serde_json::Value::Null,
+        },
+        status: 0,
+        auth: AuthKind::None,
+        fault,
+        dropped: false,
+    }
+}
+
+/// The error answer a fault injects instead of serving the request, if it
+/// has one (a fault that drops after the commit serves it first).
+fn injected_error(f: &FaultRule) -> Option<Reply> {
+    let status = f.status.filter(|_| !f.drop_after_commit)?;
+    let (code, msg) = f.error();
+    let mut e = ApiError::new(status, &code, msg);
+    if code.starts_with("APIGW") {
+        e.request_id = Some(new_id());
+    }
+    let mut reply = Reply::error(&e);
+    if status == 429 || f.retry_after.is_some() {
+        reply
+            .headers
+            .push(("retry-after", f.retry_after.unwrap_or(1).to_string()));
+    }
+    Some(reply)
 }
 
 /// Builds a TLS acceptor with a fresh self-signed certificate for

@@ -10,7 +10,8 @@ use super::clock::now_times;
 use super::error::ApiError;
 use super::generated::{fake_pod_ips, new_id};
 use super::model::{
-    ChannelRequest, HealthConfig, Member, MemberGroup, MemberInfo, MicroserviceInfo,
+    ChannelRequest, HealthConfig, Member, MemberGroup, MemberGroupCreate, MemberInfo,
+    MicroserviceCreate, MicroserviceInfo,
 };
 use super::validate::{type_of, BUILTIN, MICROSERVICE, REFERENCE};
 
@@ -307,108 +308,28 @@ fn build(
         merge_duplicates(&mut req);
     }
     let (now, now_ns) = now_times();
-    // The server keeps a channel's type on update (habit 7).
-    let kind = match (prev, req.vpc_channel_type.as_deref()) {
-        (Some(p), _) if quirks => p.kind().to_string(),
-        (_, Some(k)) if !k.is_empty() => k.to_string(),
-        _ if req.channel_type == Some(3) => MICROSERVICE.to_string(),
-        _ => BUILTIN.to_string(),
-    };
-    let channel_type = type_of(&kind);
+    let kind = kind_of(&req, prev, quirks);
     // A reference channel's members come from the channels it references.
     if kind == REFERENCE {
         req.members = None;
     }
-
-    let member_groups: Vec<MemberGroup> = req
-        .member_groups
-        .unwrap_or_default()
-        .into_iter()
-        .map(|spec| {
-            let old = prev.and_then(|p| {
-                p.member_groups
-                    .iter()
-                    .find(|g| g.spec.member_group_name == spec.member_group_name)
-            });
-            MemberGroup {
-                member_group_id: old.map_or_else(new_id, |g| g.member_group_id.clone()),
-                create_time: Some(
-                    old.and_then(|g| g.create_time.clone())
-                        .unwrap_or_else(|| now_ns.clone()),
-                ),
-                update_time: Some(now_ns.clone()),
-                spec,
-            }
-        })
-        .collect();
-    let group_id = |name: &Option<String>| -> Option<String> {
-        let name = name.as_deref()?;
-        member_groups
-            .iter()
-            .find(|g| g.spec.member_group_name == name)
-            .map(|g| g.member_group_id.clone())
-    };
-
-    let member_key = |m: &MemberInfo| {
-        (
-            m.host.clone().or_else(|| m.ecs_id.clone()),
-            m.member_group_name.clone(),
-        )
-    };
-    let mut old_members: Vec<&Member> =
-        prev.map(|p| p.members.iter().collect()).unwrap_or_default();
-    let members: Vec<Member> = req
-        .members
-        .unwrap_or_default()
-        .into_iter()
-        .map(|spec| {
-            let key = member_key(&spec);
-            let old = old_members
-                .iter()
-                .position(|m| member_key(&m.spec) == key)
-                .map(|i| old_members.remove(i));
-            Member {
-                id: old.map_or_else(new_id, |m| m.id.clone()),
-                vpc_channel_id: Some(id.clone()),
-                create_time: Some(
-                    old.and_then(|m| m.create_time.clone())
-                        .unwrap_or_else(|| now_ns.clone()),
-                ),
-                member_group_id: group_id(&spec.member_group_name),
-                health_status: None,
-                spec,
-            }
-        })
-        .collect();
-
-    let vpc_health_config = req.vpc_health_config.map(|mut h| {
-        let old = prev.and_then(|p| p.vpc_health_config.as_ref());
-        h.id = Some(old.and_then(|o| o.id.clone()).unwrap_or_else(new_id));
-        h.vpc_channel_id = Some(id.clone());
-        h.create_time = Some(
-            old.and_then(|o| o.create_time.clone())
-                .unwrap_or_else(|| now.clone()),
-        );
-        h
-    });
-
-    let microservice_info = req.microservice_info.map(|spec| {
-        let old = prev.and_then(|p| p.microservice_info.as_ref());
-        MicroserviceInfo {
-            id: Some(old.and_then(|o| o.id.clone()).unwrap_or_else(new_id)),
-            instance_id: Some(instance.to_string()),
-            spec,
-            create_time: Some(
-                old.and_then(|o| o.create_time.clone())
-                    .unwrap_or_else(|| now_ns.clone()),
-            ),
-            update_time: Some(now_ns.clone()),
-        }
-    });
-
+    let member_groups = groups(req.member_groups.unwrap_or_default(), prev, &now_ns);
+    let members = members(
+        req.members.unwrap_or_default(),
+        &member_groups,
+        prev,
+        &id,
+        &now_ns,
+    );
+    let vpc_health_config = req
+        .vpc_health_config
+        .map(|h| health_config(h, prev, &id, &now));
+    let microservice_info = req
+        .microservice_info
+        .map(|spec| microservice(spec, prev, instance, &now_ns));
     let mut ch = StoredChannel {
         instance_id: instance.to_string(),
-        id: id.clone(),
+        id,
         seq,
         revision: prev.map_or(1, |p| p.revision + 1),
         create_time: prev.map_or(now, |p| p.create_time.clone()),
@@ -416,7 +337,7 @@ fn build(
         port: req.port,
         balance_strategy: req.balance_strategy,
         member_type: req.member_type,
-        channel_type,
+        channel_type: type_of(&kind),
         vpc_channel_type: kind,
         dict_code: req.dict_code,
         member_groups,
@@ -430,6 +351,121 @@ fn build(
         ch.discovered_members = discover(&ch, &now_ns);
     }
     ch
+}
+
+/// The channel's `vpc_channel_type`. The server keeps a channel's type on
+/// update (habit 7).
+fn kind_of(req: &ChannelRequest, prev: Option<&StoredChannel>, quirks: bool) -> String {
+    match (prev, req.vpc_channel_type.as_deref()) {
+        (Some(p), _) if quirks => p.kind().to_string(),
+        (_, Some(k)) if !k.is_empty() => k.to_string(),
+        _ if req.channel_type == Some(3) => MICROSERVICE.to_string(),
+        _ => BUILTIN.to_string(),
+    }
+}
+
+/// Member groups keep their ID and creation time by name.
+fn groups(
+    specs: Vec<MemberGroupCreate>,
+    prev: Option<&StoredChannel>,
+    now_ns: &str,
+) -> Vec<MemberGroup> {
+    let old_groups = prev.map_or(&[][..], |p| &p.member_groups);
+    specs
+        .into_iter()
+        .map(|spec| {
+            let old = old_groups
+                .iter()
+                .find(|g| g.spec.member_group_name == spec.member_group_name);
+            MemberGroup {
+                member_group_id: old.map_or_else(new_id, |g| g.member_group_id.clone()),
+                create_time: Some(kept_or_now(old.map(|g| &g.create_time), now_ns)),
+                update_time: Some(now_ns.to_string()),
+                spec,
+            }
+        })
+        .collect()
+}
+
+/// Members keep their ID and creation time by address and group; each old
+/// member is matched once.
+fn members(
+    specs: Vec<MemberInfo>,
+    groups: &[MemberGroup],
+    prev: Option<&StoredChannel>,
+    channel_id: &str,
+    now_ns: &str,
+) -> Vec<Member> {
+    let key = |m: &MemberInfo| {
+        (
+            m.host.clone().or_else(|| m.ecs_id.clone()),
+            m.member_group_name.clone(),
+        )
+    };
+    let group_id = |name: &Option<String>| -> Option<String> {
+        let name = name.as_deref()?;
+        groups
+            .iter()
+            .find(|g| g.spec.member_group_name == name)
+            .map(|g| g.member_group_id.clone())
+    };
+    let mut old_members: Vec<&Member> =
+        prev.map(|p| p.members.iter().collect()).unwrap_or_default();
+    specs
+        .into_iter()
+        .map(|spec| {
+            let k = key(&spec);
+            let old = old_members
+                .iter()
+                .position(|m| key(&m.spec) == k)
+                .map(|i| old_members.remove(i));
+            Member {
+                id: old.map_or_else(new_id, |m| m.id.clone()),
+                vpc_channel_id: Some(channel_id.to_string()),
+                create_time: Some(kept_or_now(old.map(|m| &m.create_time), now_ns)),
+                member_group_id: group_id(&spec.member_group_name),
+                health_status: None,
+                spec,
+            }
+        })
+        .collect()
+}
+
+/// The health check keeps its ID and creation time (a time without
+/// nanoseconds, unlike the others).
+fn health_config(
+    mut h: HealthConfig,
+    prev: Option<&StoredChannel>,
+    channel_id: &str,
+    now: &str,
+) -> HealthConfig {
+    let old = prev.and_then(|p| p.vpc_health_config.as_ref());
+    h.id = Some(old.and_then(|o| o.id.clone()).unwrap_or_else(new_id));
+    h.vpc_channel_id = Some(channel_id.to_string());
+    h.create_time = Some(kept_or_now(old.map(|o| &o.create_time), now));
+    h
+}
+
+fn microservice(
+    spec: MicroserviceCreate,
+    prev: Option<&StoredChannel>,
+    instance: &str,
+    now_ns: &str,
+) -> MicroserviceInfo {
+    let old = prev.and_then(|p| p.microservice_info.as_ref());
+    MicroserviceInfo {
+        id: Some(old.and_then(|o| o.id.clone()).unwrap_or_else(new_id)),
+        instance_id: Some(instance.to_string()),
+        spec,
+        create_time: Some(kept_or_now(old.map(|o| &o.create_time), now_ns)),
+        update_time: Some(now_ns.to_string()),
+    }
+}
+
+/// A creation time kept from before the update, else `now`.
+fn kept_or_now(old: Option<&Option<String>>, now: &str) -> String {
+    old.and_then(|t| t.clone())
+        .unwrap_or_else(|| now.to_string())
 }
 
 /// The server keys a member by address, port (unset: the channel's) and
@@ -529,14 +565,6 @@ fn discover(ch: &StoredChannel, now_ns: &str) -> Vec<Member> {
         .collect()
 }
 
-/// The state file: every channel, and the gateways known.
-#[derive(Serialize)]
-pub struct StateFileOut<'a> {
-    pub version: u32,
-    pub instances: Vec<&'a str>,
-    pub channels: ChannelsSer<'a>,
-}
-
 /// Serializes shared channels without serde's `rc` feature.
 pub struct ChannelsSer<'a>(pub &'a [Arc<StoredChannel>]);
 
@@ -544,14 +572,6 @@ impl Serialize for ChannelsSer<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(|c| &**c))
     }
-}
-
-#[derive(Deserialize)]
-pub struct StateFileIn {
-    #[serde(default)]
-    pub instances: Vec<String>,
-    #[serde(default)]
-    pub channels: Vec<StoredChannel>,
 }
 
 #[cfg(test)]

@@ -9,15 +9,13 @@
 use serde_json::{json, Value};
 
 use super::clock::now_times;
-use super::error::ApiError;
+use super::error::{ApiError, ApiResult};
 use super::generated::new_id;
 use super::list::{paging, Filter};
 use super::model::{HealthConfig, Member, MemberGroup, MemberGroupCreate, MemberInfo};
 use super::render;
 use super::store::StoredChannel;
 use super::validate::{self, Obj, REFERENCE};
-
-type R<T> = Result<T, ApiError>;
 
 /// A sub-API call on one channel.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,7 +41,12 @@ impl Sub<'_> {
 }
 
 /// Answers a read-only call.
-pub fn read(ch: &StoredChannel, sub: &Sub, query: &[(String, String)], quirks: bool) -> R<Value> {
+pub fn read(
+    ch: &StoredChannel,
+    sub: &Sub,
+    query: &[(String, String)],
+    quirks: bool,
+) -> ApiResult<Value> {
     match sub {
         Sub::ListGroups => list_groups(ch, query, quirks),
         Sub::ShowGroup(gid) => Ok(render::to_json(&find_group(ch, gid)?)),
@@ -52,7 +55,12 @@ pub fn read(ch: &StoredChannel, sub: &Sub, query: &[(String, String)], quirks: b
 }
 
 /// Applies a changing call to `ch`; returns the status and body to answer.
-pub fn apply(ch: &mut StoredChannel, sub: &Sub, body: &Value, quirks: bool) -> R<(u16, Value)> {
+pub fn apply(
+    ch: &mut StoredChannel,
+    sub: &Sub,
+    body: &Value,
+    quirks: bool,
+) -> ApiResult<(u16, Value)> {
     let o = || body.as_object().ok_or_else(ApiError::bad_body);
     match sub {
         Sub::AddMembers => {
@@ -107,12 +115,12 @@ pub fn apply(ch: &mut StoredChannel, sub: &Sub, body: &Value, quirks: bool) -> R
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> R<T> {
+fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> ApiResult<T> {
     serde_json::from_value(v.clone()).map_err(|_| ApiError::bad_body())
 }
 
 /// `{"members": [...]}` checked against the channel's type and groups.
-fn members_body(ch: &StoredChannel, o: &Obj) -> R<Vec<MemberInfo>> {
+fn members_body(ch: &StoredChannel, o: &Obj) -> ApiResult<Vec<MemberInfo>> {
     if ch.kind() == REFERENCE {
         return Err(ApiError::invalid("members"));
     }
@@ -228,7 +236,7 @@ fn member_page(ms: Vec<Member>) -> Value {
 }
 
 /// `{"member_ids": [...]}`: every ID must be a member of the channel.
-fn set_status(ch: &mut StoredChannel, o: &Obj, status: i64) -> R<()> {
+fn set_status(ch: &mut StoredChannel, o: &Obj, status: i64) -> ApiResult<()> {
     let ids = match o.get("member_ids") {
         Some(Value::Array(a)) if !a.is_empty() => a,
         Some(Value::Array(_)) | None | Some(Value::Null) => {
@@ -239,7 +247,7 @@ fn set_status(ch: &mut StoredChannel, o: &Obj, status: i64) -> R<()> {
     let ids: Vec<&str> = ids
         .iter()
         .map(|i| i.as_str().ok_or_else(|| ApiError::invalid("member_ids")))
-        .collect::<R<_>>()?;
+        .collect::<ApiResult<_>>()?;
     if let Some(missing) = ids.iter().find(|i| !ch.members.iter().any(|m| m.id == **i)) {
         return Err(ApiError::member_not_found(missing));
     }
@@ -264,7 +272,7 @@ fn health(ch: &StoredChannel, mut h: HealthConfig) -> HealthConfig {
     h
 }
 
-fn find_group(ch: &StoredChannel, gid: &str) -> R<MemberGroup> {
+fn find_group(ch: &StoredChannel, gid: &str) -> ApiResult<MemberGroup> {
     ch.member_groups
         .iter()
         .find(|g| g.member_group_id == gid)
@@ -278,14 +286,14 @@ fn service_type(ch: &StoredChannel) -> Option<&str> {
         .and_then(|m| m.spec.service_type.as_deref())
 }
 
-fn group_spec(ch: &StoredChannel, g: &Obj) -> R<MemberGroupCreate> {
+fn group_spec(ch: &StoredChannel, g: &Obj) -> ApiResult<MemberGroupCreate> {
     validate::member_group(g, ch.kind(), service_type(ch))?;
     parse(&Value::Object(g.clone()))
 }
 
 /// `{"member_groups": [...]}`: adds groups, or updates those of the same
 /// name; of two with one name in a body the first counts.
-fn create_groups(ch: &mut StoredChannel, o: &Obj) -> R<(u16, Value)> {
+fn create_groups(ch: &mut StoredChannel, o: &Obj) -> ApiResult<(u16, Value)> {
     let items = validate::opt_obj_array(o, "member_groups")?
         .ok_or_else(|| ApiError::missing("member_groups"))?;
     let mut specs: Vec<MemberGroupCreate> = Vec::new();
@@ -332,7 +340,7 @@ fn create_groups(ch: &mut StoredChannel, o: &Obj) -> R<(u16, Value)> {
 }
 
 /// Changes one group; a new name must be free and its members follow it.
-fn update_group(ch: &mut StoredChannel, gid: &str, o: &Obj) -> R<(u16, Value)> {
+fn update_group(ch: &mut StoredChannel, gid: &str, o: &Obj) -> ApiResult<(u16, Value)> {
     let old = find_group(ch, gid)?;
     let spec = group_spec(ch, o)?;
     let (from, to) = (old.spec.member_group_name, spec.member_group_name.clone());
@@ -361,7 +369,7 @@ fn update_group(ch: &mut StoredChannel, gid: &str, o: &Obj) -> R<(u16, Value)> {
 
 /// `{"total", "size", "member_groups"}` under `dict_code`,
 /// `member_group_name` (substring unless in `precise_search`) and paging.
-fn list_groups(ch: &StoredChannel, query: &[(String, String)], quirks: bool) -> R<Value> {
+fn list_groups(ch: &StoredChannel, query: &[(String, String)], quirks: bool) -> ApiResult<Value> {
     let (offset, limit) = paging(query)?;
     let f = Filter::new(query);
     let mut all: Vec<&MemberGroup> = ch

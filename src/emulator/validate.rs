@@ -5,12 +5,11 @@
 
 use serde_json::{Map, Value};
 
-use super::error::ApiError;
+use super::error::{ApiError, ApiResult};
 use super::model::ChannelRequest;
 use super::validate_microservice::microservice;
 
 pub(super) type Obj = Map<String, Value>;
-pub(super) type R<T> = Result<T, ApiError>;
 
 /// How an integer outside its bounds is reported. The reference shows
 /// `APIG.2004` for a member weight, `APIG.2003` for other maxima.
@@ -27,7 +26,7 @@ pub(super) fn field<'a>(o: &'a Obj, k: &str) -> Option<&'a Value> {
     o.get(k).filter(|v| !v.is_null())
 }
 
-pub(super) fn opt_str<'a>(o: &'a Obj, k: &str) -> R<Option<&'a str>> {
+pub(super) fn opt_str<'a>(o: &'a Obj, k: &str) -> ApiResult<Option<&'a str>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -37,25 +36,25 @@ pub(super) fn opt_str<'a>(o: &'a Obj, k: &str) -> R<Option<&'a str>> {
 
 /// Required string; an empty string counts as missing, as zero values do in
 /// the server's binding.
-pub(super) fn req_str<'a>(o: &'a Obj, k: &str) -> R<&'a str> {
+pub(super) fn req_str<'a>(o: &'a Obj, k: &str) -> ApiResult<&'a str> {
     match opt_str(o, k)? {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(ApiError::missing(k)),
     }
 }
 
-pub(super) fn opt_int(o: &Obj, k: &str) -> R<Option<i64>> {
+pub(super) fn opt_int(o: &Obj, k: &str) -> ApiResult<Option<i64>> {
     match field(o, k) {
         None => Ok(None),
         Some(v) => v.as_i64().map(Some).ok_or_else(|| ApiError::invalid(k)),
     }
 }
 
-pub(super) fn req_int(o: &Obj, k: &str) -> R<i64> {
+pub(super) fn req_int(o: &Obj, k: &str) -> ApiResult<i64> {
     opt_int(o, k)?.ok_or_else(|| ApiError::missing(k))
 }
 
-pub(super) fn in_bounds(k: &str, v: i64, min: i64, max: i64, b: Bounds) -> R<i64> {
+pub(super) fn in_bounds(k: &str, v: i64, min: i64, max: i64, b: Bounds) -> ApiResult<i64> {
     match b {
         Bounds::Range if v < min || v > max => Err(ApiError::out_of_range(k)),
         Bounds::MinMax if v < min => Err(ApiError::too_small(k)),
@@ -64,24 +63,30 @@ pub(super) fn in_bounds(k: &str, v: i64, min: i64, max: i64, b: Bounds) -> R<i64
     }
 }
 
-pub(super) fn opt_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<Option<i64>> {
+pub(super) fn opt_ranged(
+    o: &Obj,
+    k: &str,
+    min: i64,
+    max: i64,
+    b: Bounds,
+) -> ApiResult<Option<i64>> {
     opt_int(o, k)?
         .map(|v| in_bounds(k, v, min, max, b))
         .transpose()
 }
 
-pub(super) fn req_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> R<i64> {
+pub(super) fn req_ranged(o: &Obj, k: &str, min: i64, max: i64, b: Bounds) -> ApiResult<i64> {
     in_bounds(k, req_int(o, k)?, min, max, b)
 }
 
-pub(super) fn opt_enum_int(o: &Obj, k: &str, allowed: &[i64]) -> R<Option<i64>> {
+pub(super) fn opt_enum_int(o: &Obj, k: &str, allowed: &[i64]) -> ApiResult<Option<i64>> {
     match opt_int(o, k)? {
         Some(v) if !allowed.contains(&v) => Err(ApiError::invalid(k)),
         v => Ok(v),
     }
 }
 
-pub(super) fn opt_bool(o: &Obj, k: &str) -> R<Option<bool>> {
+pub(super) fn opt_bool(o: &Obj, k: &str) -> ApiResult<Option<bool>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -89,7 +94,7 @@ pub(super) fn opt_bool(o: &Obj, k: &str) -> R<Option<bool>> {
     }
 }
 
-pub(super) fn opt_obj<'a>(o: &'a Obj, k: &str) -> R<Option<&'a Obj>> {
+pub(super) fn opt_obj<'a>(o: &'a Obj, k: &str) -> ApiResult<Option<&'a Obj>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
@@ -98,19 +103,19 @@ pub(super) fn opt_obj<'a>(o: &'a Obj, k: &str) -> R<Option<&'a Obj>> {
 }
 
 /// Array of objects; a non-object element is an invalid value of the array.
-pub(super) fn opt_obj_array<'a>(o: &'a Obj, k: &str) -> R<Option<Vec<&'a Obj>>> {
+pub(super) fn opt_obj_array<'a>(o: &'a Obj, k: &str) -> ApiResult<Option<Vec<&'a Obj>>> {
     match field(o, k) {
         None => Ok(None),
         Some(Value::Array(items)) => items
             .iter()
             .map(|i| i.as_object().ok_or_else(|| ApiError::invalid(k)))
-            .collect::<R<Vec<_>>>()
+            .collect::<ApiResult<Vec<_>>>()
             .map(Some),
         Some(_) => Err(ApiError::invalid(k)),
     }
 }
 
-pub(super) fn max_chars(k: &str, s: &str, max: usize) -> R<()> {
+pub(super) fn max_chars(k: &str, s: &str, max: usize) -> ApiResult<()> {
     if s.chars().count() > max {
         Err(ApiError::too_large(k))
     } else {
@@ -238,14 +243,18 @@ pub fn valid_http_code(s: &str) -> bool {
 }
 
 /// Strings whose value must match a shape: a mismatch is APIG.2012.
-pub(super) fn opt_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<Option<&'a str>> {
+pub(super) fn opt_shaped<'a>(
+    o: &'a Obj,
+    k: &str,
+    ok: fn(&str) -> bool,
+) -> ApiResult<Option<&'a str>> {
     match opt_str(o, k)? {
         Some(s) if !ok(s) => Err(ApiError::invalid(k)),
         v => Ok(v),
     }
 }
 
-pub(super) fn req_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<&'a str> {
+pub(super) fn req_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> ApiResult<&'a str> {
     let s = req_str(o, k)?;
     if ok(s) {
         Ok(s)
@@ -254,13 +263,13 @@ pub(super) fn req_shaped<'a>(o: &'a Obj, k: &str, ok: fn(&str) -> bool) -> R<&'a
     }
 }
 
-pub(super) fn req_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<&'a str> {
+pub(super) fn req_max<'a>(o: &'a Obj, k: &str, max: usize) -> ApiResult<&'a str> {
     let s = req_str(o, k)?;
     max_chars(k, s, max)?;
     Ok(s)
 }
 
-pub(super) fn opt_max<'a>(o: &'a Obj, k: &str, max: usize) -> R<Option<&'a str>> {
+pub(super) fn opt_max<'a>(o: &'a Obj, k: &str, max: usize) -> ApiResult<Option<&'a str>> {
     let s = opt_str(o, k)?;
     if let Some(s) = s {
         max_chars(k, s, max)?;
@@ -286,7 +295,7 @@ pub fn type_of(kind: &str) -> i64 {
 /// `vpc_channel_type` wins (a `type` that contradicts it is an error);
 /// without it, `type = 3` with `microservice_info` is a microservice
 /// channel and anything else a server channel (`type = 3` alone falls back).
-fn kind(o: &Obj) -> R<&'static str> {
+fn kind(o: &Obj) -> ApiResult<&'static str> {
     let ty = opt_enum_int(o, "type", &[0, 2, 3])?.filter(|t| *t != 0);
     let asked = opt_str(o, "vpc_channel_type")?.filter(|s| !s.is_empty());
     let Some(asked) = asked else {
@@ -309,7 +318,7 @@ fn kind(o: &Obj) -> R<&'static str> {
 
 /// Validates a create/update body and returns it typed, with
 /// `vpc_channel_type` and `type` set to the kind asked for.
-pub fn channel_request(body: &Value) -> R<ChannelRequest> {
+pub fn channel_request(body: &Value) -> ApiResult<ChannelRequest> {
     let o = body.as_object().ok_or_else(ApiError::bad_body)?;
 
     req_shaped(o, "name", valid_name)?;
@@ -354,7 +363,7 @@ pub fn channel_request(body: &Value) -> R<ChannelRequest> {
 
 /// One member group (`MemberGroupCreate`) of a channel of `kind`; returns
 /// its name.
-pub fn member_group<'a>(g: &'a Obj, kind: &str, service_type: Option<&str>) -> R<&'a str> {
+pub fn member_group<'a>(g: &'a Obj, kind: &str, service_type: Option<&str>) -> ApiResult<&'a str> {
     let name = req_shaped(g, "member_group_name", valid_name)?;
     opt_max(g, "member_group_remark", 255)?;
     let weight = opt_ranged(g, "member_group_weight", 0, 100, Bounds::MinMax)?;
@@ -381,7 +390,7 @@ pub fn member_group<'a>(g: &'a Obj, kind: &str, service_type: Option<&str>) -> R
 }
 
 /// One backend member (`MemberInfo`) of a channel whose groups are `groups`.
-pub fn member(m: &Obj, member_type: &str, groups: &[String]) -> R<()> {
+pub fn member(m: &Obj, member_type: &str, groups: &[String]) -> ApiResult<()> {
     let host = opt_str(m, "host")?.filter(|h| !h.is_empty());
     match host {
         Some(h) => {
@@ -422,7 +431,7 @@ pub fn member(m: &Obj, member_type: &str, groups: &[String]) -> R<()> {
 }
 
 /// The health check (`VpcHealthConfig`).
-pub fn health_config(h: &Obj) -> R<()> {
+pub fn health_config(h: &Obj) -> ApiResult<()> {
     let protocol = req_str(h, "protocol")?.to_ascii_uppercase();
     if !matches!(protocol.as_str(), "TCP" | "HTTP" | "HTTPS") {
         return Err(ApiError::invalid("protocol"));

@@ -3,18 +3,18 @@
 //! A source object is checked whenever present and required only for its
 //! `service_type`.
 
-use super::error::ApiError;
+use super::error::{ApiError, ApiResult};
 use super::validate::{
     alnum_or_han, han, label_key_char, lower, lower_alnum, lower_alnum_dash, opt_int, opt_max,
     opt_obj, opt_obj_array, opt_shaped, opt_str, req_int, req_max, req_shaped, req_str, shaped,
-    valid_short_name, Obj, R,
+    valid_short_name, Obj,
 };
 
 /// The service types the API knows.
 pub const SERVICE_TYPES: [&str; 4] = ["CSE", "CCE", "CCE_SERVICE", "NACOS"];
 
 /// Checks `microservice_info`; `required` for a microservice channel.
-pub fn microservice(o: &Obj, required: bool) -> R<()> {
+pub fn microservice(o: &Obj, required: bool) -> ApiResult<()> {
     let Some(ms) = opt_obj(o, "microservice_info")? else {
         return if required {
             Err(ApiError::missing("microservice_info"))
@@ -28,7 +28,7 @@ pub fn microservice(o: &Obj, required: bool) -> R<()> {
         None if required => return Err(ApiError::missing("service_type")),
         None => None,
     };
-    let source = |key: &str, ty: &str| -> R<Option<&Obj>> {
+    let source = |key: &str, ty: &str| -> ApiResult<Option<&Obj>> {
         let obj = opt_obj(ms, key)?;
         if st == Some(ty) && obj.is_none() {
             return Err(ApiError::missing(key));
@@ -56,7 +56,7 @@ pub fn microservice(o: &Obj, required: bool) -> R<()> {
     Ok(())
 }
 
-fn cce(c: &Obj) -> R<()> {
+fn cce(c: &Obj) -> ApiResult<()> {
     req_max(c, "cluster_id", 64)?;
     req_max(c, "namespace", 64)?;
     let wt = req_str(c, "workload_type")?;
@@ -93,7 +93,7 @@ fn ident_char(c: char) -> bool {
 /// server are required; `namespace` (empty: `public`), `cluster_name`
 /// and `group_name` have their documented character sets; `user_info`
 /// needs a user name when present.
-fn nacos(n: &Obj) -> R<()> {
+fn nacos(n: &Obj) -> ApiResult<()> {
     if let Some(ns) = opt_str(n, "namespace")?.filter(|s| !s.is_empty()) {
         if !nacos_ident(ns, 64, &[]) {
             return Err(ApiError::invalid("namespace"));
@@ -136,7 +136,7 @@ fn nacos(n: &Obj) -> R<()> {
 }
 
 /// A port 1-65535 (APIG.2004 outside).
-fn port(o: &Obj, k: &str, required: bool) -> R<()> {
+fn port(o: &Obj, k: &str, required: bool) -> ApiResult<()> {
     let v = if required {
         Some(req_int(o, k)?)
     } else {

@@ -5,22 +5,19 @@
 //! client errors never are: repeated wrong passwords lock the user.
 
 use std::fmt;
-use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, Url};
+use reqwest::Method;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::models::{
     CredentialAnswer, Domain, ErrorBody, Project, ProjectList, Scope, TokenAnswer, User,
 };
+use super::wire::{headers, send_once, Answer, Outcome, Request, Target};
 use crate::apig::client::{reqlog, AuthGate, Credentials, Secrets};
-use crate::apig::signer;
-use std::sync::Arc;
 
-const MAX_BODY: usize = 1 << 20;
 const BACKOFF_CAP: Duration = Duration::from_secs(10);
 
 /// Settings of an [`IamClient`].
@@ -130,12 +127,6 @@ impl fmt::Debug for TemporaryKeys {
             .field("expires_at", &self.expires_at)
             .finish()
     }
-}
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
 }
 
 pub struct IamClient {
@@ -303,6 +294,8 @@ impl IamClient {
             .map_err(|m| IamError::Transport(m.clone()))
     }
 
+    /// Sends a request, retrying what may be retried; `secrets` are
+    /// scrubbed from whatever is logged or returned.
     async fn send(
         &self,
         method: Method,
@@ -312,79 +305,36 @@ impl IamClient {
         creds: Option<&Credentials>,
         secrets: &Secrets,
     ) -> Result<Answer, IamError> {
-        let canonical = signer::canonical_query(query);
-        let mut text = format!("{}{path}", self.opts.endpoint);
-        if !canonical.is_empty() {
-            text.push('?');
-            text.push_str(&canonical);
-        }
-        let shown = crate::apig::client::redact_url(&self.opts.endpoint);
-        let url = Url::parse(&text)
-            .map_err(|e| IamError::Transport(format!("invalid IAM endpoint {shown:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() {
-            return Err(IamError::Transport(format!(
-                "invalid IAM endpoint {shown:?}: it must be an http(s) URL without user information"
-            )));
-        }
-        let host = match (url.host_str(), url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_string(),
-            (None, _) => {
-                return Err(IamError::Transport(format!(
-                    "invalid IAM endpoint {shown:?}: no host"
-                )))
-            }
-        };
-        let from = match self.opts.endpoint_setting.as_str() {
-            "" => String::new(),
-            s => format!(" (from {s})"),
+        let target = Target::new(&self.opts, path, query)?;
+        let request = Request {
+            method: &method,
+            target: &target,
+            query,
+            body: body.as_deref(),
+            creds,
         };
         let mut retry = 0u32;
         let mut timeouts = 0u32;
         loop {
-            let headers = headers(&method, &url, &host, query, body.as_deref(), creds)?;
-            let mut req = self
-                .http()?
-                .request(method.clone(), url.clone())
-                .headers(headers);
-            if let Some(b) = &body {
-                req = req.body(b.clone());
-            }
-            let turn = match &self.opts.gate {
-                None => None,
-                Some(g) => tokio::select! {
-                    biased;
-                    _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
-                    t = g.enter() => Some(t.map_err(IamError::NotSent)?),
-                },
-            };
-            let started = std::time::Instant::now();
-            let outcome = tokio::select! {
-                biased;
-                _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
-                r = send_once(req, self.opts.request_timeout) => r,
-            };
-            let log = |seen: &reqlog::Seen, next: reqlog::Next| {
-                let attempt = reqlog::Attempt {
-                    service: "IAM",
-                    method: &method,
-                    url: &url,
-                    body: body.as_deref(),
-                    number: retry + 1,
-                    started,
-                };
-                reqlog::log_attempt(&attempt, seen, &next, &|t| secrets.scrub(t));
-            };
+            let (outcome, started) = self.attempt(&request).await?;
             let seen = match &outcome {
                 Ok(a) => reqlog::Seen::answer(a.status, &a.headers, &a.body),
                 Err((e, _)) => reqlog::Seen::failure(e),
             };
-            if let (Some(turn), Ok(a)) = (turn, &outcome) {
-                turn.answered("IAM", a.status, &format!("HTTP {}", a.status));
-            }
+            let log = |next: reqlog::Next| {
+                let attempt = reqlog::Attempt {
+                    service: "IAM",
+                    method: &method,
+                    url: &target.url,
+                    body: body.as_deref(),
+                    number: retry + 1,
+                    started,
+                };
+                reqlog::log_attempt(&attempt, &seen, &next, &|t| secrets.scrub(t));
+            };
             let (err, retryable) = match outcome {
                 Ok(a) if (200..300).contains(&a.status) => {
-                    log(&seen, reqlog::Next::Done);
+                    log(reqlog::Next::Done);
                     return Ok(a);
                 }
                 Ok(a) => {
@@ -394,15 +344,12 @@ impl IamClient {
                 Err((e, timed_out)) => {
                     // Once silent, a server is not expected to answer the next try.
                     timeouts += u32::from(timed_out);
-                    (
-                        IamError::Transport(format!("{shown}{from}: {e}")),
-                        timeouts < 2,
-                    )
+                    (IamError::Transport(target.failure(&e)), timeouts < 2)
                 }
             };
             let delay = (self.opts.backoff_base * 2u32.saturating_pow(retry)).min(BACKOFF_CAP);
             let left = retry < self.opts.max_retries;
-            log(&seen, reqlog::Next::after(&seen, retryable, left, delay));
+            log(reqlog::Next::after(&seen, retryable, left, delay));
             if !retryable || !left {
                 return Err(scrub(err, secrets));
             }
@@ -413,6 +360,37 @@ impl IamClient {
                 _ = tokio::time::sleep(delay) => {}
             }
         }
+    }
+
+    /// One attempt, once the credentials' gate lets it go: its outcome and
+    /// when it was sent. `Err` when cancelled or refused by the gate.
+    async fn attempt(&self, r: &Request<'_>) -> Result<(Outcome, Instant), IamError> {
+        let headers = headers(r)?;
+        let mut req = self
+            .http()?
+            .request(r.method.clone(), r.target.url.clone())
+            .headers(headers);
+        if let Some(b) = r.body {
+            req = req.body(b.to_vec());
+        }
+        let turn = match &self.opts.gate {
+            None => None,
+            Some(g) => tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
+                t = g.enter() => Some(t.map_err(IamError::NotSent)?),
+            },
+        };
+        let started = Instant::now();
+        let outcome = tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => return Err(IamError::Cancelled),
+            r = send_once(req, self.opts.request_timeout) => r,
+        };
+        if let (Some(turn), Ok(a)) = (turn, &outcome) {
+            turn.answered("IAM", a.status, &format!("HTTP {}", a.status));
+        }
+        Ok((outcome, started))
     }
 }
 
@@ -435,111 +413,6 @@ fn domain_json(d: &Domain) -> serde_json::Value {
         Domain::Name(n) => json!({"name": n}),
         Domain::Id(i) => json!({"id": i}),
     }
-}
-
-/// One attempt; the error says whether it was the request timeout.
-async fn send_once(
-    req: reqwest::RequestBuilder,
-    timeout: Duration,
-) -> Result<Answer, (String, bool)> {
-    let failed = |e: reqwest::Error| (error_chain(&e, timeout), e.is_timeout() && !e.is_connect());
-    let mut r = req.send().await.map_err(failed)?;
-    let status = r.status().as_u16();
-    let headers = r.headers().clone();
-    let mut body = Vec::new();
-    while let Some(chunk) = r.chunk().await.map_err(failed)? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(("the answer is larger than 1 MiB".into(), false));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Answer {
-        status,
-        headers,
-        body,
-    })
-}
-
-fn error_chain(e: &reqwest::Error, timeout: Duration) -> String {
-    if e.is_timeout() && !e.is_connect() {
-        return crate::apig::client::timeout_message(timeout);
-    }
-    let mut s = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(c) = src {
-        s.push_str(&format!(": {c}"));
-        src = c.source();
-    }
-    s.push_str(crate::apig::client::tls_hint(e));
-    s
-}
-
-/// The headers of one attempt, signed afresh (new date) with AK/SK.
-fn headers(
-    method: &Method,
-    url: &Url,
-    host: &str,
-    query: &[(String, String)],
-    body: Option<&[u8]>,
-    creds: Option<&Credentials>,
-) -> Result<HeaderMap, IamError> {
-    let mut signed: Vec<(String, String)> = vec![("Host".into(), host.to_string())];
-    if body.is_some() {
-        signed.push((
-            "Content-Type".into(),
-            "application/json;charset=UTF-8".into(),
-        ));
-    }
-    let mut secret: Vec<(&str, String)> = Vec::new();
-    match creds {
-        None => {}
-        Some(Credentials::Token(t)) => secret.push(("X-Auth-Token", t.clone())),
-        Some(Credentials::AkSk {
-            ak,
-            sk,
-            security_token,
-        }) => {
-            signed.push((signer::SDK_DATE_HEADER.into(), signer::sdk_date(unix_now())));
-            if let Some(st) = security_token.as_deref().filter(|s| !s.is_empty()) {
-                signed.push(("X-Security-Token".into(), st.to_string()));
-            }
-            let input = signer::SigningInput {
-                method: method.as_str(),
-                path: url.path(),
-                query,
-                headers: &signed,
-                body: body.unwrap_or_default(),
-            };
-            secret.push(("Authorization", signer::sign(ak, sk, &input).authorization));
-        }
-    }
-    let mut map = HeaderMap::new();
-    map.insert(
-        reqwest::header::ACCEPT,
-        HeaderValue::from_static("application/json"),
-    );
-    let all = signed
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str(),
-                v.as_str(),
-                n.eq_ignore_ascii_case("X-Security-Token"),
-            )
-        })
-        .chain(secret.iter().map(|(n, v)| (*n, v.as_str(), true)));
-    for (name, value, sensitive) in all {
-        let bad = || {
-            IamError::Transport(format!(
-                "the {name} header has characters not allowed in HTTP"
-            ))
-        };
-        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
-        let mut v = HeaderValue::from_str(value).map_err(|_| bad())?;
-        v.set_sensitive(sensitive);
-        map.insert(n, v);
-    }
-    Ok(map)
 }
 
 /// The error of a non-2xx answer, scrubbed before it is shortened.

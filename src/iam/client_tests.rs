@@ -1,6 +1,7 @@
 //! IAM client helpers, and no secret surviving in any error text.
 
 use super::*;
+use reqwest::header::HeaderMap;
 
 #[test]
 fn endpoint_root_and_times() {

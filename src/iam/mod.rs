@@ -5,6 +5,7 @@
 pub mod client;
 pub mod models;
 pub mod session;
+mod wire;
 
 /// `duration_seconds` bounds of `POST /v3.0/OS-CREDENTIAL/securitytokens`:
 /// 15 minutes to 24 hours; 15 minutes when not given.

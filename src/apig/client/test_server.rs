@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 
 use super::auth::unix_now;
@@ -105,6 +105,16 @@ impl Server {
 }
 
 pub(super) async fn server(replies: Vec<Reply>) -> Server {
+    listen(replies, serve).await
+}
+
+/// Plays `replies` on a free loopback port; `conn` serves each connection
+/// on a task of its own.
+async fn listen<F, Fut>(replies: Vec<Reply>, conn: F) -> Server
+where
+    F: Fn(TcpStream, Arc<State>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let state = Arc::new(State::default());
@@ -113,7 +123,7 @@ pub(super) async fn server(replies: Vec<Reply>) -> Server {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             shared.connections.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(serve(stream, shared.clone()));
+            tokio::spawn(conn(stream, shared.clone()));
         }
     });
     Server { port, state }
@@ -272,22 +282,13 @@ pub(super) async fn tls_server(replies: Vec<Reply>) -> Server {
         .with_single_cert(vec![cert], key)
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let state = Arc::new(State::default());
-    *state.script.lock().unwrap() = replies.into();
-    let shared = state.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            shared.connections.fetch_add(1, Ordering::SeqCst);
-            let acceptor = acceptor.clone();
-            let shared = shared.clone();
-            tokio::spawn(async move {
-                if let Ok(tls) = acceptor.accept(stream).await {
-                    serve(tls, shared).await;
-                }
-            });
+    listen(replies, move |stream, shared| {
+        let acceptor = acceptor.clone();
+        async move {
+            if let Ok(tls) = acceptor.accept(stream).await {
+                serve(tls, shared).await;
+            }
         }
-    });
-    Server { port, state }
+    })
+    .await
 }

@@ -148,32 +148,56 @@ def show(label, i, wu, walls):
     )
 
 
+class Rounds:
+    """The runs of one case, a round at a time: the provider's run, then the
+    replay of its recording, then each floor. `out` holds the kept runs:
+    {label: [{wall, cpu, mem}]}."""
+
+    def __init__(self, b, chan, rep, rec, floors, args, expect, sample=True):
+        self.b, self.chan, self.rep, self.rec, self.floors = b, chan, rep, rec, floors
+        self.args, self.expect, self.sample = args, expect, sample
+        self.out = {"channel": [], "replay": [], **{lbl: [] for lbl, _ in floors}}
+        self.check = {}
+
+    def follow(self, label, i, wu, first, fresh=False):
+        """Runs the replay and the floors after the provider's run `first`
+        (wall, cpu, mem) of round `i`; `fresh`: each from empty state. Keeps
+        the round unless it is a warm-up."""
+        walls, rows = {"channel": first[0]}, [("channel", *first)]
+        if fresh:
+            self.rep.clear_state()
+        wall, cpu = self.b.replay(self.rep, self.rec, self.args, self.expect, self.chan, self.check)
+        walls["replay"] = wall
+        rows.append(("replay", wall, cpu, None))
+        for lbl, w in self.floors:
+            if fresh:
+                w.clear_state()
+            wall, cpu, mem = self.b.runner.run(w, self.args, self.expect, sample=self.sample)
+            walls[lbl] = wall
+            rows.append((lbl, wall, cpu, mem))
+        if i >= wu:
+            for lbl, wall, cpu, mem in rows:
+                self.out[lbl].append({"wall": wall, "cpu": cpu, "mem": mem})
+        show(label, i, wu, walls)
+
+    def store(self, key, target, mem_phase=None):
+        """The case's ratios; `mem_phase` names the provider's memory."""
+        self.b.store(key, target, self.out, self.rec, self.check)
+        if mem_phase:
+            self.b.mem_phases[mem_phase] = self.out["channel"]
+            self.b.floor_mem += self.out.get("floor", [])
+
+
 def create_plan(b, key, count, runs, wu):
     """`plan -refresh=false` of `count` new channels against the floors."""
     chan = b.ws(f"{key}-channel", channel_config(b.emu.url, count))
     rep = b.ws(f"{key}-replay", channel_config(b.emu.url, count), replay=True)
     rec = b.record(rep, PLAN, (2,))
-    floors = b.floors(key, count)
-    out, check = {"channel": [], "replay": [], **{lbl: [] for lbl, _ in floors}}, {}
+    rounds = Rounds(b, chan, rep, rec, b.floors(key, count), PLAN, (2,), sample=count > 1)
     for i in range(wu + runs):
-        wall, cpu, mem = b.runner.run(chan, PLAN, (2,), sample=count > 1)
-        walls = {"channel": wall}
-        rows = [("channel", wall, cpu, mem)]
-        wall, cpu = b.replay(rep, rec, PLAN, (2,), chan, check)
-        walls["replay"] = wall
-        rows.append(("replay", wall, cpu, None))
-        for lbl, w in floors:
-            wall, cpu, mem = b.runner.run(w, PLAN, (2,), sample=count > 1)
-            walls[lbl] = wall
-            rows.append((lbl, wall, cpu, mem))
-        if i >= wu:
-            for lbl, wall, cpu, mem in rows:
-                out[lbl].append({"wall": wall, "cpu": cpu, "mem": mem})
-        show(key, i, wu, walls)
-    b.store(key, TARGETS["plan_1" if count == 1 else "plan_n"], out, rec, check)
-    if count > 1:
-        b.mem_phases["create plan"] = out["channel"]
-        b.floor_mem += out.get("floor", [])
+        first = b.runner.run(chan, PLAN, (2,), sample=count > 1)
+        rounds.follow(key, i, wu, first)
+    rounds.store(key, TARGETS["plan_1" if count == 1 else "plan_n"], "create plan" if count > 1 else None)
 
 
 def apply(b, n, runs, wu):
@@ -185,35 +209,20 @@ def apply(b, n, runs, wu):
     b.emu.reset()
     rec = b.record(rep, args, (0,))
     floors = b.floors("apply", n)
-    out, check = {"channel": [], "replay": [], **{lbl: [] for lbl, _ in floors}}, {}
+    rounds = Rounds(b, chan, rep, rec, floors, args, (0,))
     for i in range(wu + runs):
         b.emu.reset()
         b.emu.take_requests()
         chan.clear_state()
         cpu0 = b.emu.cpu_seconds()
-        wall, cpu, mem = b.runner.run(chan, args, (0,), sample=True)
-        reqs = b.emu_phase(f"apply of {n}", cpu0, wall)
+        first = b.runner.run(chan, args, (0,), sample=True)
+        reqs = b.emu_phase(f"apply of {n}", cpu0, first[0])
         created = sum(1 for r in reqs if r.get("method") == "POST" and r.get("status") == 201)
         if created != n:
             die(f"apply created {created} channels, expected {n}")
-        walls, rows = {"channel": wall}, [("channel", wall, cpu, mem)]
-        rep.clear_state()
-        wall, cpu = b.replay(rep, rec, args, (0,), chan, check)
-        walls["replay"] = wall
-        rows.append(("replay", wall, cpu, None))
-        for lbl, w in floors:
-            w.clear_state()
-            wall, cpu, mem = b.runner.run(w, args, (0,), sample=True)
-            walls[lbl] = wall
-            rows.append((lbl, wall, cpu, mem))
-        if i >= wu:
-            for lbl, wall, cpu, mem in rows:
-                out[lbl].append({"wall": wall, "cpu": cpu, "mem": mem})
-        show("apply", i, wu, walls)
+        rounds.follow("apply", i, wu, first, fresh=True)
     b.emu_phases[f"apply of {n}"] = b.emu_phases[f"apply of {n}"][wu:]
-    b.store("apply_n", TARGETS["apply_n"], out, rec, check)
-    b.mem_phases["apply"] = out["channel"]
-    b.floor_mem += out.get("floor", [])
+    rounds.store("apply_n", TARGETS["apply_n"], "apply")
     b.res["state_bytes"] = {"channel": (chan.dir / "terraform.tfstate").stat().st_size}
     for lbl, w in floors:
         b.res["state_bytes"][lbl] = (w.dir / "terraform.tfstate").stat().st_size
@@ -236,27 +245,14 @@ def refresh_plan(b, n, runs, wu, applied):
     shutil.copy(applied.dir / "terraform.tfstate", rep.dir / "terraform.tfstate")
     rec = b.record(rep, REFRESH, (0,))
     b.emu.take_requests()
-    out, check = {"channel": [], "replay": [], **{lbl: [] for lbl, _ in floors}}, {}
+    rounds = Rounds(b, applied, rep, rec, floors, REFRESH, (0,))
     for i in range(wu + runs):
         cpu0 = b.emu.cpu_seconds()
-        wall, cpu, mem = b.runner.run(applied, REFRESH, (0,), sample=True)
-        b.emu_phase(f"refresh plan of {n}", cpu0, wall)
-        walls, rows = {"channel": wall}, [("channel", wall, cpu, mem)]
-        wall, cpu = b.replay(rep, rec, REFRESH, (0,), applied, check)
-        walls["replay"] = wall
-        rows.append(("replay", wall, cpu, None))
-        for lbl, w in floors:
-            wall, cpu, mem = b.runner.run(w, REFRESH, (0,), sample=True)
-            walls[lbl] = wall
-            rows.append((lbl, wall, cpu, mem))
-        if i >= wu:
-            for lbl, wall, cpu, mem in rows:
-                out[lbl].append({"wall": wall, "cpu": cpu, "mem": mem})
-        show("refresh plan", i, wu, walls)
+        first = b.runner.run(applied, REFRESH, (0,), sample=True)
+        b.emu_phase(f"refresh plan of {n}", cpu0, first[0])
+        rounds.follow("refresh plan", i, wu, first)
     b.emu_phases[f"refresh plan of {n}"] = b.emu_phases[f"refresh plan of {n}"][wu:]
-    b.store("refresh_plan_n", TARGETS["refresh_plan_n"], out, rec, check)
-    b.mem_phases["refresh plan"] = out["channel"]
-    b.floor_mem += out.get("floor", [])
+    rounds.store("refresh_plan_n", TARGETS["refresh_plan_n"], "refresh plan")
 
 
 def rpc_time(b, count):

@@ -192,24 +192,16 @@ mod tests {
     #[test]
     fn routes() {
         let p = "/v2/proj/apigw/instances/gw/vpc-channels";
-        assert_eq!(route(&Method::GET, p), Some(("gw", Op::List)));
-        assert_eq!(route(&Method::POST, p), Some(("gw", Op::Create)));
-        assert_eq!(
-            route(&Method::GET, &format!("{p}/abc")),
-            Some(("gw", Op::Show("abc")))
-        );
-        assert_eq!(
-            route(&Method::PUT, &format!("{p}/abc")),
-            Some(("gw", Op::Update("abc")))
-        );
-        assert_eq!(
-            route(&Method::DELETE, &format!("{p}/abc")),
-            Some(("gw", Op::Delete("abc")))
-        );
-        assert_eq!(
-            route(&Method::GET, &format!("{p}/abc/members")),
-            Some(("gw", Op::Members("abc")))
-        );
+        for (method, suffix, want) in [
+            (Method::GET, "", Op::List),
+            (Method::POST, "", Op::Create),
+            (Method::GET, "/abc", Op::Show("abc")),
+            (Method::PUT, "/abc", Op::Update("abc")),
+            (Method::DELETE, "/abc", Op::Delete("abc")),
+            (Method::GET, "/abc/members", Op::Members("abc")),
+        ] {
+            assert_eq!(route(&method, &format!("{p}{suffix}")), Some(("gw", want)));
+        }
         let sub =
             |m: &Method, s: &str| format!("{:?}", route(m, &format!("{p}/abc/{s}")).map(|r| r.1));
         for (method, suffix, want) in [

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use serde_json::json;
 
+use super::tests::item;
 use super::{start, Options, DEFAULT_INSTANCE, DEFAULT_TOKEN};
 
 fn client() -> reqwest::Client {
@@ -72,6 +73,21 @@ impl Api {
         assert_eq!(s, want, "{method} {sub}: {v}");
         v
     }
+
+    /// Creates an IP channel with member groups `groups` and one member,
+    /// 10.0.0.1, in the first; returns it and its path (`/{id}`).
+    async fn with_groups(&self, name: &str, groups: &[&str]) -> (Value, String) {
+        let specs: Vec<Value> = groups
+            .iter()
+            .map(|g| json!({"member_group_name": g}))
+            .collect();
+        let body = json!({"name": name, "port": 80, "balance_strategy": 1, "member_type": "ip",
+            "member_groups": specs,
+            "members": [{"host": "10.0.0.1", "member_group_name": groups[0]}]});
+        let ch = self.ok("POST", "", Some(body), 201).await;
+        let id = format!("/{}", ch["id"].as_str().unwrap());
+        (ch, id)
+    }
 }
 
 fn host_ports(members: &Value) -> Vec<(String, i64, i64)> {
@@ -94,19 +110,7 @@ fn host_ports(members: &Value) -> Vec<(String, i64, i64)> {
 #[tokio::test]
 async fn member_sub_apis() {
     let a = Api::new().await;
-    let ch = a
-        .ok(
-            "POST",
-            "",
-            Some(
-                json!({"name": "subapi", "port": 80, "balance_strategy": 1, "member_type": "ip",
-                "member_groups": [{"member_group_name": "blue"}, {"member_group_name": "green"}],
-                "members": [{"host": "10.0.0.1", "member_group_name": "blue"}]}),
-            ),
-            201,
-        )
-        .await;
-    let id = format!("/{}", ch["id"].as_str().unwrap());
+    let (_, id) = a.with_groups("subapi", &["blue", "green"]).await;
     let show = || a.ok("GET", &id, None, 200);
 
     // add: a new one, and the existing one updated (same address and group)
@@ -122,13 +126,7 @@ async fn member_sub_apis() {
         )
         .await;
     assert_eq!(added["total"], 2);
-    let first_id = show().await["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["host"] == "10.0.0.1")
-        .unwrap()["id"]
-        .clone();
+    let first_id = item(&show().await["members"], "host", "10.0.0.1")["id"].clone();
     assert_eq!(
         host_ports(&show().await["members"]),
         [("10.0.0.1".into(), 7, 1), ("10.0.0.2".into(), 0, 1)]
@@ -154,13 +152,7 @@ async fn member_sub_apis() {
         host_ports(&members),
         [("10.0.0.1".into(), 7, 1), ("10.0.0.3".into(), 0, 1)]
     );
-    let third = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["host"] == "10.0.0.3")
-        .unwrap()["id"]
-        .clone();
+    let third = item(&members, "host", "10.0.0.3")["id"].clone();
 
     // disable and enable by ID; an unknown ID changes nothing
     let ids = json!({"member_ids": [first_id, third]});
@@ -230,19 +222,7 @@ async fn member_sub_apis() {
 #[tokio::test]
 async fn group_and_health_sub_apis() {
     let a = Api::new().await;
-    let ch = a
-        .ok(
-            "POST",
-            "",
-            Some(
-                json!({"name": "groups", "port": 80, "balance_strategy": 1, "member_type": "ip",
-                "member_groups": [{"member_group_name": "blue"}],
-                "members": [{"host": "10.0.0.1", "member_group_name": "blue"}]}),
-            ),
-            201,
-        )
-        .await;
-    let id = format!("/{}", ch["id"].as_str().unwrap());
+    let (ch, id) = a.with_groups("groups", &["blue"]).await;
     let groups = format!("{id}/member-groups");
 
     // create: upsert by name, the first of two equal names counts
@@ -260,25 +240,13 @@ async fn group_and_health_sub_apis() {
     assert_eq!(made["total"], 2);
     let list = a.ok("GET", &groups, None, 200).await;
     assert_eq!(list["total"], 2);
-    let blue = list["member_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["member_group_name"] == "blue")
-        .unwrap()
-        .clone();
+    let blue = item(&list["member_groups"], "member_group_name", "blue");
     assert_eq!(blue["member_group_remark"], "changed");
     assert_eq!(
         blue["member_group_id"],
         ch["member_groups"][0]["member_group_id"]
     );
-    let green = list["member_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["member_group_name"] == "绿色组")
-        .unwrap()
-        .clone();
+    let green = item(&list["member_groups"], "member_group_name", "绿色组");
     assert_eq!(green["member_group_weight"], 3);
     let q = a
         .ok(

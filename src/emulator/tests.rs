@@ -60,6 +60,19 @@ impl T {
         decode(rb.send().await.unwrap()).await
     }
 
+    /// A create on gateway GW with `body` sent as is (no content type);
+    /// its answer, or its failure, unread.
+    fn post_raw(
+        &self,
+        body: String,
+    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        self.c
+            .post(self.url(&chans(GW)))
+            .header("X-Auth-Token", DEFAULT_TOKEN)
+            .body(body)
+            .send()
+    }
+
     /// Channel API call on gateway GW; `sub` is appended to the collection path.
     async fn api(&self, method: &str, sub: &str, body: Option<&Value>) -> (u16, Value) {
         self.send(method, &format!("{}{sub}", chans(GW)), body)
@@ -76,6 +89,12 @@ impl T {
             rb = rb.body(b.to_string());
         }
         decode(rb.send().await.unwrap()).await
+    }
+
+    /// An admin collection (`GET /_emulator/{what}`).
+    async fn admin_list(&self, what: &str) -> Vec<Value> {
+        let (_, v) = self.admin("GET", what, None).await;
+        v.as_array().unwrap().clone()
     }
 
     async fn create(&self, body: &Value) -> Value {
@@ -131,6 +150,16 @@ fn is_id(v: &Value) -> bool {
     })
 }
 
+/// The element of the JSON array `list` whose `field` is `value`.
+pub(super) fn item(list: &Value, field: &str, value: &str) -> Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x[field] == value)
+        .unwrap()
+        .clone()
+}
+
 #[tokio::test]
 async fn crud_round_trip() {
     let t = T::new(opts()).await;
@@ -149,20 +178,8 @@ async fn crud_round_trip() {
     assert_eq!(d["vpc_health_config"]["path"], "/vpc/demo");
     assert_eq!(d["member_groups"].as_array().unwrap().len(), 2);
     // group IDs are linked into the members
-    let gid = d["member_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["member_group_name"] == "test")
-        .unwrap()["member_group_id"]
-        .clone();
-    let m = d["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["host"] == "192.168.0.5")
-        .unwrap()
-        .clone();
+    let gid = item(&d["member_groups"], "member_group_name", "test")["member_group_id"].clone();
+    let m = item(&d["members"], "host", "192.168.0.5");
     assert_eq!(m["member_group_id"], gid);
     assert_eq!(m["vpc_channel_id"], json!(id));
 
@@ -346,13 +363,7 @@ async fn validation_errors_by_family() {
 
     // bodies that are not JSON
     for raw in ["", "{", "[1,2]", "null", "\u{0}"] {
-        let r =
-            t.c.post(t.url(&chans(GW)))
-                .header("X-Auth-Token", DEFAULT_TOKEN)
-                .body(raw.to_string())
-                .send()
-                .await
-                .unwrap();
+        let r = t.post_raw(raw.to_string()).await.unwrap();
         let (s, e) = decode(r).await;
         assert_eq!(
             (s, e["error_code"].clone()),
@@ -363,23 +374,11 @@ async fn validation_errors_by_family() {
     }
     // too large
     let big = format!("{{\"name\":\"{}\"}}", "a".repeat(MAX_BODY + 10));
-    let r =
-        t.c.post(t.url(&chans(GW)))
-            .header("X-Auth-Token", DEFAULT_TOKEN)
-            .body(big)
-            .send()
-            .await
-            .unwrap();
+    let r = t.post_raw(big).await.unwrap();
     assert_eq!(r.status().as_u16(), 413);
     // deeply nested JSON does not crash the server
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let r =
-        t.c.post(t.url(&chans(GW)))
-            .header("X-Auth-Token", DEFAULT_TOKEN)
-            .body(deep)
-            .send()
-            .await
-            .unwrap();
+    let r = t.post_raw(deep).await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     // list paging: a non-number offset is an error; a negative one means 0
     // (limits are clamped, see list.rs)
@@ -864,16 +863,11 @@ async fn aksk_with_security_token() {
 async fn faults() {
     let t = T::new(opts()).await;
     let fault = |v: Value| t.admin("POST", "faults", Some(v));
+    let post = |name: &str| t.post_raw(minimal(name).to_string());
     let (s, _) =
         fault(json!({"method": "POST", "status": 429, "count": 1, "retry_after": 2})).await;
     assert_eq!(s, 201);
-    let r =
-        t.c.post(t.url(&chans(GW)))
-            .header("X-Auth-Token", DEFAULT_TOKEN)
-            .body(minimal("f_one").to_string())
-            .send()
-            .await
-            .unwrap();
+    let r = post("f_one").await.unwrap();
     assert_eq!(r.status().as_u16(), 429);
     assert_eq!(r.headers()["retry-after"], "2");
     t.create(&minimal("f_one")).await;
@@ -887,23 +881,13 @@ async fn faults() {
 
     // drop: nothing happens, no answer
     fault(json!({"method": "POST", "drop": true})).await;
-    let r =
-        t.c.post(t.url(&chans(GW)))
-            .header("X-Auth-Token", DEFAULT_TOKEN)
-            .body(minimal("f_dropped").to_string())
-            .send()
-            .await;
+    let r = post("f_dropped").await;
     assert!(r.is_err(), "{r:?}");
     assert_eq!(t.api("GET", "?name=f_dropped", None).await.1["total"], 0);
 
     // drop after commit: created, yet no answer
     fault(json!({"method": "POST", "drop_after_commit": true})).await;
-    let r =
-        t.c.post(t.url(&chans(GW)))
-            .header("X-Auth-Token", DEFAULT_TOKEN)
-            .body(minimal("f_committed").to_string())
-            .send()
-            .await;
+    let r = post("f_committed").await;
     assert!(r.is_err(), "{r:?}");
     assert_eq!(t.api("GET", "?name=f_committed", None).await.1["total"], 1);
 
@@ -974,13 +958,7 @@ async fn admin_api() {
     assert_eq!(newer.as_array().unwrap().len(), 1);
     assert_eq!(newer[0]["query"]["limit"], "5");
     assert_eq!(t.admin("DELETE", "requests", None).await.0, 204);
-    assert!(t
-        .admin("GET", "requests", None)
-        .await
-        .1
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(t.admin_list("requests").await.is_empty());
 
     let (_, cfg) = t.admin("GET", "config", None).await;
     assert_eq!(
@@ -996,13 +974,7 @@ async fn admin_api() {
     assert_eq!(t.admin("GET", "nothing", None).await.0, 404);
 
     assert_eq!(t.admin("POST", "reset", None).await.0, 204);
-    assert!(t
-        .admin("GET", "channels", None)
-        .await
-        .1
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(t.admin_list("channels").await.is_empty());
     assert_eq!(t.api("GET", "", None).await.1["total"], 0);
 }
 

@@ -10,6 +10,16 @@ fn with(mut v: Value, k: &str, val: Value) -> Value {
     v
 }
 
+/// `base()` with one member.
+fn member(m: Value) -> Value {
+    with(base(), "members", json!([m]))
+}
+
+/// `base()` with one member group.
+fn group(g: Value) -> Value {
+    with(base(), "member_groups", json!([g]))
+}
+
 fn code(v: &Value) -> (String, String) {
     match channel_request(v) {
         Ok(_) => ("ok".into(), String::new()),
@@ -112,85 +122,49 @@ fn ranges() {
     expect(with(base(), "port", json!(0)), "APIG.2004", "port");
     expect(with(base(), "port", json!(65536)), "APIG.2004", "port");
     expect(
-        with(
-            base(),
-            "members",
-            json!([{"host": "1.2.3.4", "weight": 10001}]),
-        ),
+        member(json!({"host": "1.2.3.4", "weight": 10001})),
         "APIG.2004",
         "weight",
     );
     expect(
-        with(
-            base(),
-            "members",
-            json!([{"host": "1.2.3.4", "weight": -1}]),
-        ),
+        member(json!({"host": "1.2.3.4", "weight": -1})),
         "APIG.2004",
         "weight",
     );
     expect(
-        with(
-            base(),
-            "members",
-            json!([{"host": "1.2.3.4", "port": 70000}]),
-        ),
+        member(json!({"host": "1.2.3.4", "port": 70000})),
         "APIG.2003",
         "port",
     );
     expect(
-        with(base(), "members", json!([{"host": "1.2.3.4", "port": -1}])),
+        member(json!({"host": "1.2.3.4", "port": -1})),
         "APIG.2002",
         "port",
     );
     expect(
-        with(base(), "members", json!([{"host": "1.2.3.4", "status": 3}])),
+        member(json!({"host": "1.2.3.4", "status": 3})),
         "APIG.2012",
         "status",
     );
     expect(
-        with(
-            base(),
-            "member_groups",
-            json!([{"member_group_name": "grp", "member_group_weight": 101}]),
-        ),
+        group(json!({"member_group_name": "grp", "member_group_weight": 101})),
         "APIG.2003",
         "member_group_weight",
     );
     expect(
-        with(
-            base(),
-            "member_groups",
-            json!([{"member_group_name": "grp", "member_group_remark": "r".repeat(256)}]),
-        ),
+        group(json!({"member_group_name": "grp", "member_group_remark": "r".repeat(256)})),
         "APIG.2003",
         "member_group_remark",
     );
-    expect(
-        with(base(), "members", json!([{"host": "h".repeat(65)}])),
-        "APIG.2003",
-        "host",
-    );
+    expect(member(json!({"host": "h".repeat(65)})), "APIG.2003", "host");
 }
 
 #[test]
 fn members_and_groups() {
+    expect(member(json!({"weight": 1})), "APIG.2001", "host");
+    expect(member(json!({"host": "not a host"})), "APIG.2012", "host");
     expect(
-        with(base(), "members", json!([{"weight": 1}])),
-        "APIG.2001",
-        "host",
-    );
-    expect(
-        with(base(), "members", json!([{"host": "not a host"}])),
-        "APIG.2012",
-        "host",
-    );
-    expect(
-        with(
-            base(),
-            "members",
-            json!([{"host": "1.2.3.4", "member_group_name": "nope"}]),
-        ),
+        member(json!({"host": "1.2.3.4", "member_group_name": "nope"})),
         "APIG.2012",
         "member_group_name",
     );
@@ -233,7 +207,7 @@ fn members_and_groups() {
         "member_group_name",
     );
     expect(
-        with(base(), "member_groups", json!([{"member_group_weight": 1}])),
+        group(json!({"member_group_weight": 1})),
         "APIG.2001",
         "member_group_name",
     );
@@ -318,45 +292,20 @@ fn microservice_rules() {
     );
     let micro = with(base(), "vpc_channel_type", json!("microservice"));
     expect(micro, "APIG.2001", "microservice_info");
+    let ms = |info: Value| with(t3.clone(), "microservice_info", info);
+    expect(ms(json!({})), "APIG.2001", "service_type");
     expect(
-        with(t3.clone(), "microservice_info", json!({})),
-        "APIG.2001",
-        "service_type",
-    );
-    expect(
-        with(
-            t3.clone(),
-            "microservice_info",
-            json!({"service_type": "X"}),
-        ),
+        ms(json!({"service_type": "X"})),
         "APIG.2012",
         "service_type",
     );
+    expect(ms(json!({"service_type": "CSE"})), "APIG.2001", "cse_info");
     expect(
-        with(
-            t3.clone(),
-            "microservice_info",
-            json!({"service_type": "CSE"}),
-        ),
-        "APIG.2001",
-        "cse_info",
-    );
-    expect(
-        with(
-            t3.clone(),
-            "microservice_info",
-            json!({"service_type": "CSE", "cse_info": {"engine_id": "e"}}),
-        ),
+        ms(json!({"service_type": "CSE", "cse_info": {"engine_id": "e"}})),
         "APIG.2001",
         "service_id",
     );
-    let cce = |info: Value| {
-        with(
-            t3.clone(),
-            "microservice_info",
-            json!({"service_type": "CCE", "cce_info": info}),
-        )
-    };
+    let cce = |info: Value| ms(json!({"service_type": "CCE", "cce_info": info}));
     expect(
         cce(json!({"cluster_id": "c", "namespace": "n", "workload_type": "deployment"})),
         "APIG.2001",
@@ -385,13 +334,7 @@ fn microservice_rules() {
         "APIG.2012",
         "app_name",
     );
-    let svc = |info: Value| {
-        with(
-            t3.clone(),
-            "microservice_info",
-            json!({"service_type": "CCE_SERVICE", "cce_service_info": info}),
-        )
-    };
+    let svc = |info: Value| ms(json!({"service_type": "CCE_SERVICE", "cce_service_info": info}));
     expect(
         svc(json!({"cluster_id": "c", "namespace": "Bad", "service_name": "s"})),
         "APIG.2012",

@@ -6,6 +6,7 @@ pub mod config;
 pub mod credentials;
 pub mod docs;
 pub mod endpoint;
+pub mod gateway;
 pub mod project;
 pub mod shared_config;
 pub mod vpc_channel;

@@ -1,7 +1,8 @@
 use super::*;
 use crate::apig::models as api;
 use crate::provider::config;
-use crate::provider::vpc_channel::convert::{state_from_api, Location};
+use crate::provider::gateway::Location;
+use crate::provider::vpc_channel::convert::state_from_api;
 use crate::provider::vpc_channel::identity;
 
 fn provider() -> ProviderConfig {

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::*;
 use crate::apig::client::{ClientOptions, Credentials};
 use crate::apig::models::ChannelRequest;
+use crate::provider::gateway::is_api_id;
 use crate::tfplugin::diag::has_errors;
 
 /// Answers each request with `route(method, target)`; records the requests.
@@ -119,7 +120,7 @@ fn posts(seen: &Mutex<Vec<String>>) -> usize {
 #[test]
 fn channel_ids_are_checked_like_import_ids() {
     for ok in ["18174f5f4f1a4dc29f33aeadd9788e5f", "a-b_c"] {
-        assert!(is_channel_id(ok), "{ok}");
+        assert!(is_api_id(ok), "{ok}");
     }
     for bad in [
         "",
@@ -131,7 +132,7 @@ fn channel_ids_are_checked_like_import_ids() {
         "%2e%2e",
         &"a".repeat(65),
     ] {
-        assert!(!is_channel_id(bad), "{bad:?}");
+        assert!(!is_api_id(bad), "{bad:?}");
     }
 }
 

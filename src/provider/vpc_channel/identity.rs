@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use crate::provider::config::ProviderConfig;
+use crate::provider::gateway::is_api_id;
 use crate::tf_object;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::identity::{IdentityAttribute, IdentitySchema};
@@ -78,7 +79,7 @@ pub fn import_state(cfg: Option<&ProviderConfig>, identity: &Value) -> Result<Va
         (Identity::ID, &i.id),
     ] {
         let s = v.str().unwrap_or_default();
-        if !super::is_channel_id(s) {
+        if !is_api_id(s) {
             return Err(Diagnostic::error(
                 "Invalid resource identity",
                 format!(

@@ -15,13 +15,14 @@
 use crate::apig::channels::NO_SUCH_CHANNEL;
 use crate::apig::client::{ApiError, Client};
 use crate::provider::config::ProviderConfig;
+use crate::provider::gateway::{is_api_id, locate, Location, Scope, Subject};
 use crate::tfplugin::diag::Diagnostic;
+use crate::tfplugin::typed::view;
 use crate::tfplugin::value::Value;
 
 use super::state::Channel;
 
-use super::convert::Location;
-use super::rules;
+use super::{rules, KIND};
 
 pub const IMPORT_FORMAT: &str = "<instance_id>/<id> or <instance_id>/<name>";
 
@@ -37,7 +38,7 @@ pub enum Wanted<'a> {
 impl Wanted<'_> {
     fn id(&self) -> Option<&str> {
         match self {
-            Wanted::IdOrName(s) | Wanted::Id(s) if super::is_channel_id(s) => Some(s),
+            Wanted::IdOrName(s) | Wanted::Id(s) if is_api_id(s) => Some(s),
             _ => None,
         }
     }
@@ -66,7 +67,7 @@ fn bad_id(id: &str) -> Diagnostic {
 /// Splits and checks an import ID, before any call.
 pub fn parse(id: &str) -> Result<(&str, Wanted<'_>), Diagnostic> {
     let (instance, rest) = id.trim().split_once('/').ok_or_else(|| bad_id(id))?;
-    if !super::is_channel_id(instance) {
+    if !is_api_id(instance) {
         return Err(bad_id(id));
     }
     let wanted = if let Some(x) = rest.strip_prefix("id:") {
@@ -122,7 +123,7 @@ async fn resolve(
     state: &Value,
     wanted: &Wanted<'_>,
 ) -> Result<String, Diagnostic> {
-    let (target, loc) = super::locate(state, cfg)?;
+    let (target, loc) = locate(&view::<Scope>(state), cfg)?;
     let failed = |e: &ApiError| lookup_failed(&loc, wanted, e);
     let by_id = match wanted.id() {
         None => None,
@@ -160,7 +161,7 @@ async fn resolve(
         ));
     }
     match by_name.as_slice() {
-        [one] if super::is_channel_id(&one.id) => Ok(one.id.clone()),
+        [one] if is_api_id(&one.id) => Ok(one.id.clone()),
         [one] => Err(Diagnostic::error(
             "Unusable VPC channel ID",
             format!(
@@ -204,7 +205,7 @@ fn lookup_failed(loc: &Location, wanted: &Wanted<'_>, e: &ApiError) -> Diagnosti
     let what = match wanted {
         Wanted::IdOrName(x) | Wanted::Id(x) | Wanted::Name(x) => *x,
     };
-    super::api_diag("find", what, loc, e)
+    KIND.api_diag("find", Subject::One(what), loc, e)
 }
 
 #[cfg(test)]

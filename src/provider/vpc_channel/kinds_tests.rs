@@ -2,10 +2,11 @@
 //! NACOS (with its secret), `type` planned from `vpc_channel_type`, and
 //! what the API derives from a microservice source.
 
-use super::convert::{request_from_plan, state_from_api, Location};
+use super::convert::{request_from_plan, state_from_api};
 use super::plan::{plan, Defaults};
 use super::validate;
 use crate::apig::models as api;
+use crate::provider::gateway::Location;
 use crate::tfplugin::value::{test_value as v, Value};
 
 const D: Defaults = Defaults {

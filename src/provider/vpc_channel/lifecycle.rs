@@ -1,48 +1,19 @@
 //! Create, read, update (the full body) and delete, each guarded so that
 //! nothing is lost or orphaned when the network or the API misbehaves.
 
-use crate::apig::channels::GONE;
 use crate::apig::client::{ApiError, Client, Target, RESOLVE_GRACE, SEND_GRACE};
 use crate::provider::config::ProviderConfig;
+use crate::provider::gateway::{
+    keep, locate, locate_or_keep, planned_with_id, Location, Scope, Subject,
+};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::logging::{self, Level};
 use crate::tfplugin::provider::StateResponse;
+use crate::tfplugin::typed::view;
 use crate::tfplugin::value::Value;
 
-use super::convert::{self, Location};
 use super::create::post_channel;
-use super::lossless;
-use super::messages::api_diag;
-use super::{locate, rules, state};
-
-/// Replaces unknowns by null: what apply returns when it could not learn them.
-fn unknowns_to_null(v: &Value) -> Value {
-    match v {
-        Value::Unknown => Value::Null,
-        Value::List(l) => Value::List(l.iter().map(unknowns_to_null).collect()),
-        Value::Set(l) => Value::Set(l.iter().map(unknowns_to_null).collect()),
-        Value::Tuple(l) => Value::Tuple(l.iter().map(unknowns_to_null).collect()),
-        Value::Map(m) => Value::Map(
-            m.iter()
-                .map(|(k, v)| (k.clone(), unknowns_to_null(v)))
-                .collect(),
-        ),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), unknowns_to_null(v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-fn with_attr(v: &Value, k: &str, x: Value) -> Value {
-    let mut v = v.clone();
-    if let Value::Object(o) = &mut v {
-        o.insert(k.to_string(), x);
-    }
-    v
-}
+use super::{convert, lossless, state, KIND};
 
 pub async fn read(
     cfg: &ProviderConfig,
@@ -50,15 +21,9 @@ pub async fn read(
     state: Value,
     private: Vec<u8>,
 ) -> StateResponse {
-    let (target, loc) = match locate(&state, cfg) {
+    let (target, loc) = match locate(&view::<Scope>(&state), cfg) {
         Ok(x) => x,
-        Err(d) => {
-            return StateResponse {
-                state,
-                private,
-                diags: vec![d],
-            }
-        }
+        Err(d) => return keep(state, private, d),
     };
     let id = state
         .get(state::Channel::ID)
@@ -71,11 +36,7 @@ pub async fn read(
         .unwrap_or(&id)
         .to_string();
     match client.show_channel(&target, &id).await {
-        Ok(ch) if ch.id != id => StateResponse {
-            diags: vec![other_id("read", &name, &id, &ch.id)],
-            state,
-            private,
-        },
+        Ok(ch) if ch.id != id => keep(state, private, KIND.other_id("read", &name, &id, &ch.id)),
         Ok(ch) => {
             // An imported channel is read first with no name yet.
             let found = lossless::unrepresentable(&ch);
@@ -83,11 +44,7 @@ pub async fn read(
             if !found.is_empty() {
                 if state.get(state::Channel::NAME).is_null() {
                     let d = lossless::import_refused(&id, &found);
-                    return StateResponse {
-                        state,
-                        private,
-                        diags: vec![d],
-                    };
+                    return keep(state, private, d);
                 }
                 diags.push(lossless::read_warning(&name, &found));
             }
@@ -98,7 +55,7 @@ pub async fn read(
             }
         }
         // Gone (or its gateway is): Terraform will plan to create it again.
-        Err(e) if e.is_gone(GONE) => {
+        Err(e) if KIND.is_gone(&e) => {
             logging::log(
                 Level::Info,
                 "VPC channel not found; removing it from state",
@@ -110,70 +67,16 @@ pub async fn read(
                 diags: Vec::new(),
             }
         }
-        Err(e) => StateResponse {
-            diags: vec![api_diag("read", &name, &loc, &e)],
+        Err(e) => keep(
             state,
             private,
-        },
+            KIND.api_diag("read", Subject::One(&name), &loc, &e),
+        ),
     }
-}
-
-/// A channel ID usable in a URL and in state: what import accepts.
-pub fn is_channel_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && rules::is_plain_id(s)
-}
-
-pub(super) const ID_RULE: &str = "1 to 64 letters, digits, hyphens (-) and underscores (_)";
-
-/// The answer to a show of `asked` names another channel (or an unusable
-/// ID); it is not stored.
-fn other_id(op: &str, name: &str, asked: &str, got: &str) -> Diagnostic {
-    Diagnostic::error(
-        format!("Failed to {op} VPC channel {name:?}"),
-        format!("The API was asked for channel {asked:?} but answered with the channel ID {got:?}; the answer was not stored. Check the endpoint (`endpoints.apig`) points at API Gateway."),
-    )
-}
-
-/// Where a planned or prior channel lives, or the diagnostic and the state
-/// to keep when that cannot be told.
-fn locate_or_keep(
-    v: &Value,
-    cfg: &ProviderConfig,
-    keep: Value,
-    private: &mut Vec<u8>,
-) -> Result<(Target, Location), StateResponse> {
-    locate(v, cfg).map_err(|d| StateResponse {
-        state: keep,
-        private: std::mem::take(private),
-        diags: vec![d],
-    })
 }
 
 fn text_of(v: &Value, attr: &str) -> String {
     v.get(attr).as_str().unwrap_or_default().to_string()
-}
-
-/// Interrupted before `op` was sent: nothing changed.
-fn not_sent(op: &str, name: &str, loc: &Location) -> Diagnostic {
-    Diagnostic::error(
-        format!("Failed to {op} VPC channel {name:?}"),
-        format!(
-            "Interrupted before the {op} was sent: nothing changed in gateway {}. Apply again to finish.",
-            loc.instance_id
-        ),
-    )
-}
-
-/// A sent update or delete unanswered within the interrupt's grace: what
-/// the server holds now is recorded instead.
-fn interrupted(op: &str, name: &str, id: &str, loc: &Location, now: &str) -> Diagnostic {
-    Diagnostic::error(
-        format!("Failed to {op} VPC channel {name:?}"),
-        format!(
-            "Terraform was interrupted while the {op} of VPC channel {name:?} (id {id}) in gateway {} was in flight; {now}. Apply again to finish.",
-            loc.instance_id
-        ),
-    )
 }
 
 pub async fn delete(
@@ -182,19 +85,16 @@ pub async fn delete(
     prior: Value,
     mut private: Vec<u8>,
 ) -> StateResponse {
-    let (target, loc) = match locate_or_keep(&prior, cfg, prior.clone(), &mut private) {
+    let scope = view::<Scope>(&prior);
+    let (target, loc) = match locate_or_keep(&scope, cfg, prior.clone(), &mut private) {
         Ok(x) => x,
         Err(r) => return r,
     };
     let name = text_of(&prior, state::Channel::NAME);
     let id = text_of(&prior, state::Channel::ID);
-    let keep = |d: Diagnostic| StateResponse {
-        diags: vec![d],
-        state: prior.clone(),
-        private: private.clone(),
-    };
+    let kept = |d: Diagnostic| keep(prior.clone(), private.clone(), d);
     if client.is_stopped() {
-        return keep(not_sent("delete", &name, &loc));
+        return kept(KIND.not_sent("delete", &name, &loc));
     }
     let shield = client.shielded(RESOLVE_GRACE);
     let sent = tokio::select! {
@@ -203,18 +103,18 @@ pub async fn delete(
     };
     match sent {
         Ok(()) => StateResponse::default(),
-        Err(e) if e.is_gone(GONE) => StateResponse::default(),
+        Err(e) if KIND.is_gone(&e) => StateResponse::default(),
         // Sent, unanswered: whether it is gone decides the state.
         Err(ApiError::Cancelled) => match shield.client.show_channel(&target, &id).await {
-            Err(e) if e.is_gone(GONE) => StateResponse::default(),
-            Ok(_) => keep(interrupted(
+            Err(e) if KIND.is_gone(&e) => StateResponse::default(),
+            Ok(_) => kept(KIND.interrupted(
                 "delete",
                 &name,
                 &id,
                 &loc,
                 "it still exists and stays in state",
             )),
-            Err(e) => keep(interrupted(
+            Err(e) => kept(KIND.interrupted(
                 "delete",
                 &name,
                 &id,
@@ -222,7 +122,7 @@ pub async fn delete(
                 &format!("whether it is gone could not be read ({e}), so it stays in state"),
             )),
         },
-        Err(e) => keep(api_diag("delete", &name, &loc, &e)),
+        Err(e) => kept(KIND.api_diag("delete", Subject::One(&name), &loc, &e)),
     }
 }
 
@@ -233,7 +133,8 @@ pub async fn create(
     config: Value,
     mut private: Vec<u8>,
 ) -> StateResponse {
-    let (target, loc) = match locate_or_keep(&planned, cfg, Value::Null, &mut private) {
+    let scope = view::<Scope>(&planned);
+    let (target, loc) = match locate_or_keep(&scope, cfg, Value::Null, &mut private) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -249,11 +150,7 @@ pub async fn create(
     );
     match posted.await {
         Ok(id) => read_back(&shield.client, &target, &loc, id, planned, private).await,
-        Err(d) => StateResponse {
-            state: Value::Null,
-            private,
-            diags: vec![d],
-        },
+        Err(d) => keep(Value::Null, private, d),
     }
 }
 
@@ -265,7 +162,8 @@ pub async fn update(
     config: Value,
     mut private: Vec<u8>,
 ) -> StateResponse {
-    let (target, loc) = match locate_or_keep(&planned, cfg, prior.clone(), &mut private) {
+    let scope = view::<Scope>(&planned);
+    let (target, loc) = match locate_or_keep(&scope, cfg, prior.clone(), &mut private) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -273,11 +171,7 @@ pub async fn update(
     let id = text_of(&prior, state::Channel::ID);
     let name = text_of(&planned, state::Channel::NAME);
     if client.is_stopped() {
-        return StateResponse {
-            diags: vec![not_sent("update", &name, &loc)],
-            state: prior,
-            private,
-        };
+        return keep(prior, private, KIND.not_sent("update", &name, &loc));
     }
     let shield = client.shielded(RESOLVE_GRACE);
     let sent = tokio::select! {
@@ -300,17 +194,14 @@ pub async fn update(
                         .to_string(),
                 ),
             };
-            StateResponse {
-                diags: vec![interrupted("update", &name, &id, &loc, &now)],
-                state,
-                private,
-            }
+            let d = KIND.interrupted("update", &name, &id, &loc, &now);
+            keep(state, private, d)
         }
-        Err(e) => StateResponse {
-            diags: vec![api_diag("update", &name, &loc, &e)],
-            state: prior,
+        Err(e) => keep(
+            prior,
             private,
-        },
+            KIND.api_diag("update", Subject::One(&name), &loc, &e),
+        ),
     }
 }
 
@@ -324,21 +215,12 @@ async fn read_back(
     private: Vec<u8>,
 ) -> StateResponse {
     let name = text_of(&planned, state::Channel::NAME);
-    // Keep the ID so the channel is never orphaned; Terraform refreshes it
-    // on the next run.
-    let partial = |id: String| {
-        with_attr(
-            &unknowns_to_null(&planned),
-            state::Channel::ID,
-            Value::String(id),
-        )
-    };
+    let partial = |id: String| planned_with_id(&planned, state::Channel::ID, id);
     match client.show_channel(target, &id).await {
-        Ok(ch) if ch.id != id => StateResponse {
-            diags: vec![other_id("read back", &name, &id, &ch.id)],
-            state: partial(id),
-            private,
-        },
+        Ok(ch) if ch.id != id => {
+            let d = KIND.other_id("read back", &name, &id, &ch.id);
+            keep(partial(id), private, d)
+        }
         Ok(ch) => StateResponse {
             private: lossless::note(private, &lossless::unrepresentable(&ch)),
             state: convert::state_from_api(&ch, &planned, loc),
@@ -347,19 +229,14 @@ async fn read_back(
         // Interrupted: what was planned is what was sent and answered, so
         // it is recorded as is (values only the server knows stay empty
         // until the next refresh), without tainting the channel.
-        Err(ApiError::Cancelled) => StateResponse {
-            diags: vec![Diagnostic::warning(
-                format!("VPC channel {name:?} recorded without reading it back"),
-                format!("Terraform was interrupted after the API accepted VPC channel {name:?} (id {id}) in gateway {}; it is recorded in state as planned, and the next refresh reads what only the server knows.", loc.instance_id),
-            )],
-            state: partial(id),
-            private,
-        },
-        Err(e) => StateResponse {
-            diags: vec![api_diag("read back", &name, loc, &e)],
-            state: partial(id),
-            private,
-        },
+        Err(ApiError::Cancelled) => {
+            let d = KIND.recorded_unread(&name, &id, loc);
+            keep(partial(id), private, d)
+        }
+        Err(e) => {
+            let d = KIND.api_diag("read back", Subject::One(&name), loc, &e);
+            keep(partial(id), private, d)
+        }
     }
 }
 

@@ -8,13 +8,14 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::convert::{request_from_plan, state_from_api, Location};
+use super::convert::{request_from_plan, state_from_api};
 use super::plan::{plan, Defaults};
 use super::schema::schema;
 use super::validate;
 use crate::apig::models::Channel;
 use crate::emulator::render;
 use crate::emulator::store::{Policy, Store};
+use crate::provider::gateway::Location;
 use crate::tfplugin::schema::{Attribute, Kind};
 use crate::tfplugin::value::Value;
 

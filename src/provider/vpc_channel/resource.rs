@@ -1,5 +1,6 @@
 //! `huaweicloud_apig_vpc_channel` behind the protocol's [`Resource`] trait.
 
+use crate::provider::gateway::{config_for, keep, plan_project, Scope};
 use crate::provider::Configured;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::identity::IdentitySchema;
@@ -7,6 +8,7 @@ use crate::tfplugin::provider::{
     Answer, Create, Delete, Imported, Plan, PlanResponse, Read, Resource, StateResponse, Update,
 };
 use crate::tfplugin::schema::Schema;
+use crate::tfplugin::typed::view;
 use crate::tfplugin::value::Value;
 
 use super::state::Channel;
@@ -29,32 +31,22 @@ impl Resource<Configured> for VpcChannel {
 
     async fn plan(&self, ctx: Option<&Configured>, req: Plan<Value>) -> PlanResponse {
         let req = req.values;
-        // Without a project on the resource, the provider's default for the
-        // region is looked up (once per region).
-        let needs_project = !req.config.is_null() && req.config.get(Channel::PROJECT_ID).is_null();
-        // A region known only at apply may name another project: it is
-        // looked up then (the final plan), and planned unknown now.
-        let project_at_apply = needs_project
-            && req.config.get(Channel::REGION).is_unknown()
-            && ctx.is_some_and(|c| c.config.project_id.is_none());
-        let looked_up = match ctx {
-            Some(c) if needs_project && !project_at_apply => {
-                let region =
-                    (req.config.get(Channel::REGION).as_str()).or(c.config.region.as_deref());
-                match c.for_region(region).await {
-                    Ok(cfg) => Some(cfg),
-                    Err(d) => {
-                        return PlanResponse {
-                            diags: vec![d],
-                            ..Default::default()
-                        }
-                    }
+        let scope = (!req.config.is_null()).then(|| view::<Scope>(&req.config));
+        let project = match plan_project(ctx, scope.as_ref()).await {
+            Ok(p) => p,
+            Err(d) => {
+                return PlanResponse {
+                    diags: vec![d],
+                    ..Default::default()
                 }
             }
-            _ => None,
         };
-        let cfg = looked_up.as_ref().or(ctx.map(|c| &c.config));
-        let mut r = super::plan(cfg, &req.prior, &req.config, project_at_apply);
+        let mut r = super::plan(
+            project.config(ctx),
+            &req.prior,
+            &req.config,
+            project.at_apply,
+        );
         r.private = req.prior_private;
         // An in-place update would drop what the provider cannot represent.
         let in_place =
@@ -69,20 +61,10 @@ impl Resource<Configured> for VpcChannel {
 
     async fn read(&self, ctx: &Configured, req: Read<Value>) -> Answer<Value> {
         let (state, private) = (req.state, req.private);
-        if !state.get(Channel::PROJECT_ID).is_null() {
-            return answered(super::read(&ctx.config, &ctx.client, state, private).await);
-        }
-        // An imported channel has no project yet: look it up.
-        answered(
-            match ctx.for_region(state.get(Channel::REGION).as_str()).await {
-                Ok(cfg) => super::read(&cfg, &ctx.client, state, private).await,
-                Err(d) => StateResponse {
-                    state,
-                    private,
-                    diags: vec![d],
-                },
-            },
-        )
+        answered(match config_for(ctx, &view::<Scope>(&state)).await {
+            Ok(cfg) => super::read(&cfg, &ctx.client, state, private).await,
+            Err(d) => keep(state, private, d),
+        })
     }
 
     async fn create(&self, ctx: &Configured, req: Create<Value>) -> Answer<Value> {

@@ -1,9 +1,10 @@
 //! Unit tests of plan logic and the API mapping, both ways.
 
-use super::convert::{request_from_plan, state_from_api, Location};
+use super::convert::{request_from_plan, state_from_api};
 use super::plan::{plan, Defaults};
 use super::validate;
 use crate::apig::models::*;
+use crate::provider::gateway::Location;
 use crate::tfplugin::value::{test_value as v, AttrPath, Value};
 
 const D: Defaults = Defaults {

@@ -5,14 +5,18 @@
 use crate::apig::channels::{ChannelFilter, DETAILS_CONCURRENCY};
 use crate::apig::client::Client;
 use crate::provider::config::ProviderConfig;
-use crate::provider::vpc_channel::locate;
+use crate::provider::gateway::{keep, locate, Scope, Subject};
+use crate::provider::vpc_channel::KIND;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::provider::StateResponse;
 use crate::tfplugin::typed::{view, Known, Tf};
 use crate::tfplugin::value::Value;
 
 use super::query::Query;
-use super::{api_error, exported_state, schema};
+use super::{exported_state, schema};
+
+/// The operation of the show-details calls, in messages.
+pub(crate) const DETAILS: &str = "read the details of";
 
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     schema::many().diagnose(config)
@@ -47,19 +51,17 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
             diags,
         };
     }
-    let fail = |config: Value, d: Diagnostic| StateResponse {
-        state: config,
-        private: Vec::new(),
-        diags: vec![d],
-    };
-    let (target, loc) = match locate(&config, cfg) {
+    let (target, loc) = match locate(&view::<Scope>(&config), cfg) {
         Ok(x) => x,
-        Err(d) => return fail(config, d),
+        Err(d) => return keep(config, Vec::new(), d),
     };
     let f = filter(&config);
     let listed = match client.list_all_channels(&target, &f).await {
         Ok(l) => l,
-        Err(e) => return fail(config, api_error("the VPC channels", &loc, &e)),
+        Err(e) => {
+            let d = KIND.api_diag("read", Subject::All, &loc, &e);
+            return keep(config, Vec::new(), d);
+        }
     };
     // A gateway that ignores precise_search still gets exact matches.
     let exact = |field: &str| f.precise_search.iter().any(|x| x == field);
@@ -82,7 +84,10 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
         .await
     {
         Ok(c) => c,
-        Err(e) => return fail(config, api_error("the VPC channels' details", &loc, &e)),
+        Err(e) => {
+            let d = KIND.api_diag(DETAILS, Subject::All, &loc, &e);
+            return keep(config, Vec::new(), d);
+        }
     };
     channels.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     let mut q: Query = view(&config);

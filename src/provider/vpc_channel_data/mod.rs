@@ -1,7 +1,8 @@
 //! Data sources `huaweicloud_apig_vpc_channel` (one channel by ID or exact
 //! name) and `huaweicloud_apig_vpc_channels` (a gateway's channels by the
 //! list API's filters). Both export the resource's attributes through the
-//! resource's own state conversion.
+//! resource's own state conversion; where the gateway is and what API
+//! errors mean come from the gateway kit.
 
 pub mod docs;
 pub mod many;
@@ -12,11 +13,10 @@ mod source;
 
 pub use source::{Channels, OneChannel};
 
-use crate::apig::client::ApiError;
 use crate::apig::models as api;
-use crate::provider::vpc_channel::convert::{self, Location};
+use crate::provider::gateway::Location;
+use crate::provider::vpc_channel::convert;
 use crate::provider::vpc_channel::state::Channel;
-use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::typed::Tf;
 
 /// A channel as the resource would hold it after import, but with every
@@ -41,23 +41,6 @@ fn every<T>(l: Tf<Vec<Tf<T>>>) -> Tf<Vec<Tf<T>>> {
         Tf::Known(v) => Tf::Known(v),
         _ => Tf::Known(Vec::new()),
     }
-}
-
-/// Why a list or show call failed, naming the gateway.
-fn api_error(what: &str, loc: &Location, e: &ApiError) -> Diagnostic {
-    let why = e
-        .code()
-        .and_then(|c| {
-            crate::provider::vpc_channel::explain(c, what, loc).map(|w| format!("{c}: {w}\n\n"))
-        })
-        .unwrap_or_default();
-    Diagnostic::error(
-        format!("Failed to read {what}"),
-        format!(
-            "{why}{e}\nWhile reading {what} in gateway {} (project {}).",
-            loc.instance_id, loc.project_id
-        ),
-    )
 }
 
 #[cfg(test)]

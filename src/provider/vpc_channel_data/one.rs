@@ -2,16 +2,17 @@
 //! (the list call with `precise_search=name`, names compared here too).
 
 use crate::apig::channels::NO_SUCH_CHANNEL;
-use crate::apig::client::Client;
+use crate::apig::client::{Client, Target};
 use crate::provider::config::ProviderConfig;
-use crate::provider::vpc_channel::locate;
+use crate::provider::gateway::{keep, locate, Location, Scope, Subject};
+use crate::provider::vpc_channel::state::Channel;
+use crate::provider::vpc_channel::KIND;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::provider::StateResponse;
+use crate::tfplugin::typed::{view, Known};
 use crate::tfplugin::value::{AttrPath, Value};
 
-use super::{api_error, exported_state, schema};
-use crate::provider::vpc_channel::state::Channel;
-use crate::tfplugin::typed::Known;
+use super::{exported_state, schema};
 
 /// ValidateDataResourceConfig: the attribute checks, and exactly one of
 /// `id` and `name` (an unknown one may still be either).
@@ -36,14 +37,6 @@ pub fn validate(config: &Value) -> Vec<Diagnostic> {
     diags
 }
 
-fn fail(config: Value, d: Diagnostic) -> StateResponse {
-    StateResponse {
-        state: config,
-        private: Vec::new(),
-        diags: vec![d],
-    }
-}
-
 pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> StateResponse {
     let diags = validate(&config);
     if has_errors(&diags) {
@@ -53,60 +46,25 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
             diags,
         };
     }
-    let (target, loc) = match locate(&config, cfg) {
+    let (target, loc) = match locate(&view::<Scope>(&config), cfg) {
         Ok(x) => x,
-        Err(d) => return fail(config, d),
+        Err(d) => return keep(config, Vec::new(), d),
     };
-    let gw = format!("Gateway {} (project {})", loc.instance_id, loc.project_id);
     let wanted_id = config.get(Channel::ID).as_str().map(str::to_string);
     let wanted_name = config.get(Channel::NAME).as_str().map(str::to_string);
     let id = match (wanted_id, wanted_name) {
         (Some(id), _) => id,
-        (None, Some(name)) => match client.find_channels_by_name(&target, &name).await {
-            Err(e) => {
-                return fail(
-                    config,
-                    api_error(&format!("VPC channel {name:?}"), &loc, &e),
-                )
-            }
-            Ok(found) => match found.as_slice() {
-                [one] => one.id.clone(),
-                [] => {
-                    return fail(
-                        config,
-                        Diagnostic::error_at(
-                            AttrPath::root().attr(Channel::NAME),
-                            "VPC channel not found",
-                            format!("{gw} has no VPC channel named exactly {name:?}."),
-                        ),
-                    )
-                }
-                several => {
-                    let ids: Vec<&str> = several.iter().map(|c| c.id.as_str()).collect();
-                    return fail(
-                        config,
-                        Diagnostic::error_at(
-                            AttrPath::root().attr(Channel::NAME),
-                            "Several VPC channels found",
-                            format!(
-                                "{gw} has {} VPC channels named {name:?}: {}. Choose one with `id`.",
-                                ids.len(),
-                                ids.join(", ")
-                            ),
-                        ),
-                    );
-                }
-            },
+        (None, Some(name)) => match id_by_name(client, &target, &loc, &name).await {
+            Ok(id) => id,
+            Err(d) => return keep(config, Vec::new(), d),
         },
         // validate rules this out; kept as an error, never a panic
         (None, None) => {
-            return fail(
-                config,
-                Diagnostic::error(
-                    "Missing argument",
-                    "Set `id` or `name` to choose the VPC channel.",
-                ),
-            )
+            let d = Diagnostic::error(
+                "Missing argument",
+                "Set `id` or `name` to choose the VPC channel.",
+            );
+            return keep(config, Vec::new(), d);
         }
     };
     match client.show_channel(&target, &id).await {
@@ -115,14 +73,55 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
             private: Vec::new(),
             diags: Vec::new(),
         },
-        Err(e) if e.code() == Some(NO_SUCH_CHANNEL) => fail(
-            config,
-            Diagnostic::error_at(
+        Err(e) if e.code() == Some(NO_SUCH_CHANNEL) => {
+            let d = Diagnostic::error_at(
                 AttrPath::root().attr(Channel::ID),
                 "VPC channel not found",
-                format!("{gw} has no VPC channel with ID {id:?}."),
-            ),
-        ),
-        Err(e) => fail(config, api_error(&format!("VPC channel {id:?}"), &loc, &e)),
+                format!("{} has no VPC channel with ID {id:?}.", gateway(&loc)),
+            );
+            keep(config, Vec::new(), d)
+        }
+        Err(e) => {
+            let d = KIND.api_diag("read", Subject::One(&id), &loc, &e);
+            keep(config, Vec::new(), d)
+        }
+    }
+}
+
+/// `Gateway <id> (project <id>)`, to start a message.
+fn gateway(loc: &Location) -> String {
+    format!("Gateway {} (project {})", loc.instance_id, loc.project_id)
+}
+
+/// The ID of the one channel named exactly `name`.
+async fn id_by_name(
+    client: &Client,
+    target: &Target,
+    loc: &Location,
+    name: &str,
+) -> Result<String, Diagnostic> {
+    let found = (client.find_channels_by_name(target, name).await)
+        .map_err(|e| KIND.api_diag("read", Subject::One(name), loc, &e))?;
+    let gw = gateway(loc);
+    let at_name = || AttrPath::root().attr(Channel::NAME);
+    match found.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(Diagnostic::error_at(
+            at_name(),
+            "VPC channel not found",
+            format!("{gw} has no VPC channel named exactly {name:?}."),
+        )),
+        several => {
+            let ids: Vec<&str> = several.iter().map(|c| c.id.as_str()).collect();
+            Err(Diagnostic::error_at(
+                at_name(),
+                "Several VPC channels found",
+                format!(
+                    "{gw} has {} VPC channels named {name:?}: {}. Choose one with `id`.",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+            ))
+        }
     }
 }

@@ -9,15 +9,14 @@ use std::sync::OnceLock;
 
 use crate::apig::channels::{ChannelPager, DETAILS_CONCURRENCY};
 use crate::apig::models as api;
-use crate::provider::vpc_channel::convert::{self, Location};
-use crate::provider::vpc_channel::identity;
-use crate::provider::vpc_channel::state::Channel;
-use crate::provider::vpc_channel::{api_diag, is_channel_id, locate, schema as resource};
+use crate::provider::gateway::{config_for, is_api_id, locate, Location, Scope, Subject};
+use crate::provider::vpc_channel::{convert, identity, schema as resource, KIND};
 use crate::provider::vpc_channel_data::{many, schema as data};
 use crate::provider::Configured;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::provider::{ListEvent, ListRequest, ListResource, ListSink};
 use crate::tfplugin::schema::{Presence, Schema};
+use crate::tfplugin::typed::view;
 use crate::tfplugin::value::Value;
 
 #[cfg(test)]
@@ -76,14 +75,9 @@ async fn list(ctx: &Configured, req: ListRequest, sink: &ListSink) -> Result<(),
         }));
     }
     let config = &req.config;
-    let project = config.get(Channel::PROJECT_ID);
-    let cfg = if project.is_null() {
-        let region = config.get(Channel::REGION).as_str();
-        ctx.for_region(region).await?
-    } else {
-        ctx.config.clone()
-    };
-    let (target, loc) = locate(config, &cfg)?;
+    let scope = view::<Scope>(config);
+    let cfg = config_for(ctx, &scope).await?;
+    let (target, loc) = locate(&scope, &cfg)?;
     let filter = many::filter(config);
     let exact = !filter.precise_search.is_empty();
     let limit = usize::try_from(req.limit).unwrap_or(0);
@@ -93,7 +87,7 @@ async fn list(ctx: &Configured, req: ListRequest, sink: &ListSink) -> Result<(),
         let page = match pager.next_page().await {
             Ok(Some(p)) => p,
             Ok(None) => break,
-            Err(e) => return Err(api_diag("list", "channels", &loc, &e)),
+            Err(e) => return Err(KIND.api_diag("list", Subject::All, &loc, &e)),
         };
         // A gateway that ignores precise_search still gets exact names.
         let page: Vec<api::Channel> = (page.into_iter())
@@ -107,7 +101,7 @@ async fn list(ctx: &Configured, req: ListRequest, sink: &ListSink) -> Result<(),
                     .client
                     .show_channels(&target, &ids, DETAILS_CONCURRENCY)
                     .await)
-                    .map_err(|e| api_diag("read", "channels", &loc, &e))?;
+                    .map_err(|e| KIND.api_diag(many::DETAILS, Subject::All, &loc, &e))?;
                 full.iter()
                     .map(|c| event(c, true, &loc))
                     .collect::<Vec<_>>()
@@ -128,7 +122,7 @@ async fn list(ctx: &Configured, req: ListRequest, sink: &ListSink) -> Result<(),
 /// One channel as a list result. An ID the provider could never manage is
 /// a warning without identity (Terraform skips it and goes on).
 fn event(c: &api::Channel, with_object: bool, loc: &Location) -> ListEvent {
-    if !is_channel_id(&c.id) {
+    if !is_api_id(&c.id) {
         return ListEvent {
             identity: Value::Null,
             display_name: c.name.clone(),

@@ -10,7 +10,7 @@ use super::super::state::{
     NacosUser, IP, MICROSERVICE, REFERENCE,
 };
 use super::pairing::{align, group_passes, label_passes, member_passes, pair};
-use super::Location;
+use crate::provider::gateway::Location;
 
 /// Optional strings: the API's empty string means unset.
 fn s(v: &Option<String>) -> Tf<String> {

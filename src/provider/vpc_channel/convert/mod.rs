@@ -14,12 +14,5 @@ pub use from_api::{channel_from_api, state_from_api};
 pub use pairing::{group_passes, member_passes, pair, Matcher};
 pub use to_api::request_from_plan;
 
-/// Where a channel lives, as recorded in state.
-#[derive(Clone, Debug)]
-pub struct Location {
-    pub instance_id: String,
-    pub project_id: String,
-    pub region: Option<String>,
-    /// The APIG endpoint and the setting it comes from, for messages.
-    pub endpoint: String,
-}
+/// The conversions' `loc` argument (the gateway kit's).
+pub use crate::provider::gateway::Location;

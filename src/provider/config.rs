@@ -1,12 +1,13 @@
 //! The provider's own configuration: schema, and resolution from the
 //! `provider` block with `HW_*` environment fallbacks (config wins).
 
-use crate::provider::args::{self, Args};
+use crate::provider::args::{self, Args, Setting};
 use crate::provider::credentials::{self, AuthSetup};
 use crate::provider::endpoint;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::schema::{Attribute, Check, Schema};
-use crate::tfplugin::value::{AttrPath, Type, Value};
+use crate::tfplugin::typed::{view, Tf};
+use crate::tfplugin::value::{f64_to_i64, AttrPath, Type, Value};
 
 pub const DEFAULT_CLOUD: &str = "myhuaweicloud.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
@@ -184,37 +185,32 @@ fn path(name: &str) -> AttrPath {
 /// values are skipped (they may be fine once known).
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     let mut diags = schema().diagnose(config);
-    if let Value::Map(m) = config.get(Args::ENDPOINTS) {
-        for (k, v) in m {
-            if k != args::APIG && k != args::IAM {
-                diags.push(Diagnostic::warning(
-                    "Unknown endpoint key",
-                    format!(
-                        "endpoints[{k:?}] is ignored: this provider only calls the `apig` and `iam` services."
-                    ),
+    let args: Args = view(config);
+    for (k, v) in args.endpoints.known().into_iter().flatten() {
+        if k != args::APIG && k != args::IAM {
+            diags.push(Diagnostic::warning(
+                "Unknown endpoint key",
+                format!(
+                    "endpoints[{k:?}] is ignored: this provider only calls the `apig` and `iam` services."
+                ),
+            ));
+        }
+        if let Some(s) = v.str() {
+            if s.trim().is_empty() {
+                diags.push(Diagnostic::error_at(
+                    path(Args::ENDPOINTS).key(k),
+                    "Empty endpoint",
+                    "An endpoint override must be a URL such as `https://apig.example.com`.",
                 ));
-            }
-            if let Some(s) = v.as_str() {
-                if s.trim().is_empty() {
-                    diags.push(Diagnostic::error_at(
-                        path(Args::ENDPOINTS).key(k),
-                        "Empty endpoint",
-                        "An endpoint override must be a URL such as `https://apig.example.com`.",
-                    ));
-                } else {
-                    diags.extend(check_endpoint(k, s));
-                }
+            } else {
+                diags.extend(check_endpoint(k, s));
             }
         }
     }
-    if let Some(e) = config
-        .get(Args::AUTH_URL)
-        .as_str()
-        .filter(|e| !e.is_empty())
-    {
+    if let Some(e) = args.auth_url.str().filter(|e| !e.is_empty()) {
         diags.extend(check_auth_url(e, "`auth_url`"));
     }
-    diags.extend(credentials::validate(config, &|k| std::env::var(k).ok()));
+    diags.extend(credentials::validate(&args, &|k| std::env::var(k).ok()));
     diags
 }
 
@@ -228,37 +224,33 @@ pub fn resolve(
         return Err(diags);
     }
     let mut diags = Vec::new();
-    let get = |name: &str| -> Option<String> {
-        config
-            .get(name)
-            .as_str()
-            .map(str::to_string)
-            .or_else(|| env(env_var(name)))
-            .filter(|s| !s.is_empty())
+    let args: Args = view(config);
+    let get = |s: Setting| -> Option<String> {
+        (s.in_config(&args).or_else(|| env(s.env_var()))).filter(|s| !s.is_empty())
     };
     let home = env("HOME").map(std::path::PathBuf::from);
-    let auth = match credentials::resolve(config, env, home) {
+    let auth = match credentials::resolve(&args, env, home) {
         Ok(a) => Some(a),
         Err(d) => {
             diags.extend(d);
             None
         }
     };
-    let insecure = insecure(config, env, &mut diags);
-    let max_retries = max_retries(config, env, &mut diags);
-    let request_timeout = request_timeout(config, env).unwrap_or_else(|d| {
+    let insecure = insecure(&args, env, &mut diags);
+    let max_retries = max_retries(&args, env, &mut diags);
+    let request_timeout = request_timeout(&args, env).unwrap_or_else(|d| {
         diags.push(d);
         std::time::Duration::ZERO
     });
     let (apig_endpoint, iam_endpoint, iam_endpoint_setting) =
-        endpoints(config, auth.as_ref(), &mut diags);
+        endpoints(&args, auth.as_ref(), &mut diags);
     // Values from the environment were not seen by validate.
     let file = |f: fn(&AuthSetup) -> Option<String>| auth.as_ref().and_then(f);
-    let own_region = get(Args::REGION);
+    let own_region = get(Setting::REGION);
     let region = own_region
         .clone()
         .or_else(|| file(|a| a.file_region.clone()));
-    let cloud = get(Args::CLOUD);
+    let cloud = get(Setting::CLOUD);
     let region_from = match (
         &own_region,
         auth.as_ref().and_then(|a| a.file_source.as_ref()),
@@ -267,7 +259,7 @@ pub fn resolve(
         _ => (source(Args::REGION), Args::REGION),
     };
     check_shapes(region_from, &region, &cloud, &mut diags);
-    let project_id = get(Args::PROJECT_ID).or_else(|| file(|a| a.file_project_id.clone()));
+    let project_id = get(Setting::PROJECT_ID).or_else(|| file(|a| a.file_project_id.clone()));
     match auth {
         Some(auth) if diags.is_empty() => Ok(ProviderConfig {
             region,
@@ -303,12 +295,12 @@ fn source(name: &str) -> String {
 }
 
 fn insecure(
-    config: &Value,
+    args: &Args,
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    if let Value::Bool(b) = config.get(Args::INSECURE) {
-        return *b;
+    if let Some(b) = args.insecure.get() {
+        return b;
     }
     match env(env_var(Args::INSECURE)).as_deref().map(str::trim) {
         None | Some("") => false,
@@ -326,11 +318,11 @@ fn insecure(
 }
 
 fn max_retries(
-    config: &Value,
+    args: &Args,
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> u32 {
-    if let Some(n) = config.get(Args::MAX_RETRIES).as_i64() {
+    if let Some(n) = args.max_retries.get().and_then(f64_to_i64) {
         return n.clamp(0, 100) as u32;
     }
     let var = env_var(Args::MAX_RETRIES);
@@ -352,13 +344,14 @@ fn max_retries(
 /// The APIG and IAM endpoints (overrides checked), and the setting the IAM
 /// one comes from.
 fn endpoints(
-    config: &Value,
+    args: &Args,
     auth: Option<&AuthSetup>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<String>, Option<String>, &'static str) {
-    let apig_endpoint = config.get(Args::ENDPOINTS).get(args::APIG).as_str();
+    let endpoint = |key: &str| args.endpoints.known().and_then(|m| m.get(key)?.str());
+    let apig_endpoint = endpoint(args::APIG);
     diags.extend(apig_endpoint.and_then(|e| check_endpoint(args::APIG, e)));
-    let iam_endpoint = config.get(Args::ENDPOINTS).get(args::IAM).as_str();
+    let iam_endpoint = endpoint(args::IAM);
     diags.extend(iam_endpoint.and_then(|e| check_endpoint(args::IAM, e)));
     let iam_endpoint_setting = if iam_endpoint.is_some() {
         "`endpoints.iam`"
@@ -414,13 +407,14 @@ fn check_shapes(
 /// `request_timeout`, else HW_REQUEST_TIMEOUT (checked here: validate never
 /// saw it), else the default.
 fn request_timeout(
-    config: &Value,
+    args: &Args,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<std::time::Duration, Diagnostic> {
-    let secs = match config.get(Args::REQUEST_TIMEOUT) {
-        Value::Null => match env(env_var(Args::REQUEST_TIMEOUT)).as_deref().map(str::trim) {
+    let in_range = |n: &i64| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n);
+    let secs = match args.request_timeout {
+        Tf::Null => match env(env_var(Args::REQUEST_TIMEOUT)).as_deref().map(str::trim) {
             None | Some("") => return Ok(crate::apig::client::DEFAULT_REQUEST_TIMEOUT),
-            Some(s) => s.parse::<i64>().ok().filter(|n| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n)).ok_or_else(|| {
+            Some(s) => s.parse::<i64>().ok().filter(in_range).ok_or_else(|| {
                 Diagnostic::error_at(
                     path(Args::REQUEST_TIMEOUT),
                     format!("Invalid {}", env_var(Args::REQUEST_TIMEOUT)),
@@ -428,11 +422,11 @@ fn request_timeout(
                 )
             })?,
         },
-        v => v.as_i64().filter(|n| (1..=MAX_REQUEST_TIMEOUT_SECS).contains(n)).ok_or_else(|| {
+        t => t.get().and_then(f64_to_i64).filter(in_range).ok_or_else(|| {
             Diagnostic::error_at(
                 path(Args::REQUEST_TIMEOUT),
                 "Invalid request_timeout",
-                format!("`request_timeout` must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {}.", v.as_f64().unwrap_or_default()),
+                format!("`request_timeout` must be a whole number of seconds from 1 to {MAX_REQUEST_TIMEOUT_SECS}, got {}.", t.get().unwrap_or_default()),
             )
         })?,
     };

@@ -9,12 +9,12 @@ use crate::apig::client::Credentials;
 use crate::iam::models::{Domain, User};
 use crate::iam::session::{Agency, Base};
 use crate::iam::{DEFAULT_AGENCY_DURATION, MAX_AGENCY_DURATION, MIN_AGENCY_DURATION};
-use crate::provider::args::{Args, AssumeRole};
+use crate::provider::args::{Args, AssumeRole, Setting};
 use crate::provider::config::env_var;
 use crate::provider::shared_config;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::schema::{Attribute, Check, Nesting};
-use crate::tfplugin::value::{AttrPath, Type, Value};
+use crate::tfplugin::value::{f64_to_i64, AttrPath, Type};
 
 /// The provider arguments this file resolves (beside token and AK/SK).
 pub fn attributes() -> Vec<Attribute> {
@@ -37,7 +37,7 @@ pub fn attributes() -> Vec<Attribute> {
         Attribute::block(Args::ASSUME_ROLE, Nesting::List, vec![
             Attribute::required(AssumeRole::AGENCY_NAME, Type::String, "Name of the agency to assume.")
                 .env("HW_ASSUME_ROLE_AGENCY_NAME"),
-            Attribute::required(Args::DOMAIN_NAME, Type::String, "Account that owns the agency.")
+            Attribute::required(AssumeRole::DOMAIN_NAME, Type::String, "Account that owns the agency.")
                 .env("HW_ASSUME_ROLE_DOMAIN_NAME"),
             Attribute::optional(AssumeRole::DURATION, Type::Number, "Lifetime of the temporary keys in seconds. Defaults to `900`; renewed before they expire.")
                 .env("HW_ASSUME_ROLE_DURATION")
@@ -96,27 +96,35 @@ impl Kind {
     }
 }
 
-const KINDS: [(Kind, &[&str]); 3] = [
-    (Kind::Token, &[Args::TOKEN]),
+const KINDS: [(Kind, &[Setting]); 3] = [
+    (Kind::Token, &[Setting::TOKEN]),
     (
         Kind::AkSk,
-        &[Args::ACCESS_KEY, Args::SECRET_KEY, Args::SECURITY_TOKEN],
+        &[
+            Setting::ACCESS_KEY,
+            Setting::SECRET_KEY,
+            Setting::SECURITY_TOKEN,
+        ],
     ),
     (
         Kind::Password,
-        &[Args::PASSWORD, Args::USER_NAME, Args::USER_ID],
+        &[Setting::PASSWORD, Setting::USER_NAME, Setting::USER_ID],
     ),
 ];
+
+/// Where a setting's value is looked for: the configuration, the
+/// environment, or either.
+type Lookup<'a> = &'a dyn Fn(Setting) -> Option<String>;
 
 fn path(name: &str) -> AttrPath {
     AttrPath::root().attr(name)
 }
 
-/// The kinds of credentials `get(attribute)` finds.
-fn present(get: &dyn Fn(&str) -> Option<String>) -> Vec<Kind> {
+/// The kinds of credentials `get` finds.
+fn present(get: Lookup) -> Vec<Kind> {
     KINDS
         .iter()
-        .filter(|(_, attrs)| attrs.iter().any(|n| get(n).is_some()))
+        .filter(|(_, settings)| settings.iter().any(|s| get(*s).is_some()))
         .map(|(k, _)| *k)
         .collect()
 }
@@ -130,10 +138,10 @@ fn mixed(kinds: &[Kind], source: &str) -> Diagnostic {
 }
 
 /// `security_token` alone beside a token is a misplaced temporary key.
-fn token_with_sts_only(kinds: &[Kind], get: &dyn Fn(&str) -> Option<String>) -> bool {
+fn token_with_sts_only(kinds: &[Kind], get: Lookup) -> bool {
     kinds == [Kind::Token, Kind::AkSk]
-        && get(Args::ACCESS_KEY).is_none()
-        && get(Args::SECRET_KEY).is_none()
+        && get(Setting::ACCESS_KEY).is_none()
+        && get(Setting::SECRET_KEY).is_none()
 }
 
 fn sts_with_token() -> Diagnostic {
@@ -152,14 +160,8 @@ fn missing_domain() -> Diagnostic {
 /// What configure would refuse from the configuration's known values alone
 /// (for validate). The environment only fills what the configuration
 /// leaves unset, as at configure, so a working setup is never refused.
-pub fn validate(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Vec<Diagnostic> {
-    let cfg = |name: &str| {
-        config
-            .get(name)
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+pub fn validate(args: &Args, env: &dyn Fn(&str) -> Option<String>) -> Vec<Diagnostic> {
+    let cfg = |s: Setting| s.in_config(args);
     let kinds = present(&cfg);
     if token_with_sts_only(&kinds, &cfg) {
         return vec![sts_with_token()];
@@ -167,14 +169,13 @@ pub fn validate(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Vec<Dia
     if kinds.len() > 1 {
         return vec![mixed(&kinds, "the provider configuration")];
     }
-    let unset = |name: &str| {
-        config.get(name).is_null() && env(env_var(name)).filter(|s| !s.is_empty()).is_none()
-    };
-    if cfg(Args::USER_NAME).is_some()
-        && cfg(Args::PASSWORD).is_some()
-        && unset(Args::USER_ID)
-        && unset(Args::DOMAIN_NAME)
-        && unset(Args::DOMAIN_ID)
+    let unset =
+        |s: Setting| s.is_null(args) && env(s.env_var()).filter(|s| !s.is_empty()).is_none();
+    if cfg(Setting::USER_NAME).is_some()
+        && cfg(Setting::PASSWORD).is_some()
+        && unset(Setting::USER_ID)
+        && unset(Setting::DOMAIN_NAME)
+        && unset(Setting::DOMAIN_ID)
     {
         return vec![missing_domain()];
     }
@@ -182,33 +183,27 @@ pub fn validate(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> Vec<Dia
 }
 
 pub fn resolve(
-    config: &Value,
+    args: &Args,
     env: &dyn Fn(&str) -> Option<String>,
     home: Option<PathBuf>,
 ) -> Result<AuthSetup, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let cfg = |name: &str| {
-        config
-            .get(name)
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let cfg = |s: Setting| s.in_config(args);
     let envv = |var: &str| env(var).filter(|s| !s.is_empty());
-    let from_env = |name: &str| envv(env_var(name));
-    let either = |name: &str| cfg(name).or_else(|| from_env(name));
+    let from_env = |s: Setting| envv(s.env_var());
+    let either = |s: Setting| cfg(s).or_else(|| from_env(s));
     let in_cfg = present(&cfg);
     let in_env = present(&from_env);
 
     let (file, file_source) = shared_file(
-        either(Args::SHARED_CONFIG_FILE),
-        either(Args::PROFILE),
+        either(Setting::SHARED_CONFIG_FILE),
+        either(Setting::PROFILE),
         home,
     )
     .map_err(|d| vec![d])?;
     let kind = credential_kind(&in_cfg, &in_env, &cfg, &from_env).map_err(|d| vec![d])?;
     let base = base_credentials(kind, &either, file.as_ref(), &mut diags);
-    let chain = agencies(config, &envv, file.as_ref(), &mut diags);
+    let chain = agencies(args, &envv, file.as_ref(), &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -224,8 +219,8 @@ pub fn resolve(
         described,
         base,
         chain,
-        project_name: either(Args::PROJECT_NAME),
-        auth_url: either(Args::AUTH_URL),
+        project_name: either(Setting::PROJECT_NAME),
+        auth_url: either(Setting::AUTH_URL),
         file_region: file.as_ref().and_then(|f| f.region.clone()),
         file_project_id: file.as_ref().and_then(|f| f.project_id.clone()),
         file_source,
@@ -236,23 +231,25 @@ pub fn resolve(
 /// argument, the environment variable, or the shared file's profile.
 fn describe(
     base: &Base,
-    cfg: &dyn Fn(&str) -> Option<String>,
-    either: &dyn Fn(&str) -> Option<String>,
+    cfg: Lookup,
+    either: Lookup,
     file: Option<&FileSource>,
     chain: &[Agency],
 ) -> String {
-    let from = |name: &str| match (cfg(name), either(name), file) {
-        (Some(_), _, _) => format!("the provider argument `{name}`"),
+    let from = |s: Setting| match (cfg(s), either(s), file) {
+        (Some(_), _, _) => format!("the provider argument `{}`", s.name),
         (None, None, Some(f)) => f.shown.clone(),
-        _ => format!("the environment variable {}", env_var(name)),
+        _ => format!("the environment variable {}", s.env_var()),
     };
     let kind = match base {
-        Base::Static(Credentials::Token(_)) => format!("the IAM token from {}", from(Args::TOKEN)),
+        Base::Static(Credentials::Token(_)) => {
+            format!("the IAM token from {}", from(Setting::TOKEN))
+        }
         Base::Static(Credentials::AkSk { ak, .. }) => {
             let ak: String = ak.chars().take(4).collect();
             format!(
                 "the secret key of access key {ak}… from {}",
-                from(Args::SECRET_KEY)
+                from(Setting::SECRET_KEY)
             )
         }
         Base::Password { user, .. } => {
@@ -260,7 +257,7 @@ fn describe(
                 User::Id(id) => format!("user ID {id}"),
                 User::Name { name, .. } => format!("user {name:?}"),
             };
-            format!("the password of IAM {who} from {}", from(Args::PASSWORD))
+            format!("the password of IAM {who} from {}", from(Setting::PASSWORD))
         }
     };
     match chain.first() {
@@ -314,8 +311,8 @@ fn shared_file(
 fn credential_kind(
     in_cfg: &[Kind],
     in_env: &[Kind],
-    cfg: &dyn Fn(&str) -> Option<String>,
-    from_env: &dyn Fn(&str) -> Option<String>,
+    cfg: Lookup,
+    from_env: Lookup,
 ) -> Result<Option<(Kind, &'static str)>, Diagnostic> {
     Ok(match (in_cfg, in_env) {
         (k, _) if token_with_sts_only(k, cfg) => {
@@ -352,20 +349,22 @@ fn credential_kind(
 /// The credentials of `kind`, or the shared file's when none is set.
 fn base_credentials(
     kind: Option<(Kind, &str)>,
-    either: &dyn Fn(&str) -> Option<String>,
+    either: Lookup,
     file: Option<&shared_config::Profile>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Base> {
     match kind {
-        Some((Kind::Token, _)) => either(Args::TOKEN).map(|t| Base::Static(Credentials::Token(t))),
+        Some((Kind::Token, _)) => {
+            either(Setting::TOKEN).map(|t| Base::Static(Credentials::Token(t)))
+        }
         Some((Kind::AkSk, source)) => {
-            let ak = either(Args::ACCESS_KEY);
-            let sk = either(Args::SECRET_KEY);
+            let ak = either(Setting::ACCESS_KEY);
+            let sk = either(Setting::SECRET_KEY);
             match (ak, sk) {
                 (Some(ak), Some(sk)) => Some(Base::Static(Credentials::AkSk {
                     ak,
                     sk,
-                    security_token: either(Args::SECURITY_TOKEN),
+                    security_token: either(Setting::SECURITY_TOKEN),
                 })),
                 (Some(_), None) => {
                     diags.push(Diagnostic::error_at(path(Args::SECRET_KEY), "Missing secret_key",
@@ -401,12 +400,8 @@ fn base_credentials(
     }
 }
 
-fn password(
-    either: &dyn Fn(&str) -> Option<String>,
-    source: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Base> {
-    let Some(password) = either(Args::PASSWORD) else {
+fn password(either: Lookup, source: &str, diags: &mut Vec<Diagnostic>) -> Option<Base> {
+    let Some(password) = either(Setting::PASSWORD) else {
         diags.push(Diagnostic::error_at(
             path(Args::PASSWORD),
             "Missing password",
@@ -416,10 +411,10 @@ fn password(
         ));
         return None;
     };
-    let domain = either(Args::DOMAIN_NAME)
+    let domain = either(Setting::DOMAIN_NAME)
         .map(Domain::Name)
-        .or_else(|| either(Args::DOMAIN_ID).map(Domain::Id));
-    let user = match (either(Args::USER_ID), either(Args::USER_NAME), domain) {
+        .or_else(|| either(Setting::DOMAIN_ID).map(Domain::Id));
+    let user = match (either(Setting::USER_ID), either(Setting::USER_NAME), domain) {
         (Some(id), _, _) => User::Id(id),
         (None, Some(name), Some(domain)) => User::Name { name, domain },
         (None, Some(_), None) => {
@@ -435,39 +430,33 @@ fn password(
     Some(Base::Password { user, password })
 }
 
+/// The environment variable of an `assume_role` argument.
+fn assume_role_var(name: &str) -> &'static str {
+    env_var(&format!("{}.{name}", Args::ASSUME_ROLE))
+}
+
 fn agencies(
-    config: &Value,
+    args: &Args,
     envv: &dyn Fn(&str) -> Option<String>,
     file: Option<&shared_config::Profile>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Agency> {
-    let blocks = config.get(Args::ASSUME_ROLE).as_list().unwrap_or_default();
-    if !blocks.is_empty() {
-        return blocks
-            .iter()
-            .map(|b| Agency {
-                agency_name: b
-                    .get(AssumeRole::AGENCY_NAME)
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                domain: Domain::Name(
-                    b.get(Args::DOMAIN_NAME)
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                ),
-                duration: b
-                    .get(AssumeRole::DURATION)
-                    .as_i64()
-                    .unwrap_or(DEFAULT_AGENCY_DURATION),
-            })
-            .collect();
+    let blocks = args.assume_role.items();
+    let text = |t: &crate::tfplugin::typed::Tf<String>| t.str().unwrap_or_default().to_string();
+    let configured: Vec<Agency> = blocks
+        .map(|b| Agency {
+            agency_name: text(&b.agency_name),
+            domain: Domain::Name(text(&b.domain_name)),
+            duration: (b.duration.get().and_then(f64_to_i64)).unwrap_or(DEFAULT_AGENCY_DURATION),
+        })
+        .collect();
+    if !configured.is_empty() {
+        return configured;
     }
     let (agency_var, domain_var, duration_var) = (
-        env_var("assume_role.agency_name"),
-        env_var("assume_role.domain_name"),
-        env_var("assume_role.duration"),
+        assume_role_var(AssumeRole::AGENCY_NAME),
+        assume_role_var(AssumeRole::DOMAIN_NAME),
+        assume_role_var(AssumeRole::DURATION),
     );
     if let Some(name) = envv(agency_var) {
         let Some(domain) = envv(domain_var) else {
@@ -517,7 +506,7 @@ fn agencies(
 
 #[cfg(test)]
 mod tests {
-    use super::validate;
+    use crate::tfplugin::typed::view;
     use crate::tfplugin::value::Value;
 
     fn cfg(pairs: &[(&str, Value)]) -> Value {
@@ -529,6 +518,7 @@ mod tests {
         let s = Value::string;
         let none = |_: &str| None;
         let titles = |c: &Value, env: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
+            let validate = |c: &Value, env| super::validate(&view(c), env);
             validate(c, env).into_iter().map(|d| d.summary).collect()
         };
         let token_pw = cfg(&[("token", s("t")), ("password", s("p"))]);

@@ -10,7 +10,7 @@ use super::config::{derived_setting, ProviderConfig};
 use super::endpoint;
 use crate::iam::client::{IamClient, IamOptions};
 use crate::iam::session::{Base, DiscoveryError, Session};
-use crate::provider::args::Args;
+use crate::provider::args::{Args, Setting};
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::value::AttrPath;
 
@@ -44,7 +44,7 @@ pub fn session(
             return Err(Diagnostic::error_at(
                 AttrPath::root().attr(Args::AUTH_URL),
                 "No IAM endpoint",
-                "Password and agency credentials are obtained from IAM: set `region` (HW_REGION_NAME) for the default `https://iam.{region}.{cloud}/v3`, or `auth_url` (HW_AUTH_URL).",
+                format!("Password and agency credentials are obtained from IAM: set `region` ({}) for the default `https://iam.{{region}}.{{cloud}}/v3`, or `auth_url` ({}).", Setting::REGION.env_var(), Setting::AUTH_URL.env_var()),
             ))
         }
         // Only project lookups would need it; they say so if they happen.
@@ -97,13 +97,17 @@ pub async fn default_project(
         return Err(Diagnostic::error_at(
             AttrPath::root().attr(Args::PROJECT_ID),
             "No project ID",
-            "Set `project_id` on the resource or the provider (HW_PROJECT_ID), or set `auth_url` (HW_AUTH_URL) so that it can be looked up in IAM.",
+            format!("Set `project_id` on the resource or the provider ({}), or set `auth_url` ({}) so that it can be looked up in IAM.", Setting::PROJECT_ID.env_var(), Setting::AUTH_URL.env_var()),
         ));
     }
+    let (project_name, project_id) = (
+        Setting::PROJECT_NAME.env_var(),
+        Setting::PROJECT_ID.env_var(),
+    );
     let what = if own_region || cfg.auth.project_name.is_none() {
-        "the region's name (set `project_name` / HW_PROJECT_NAME for another project)"
+        format!("the region's name (set `project_name` / {project_name} for another project)")
     } else {
-        "`project_name` (HW_PROJECT_NAME)"
+        format!("`project_name` ({project_name})")
     };
     session
         .project_id(&name)
@@ -111,10 +115,10 @@ pub async fn default_project(
         .map(Some)
         .map_err(|e| {
             let detail = match &e {
-                DiscoveryError::NotFound { .. } => format!("IAM has no project named {name:?}, taken from {what}. Check the region and `project_name`, or set `project_id` (HW_PROJECT_ID)."),
-                DiscoveryError::Several { ids, .. } => format!("IAM has {} projects named {name:?} ({}). Set `project_id` (HW_PROJECT_ID) to the one to use.", ids.len(), ids.join(", ")),
-                DiscoveryError::NoPermission { message, .. } => format!("The credentials may not list IAM projects, so the project {name:?} cannot be looked up (IAM: {}). Grant the permission to list projects, or set `project_id` (HW_PROJECT_ID).", message.trim_end_matches('.')),
-                DiscoveryError::Failed { error, .. } => format!("Looking up the project {name:?} in IAM failed: {error}. Check the credentials and `auth_url`, or set `project_id` (HW_PROJECT_ID) to skip the lookup."),
+                DiscoveryError::NotFound { .. } => format!("IAM has no project named {name:?}, taken from {what}. Check the region and `project_name`, or set `project_id` ({project_id})."),
+                DiscoveryError::Several { ids, .. } => format!("IAM has {} projects named {name:?} ({}). Set `project_id` ({project_id}) to the one to use.", ids.len(), ids.join(", ")),
+                DiscoveryError::NoPermission { message, .. } => format!("The credentials may not list IAM projects, so the project {name:?} cannot be looked up (IAM: {}). Grant the permission to list projects, or set `project_id` ({project_id}).", message.trim_end_matches('.')),
+                DiscoveryError::Failed { error, .. } => format!("Looking up the project {name:?} in IAM failed: {error}. Check the credentials and `auth_url`, or set `project_id` ({project_id}) to skip the lookup."),
             };
             Diagnostic::error_at(AttrPath::root().attr(Args::PROJECT_ID), "Cannot find the project ID", detail)
         })

@@ -1,6 +1,7 @@
 //! The Huawei Cloud CLI's config file (`~/.hcloud/config.json`): one
 //! profile's credentials, region, project and agency.
 
+use crate::provider::args::Setting;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -136,7 +137,8 @@ pub fn read(path: &Path, profile: Option<&str>) -> Result<Profile, String> {
         .unwrap_or(file.current.clone());
     if wanted.is_empty() {
         return Err(format!(
-            "the shared config file {shown} names no current profile; set `profile` (HW_PROFILE)"
+            "the shared config file {shown} names no current profile; set `profile` ({})",
+            Setting::PROFILE.env_var()
         ));
     }
     let names: Vec<String> = file

@@ -182,6 +182,16 @@ impl Known for i64 {
     }
 }
 
+/// Any number, for a value whose checks run later (say, whether it is whole).
+impl Known for f64 {
+    fn from_known(v: &Value) -> Result<Self, TypeMismatch> {
+        v.as_f64().map_or_else(|| mismatch("a number"), Ok)
+    }
+    fn to_known(&self) -> Value {
+        Value::Number(*self)
+    }
+}
+
 impl Known for bool {
     fn from_known(v: &Value) -> Result<Self, TypeMismatch> {
         v.as_bool().map_or_else(|| mismatch("a bool"), Ok)

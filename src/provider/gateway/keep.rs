@@ -9,7 +9,8 @@ use crate::tfplugin::value::Value;
 
 use super::{locate, Kind, Location, Scope};
 
-/// A failure that keeps `state` (the prior one, or null for a create).
+/// A failure that keeps `state`: the prior one, null for a create, the
+/// configuration for a data source.
 pub fn keep(state: Value, private: Vec<u8>, d: Diagnostic) -> StateResponse {
     StateResponse {
         state,

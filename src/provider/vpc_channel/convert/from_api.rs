@@ -2,15 +2,15 @@
 //! state or the plan.
 
 use crate::apig::models as api;
-use crate::tfplugin::typed::{view, Known, Tf};
-use crate::tfplugin::value::Value;
-
-use super::super::state::{
+use crate::provider::gateway::Location;
+use crate::provider::vpc_channel::state::{
     Cce, CceService, Channel, Cse, Group, Health, Label, Member, Microservice, Nacos, NacosServer,
     NacosUser, IP, MICROSERVICE, REFERENCE,
 };
+use crate::tfplugin::typed::{view, Known, Tf};
+use crate::tfplugin::value::Value;
+
 use super::pairing::{align, group_passes, label_passes, member_passes, pair};
-use crate::provider::gateway::Location;
 
 /// Optional strings: the API's empty string means unset.
 fn s(v: &Option<String>) -> Tf<String> {

@@ -106,9 +106,15 @@ mod conformance_cross_tests;
 #[cfg(test)]
 mod conformance_tests;
 #[cfg(test)]
+mod credentials_tests;
+#[cfg(test)]
+mod habits_tests;
+#[cfg(test)]
 mod http_tests;
 #[cfg(test)]
 mod kinds_tests;
+#[cfg(test)]
+mod operation_tests;
 #[cfg(test)]
 mod security_tests;
 #[cfg(test)]

@@ -174,3 +174,7 @@ impl Options {
         Ok(o)
     }
 }
+
+#[cfg(test)]
+#[path = "options_tests.rs"]
+mod tests;

@@ -132,3 +132,7 @@ fn json_value(
         }
     })
 }
+
+#[cfg(test)]
+#[path = "json_tests.rs"]
+mod tests;

@@ -314,3 +314,7 @@ impl<'a> Decoder<'a> {
         Ok(v)
     }
 }
+
+#[cfg(test)]
+#[path = "msgpack_decode_tests.rs"]
+mod tests;

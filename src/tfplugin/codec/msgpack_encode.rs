@@ -281,3 +281,7 @@ fn unify(a: Type, b: &Type) -> Option<Type> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+#[path = "msgpack_encode_tests.rs"]
+mod tests;

@@ -14,6 +14,7 @@ use hwprovider::apig::signer as sig;
 use hwprovider::provider::vpc_channel::plan as vplan;
 use hwprovider::provider::vpc_channel::{self, convert, schema};
 use hwprovider::tfplugin::codec::{decode_json, decode_msgpack, encode_msgpack};
+use hwprovider::tfplugin::planning::without_read_only;
 use hwprovider::tfplugin::typed::Tf;
 use hwprovider::tfplugin::value::{Type, Value};
 
@@ -113,7 +114,7 @@ pub fn json_state(data: &[u8]) {
         round_trip(&v, ty, "json_state");
         // What UpgradeResourceState returns is then planned against.
         let _ = vpc_channel::validate(&v);
-        let (planned, _) = vplan::plan(&v, &v, &defaults());
+        let (planned, _) = vplan::plan_values(&v, &v, &defaults());
         must_encode(&planned, "json_state plan");
     }
 }
@@ -136,7 +137,7 @@ pub fn api_response(data: &[u8]) {
     let state = convert::state_from_api(&ch, &first, &loc);
     must_encode(&state, "state_from_api (guided)");
     let _ = vpc_channel::validate(&state);
-    let (planned, _) = vplan::plan(&state, &state, &defaults());
+    let (planned, _) = vplan::plan_values(&state, &state, &defaults());
     must_encode(&planned, "plan on an API state");
     let body = convert::request_from_plan(&planned, &state);
     let _ = serde_json::to_vec(&body);
@@ -261,11 +262,14 @@ pub fn plan(data: &[u8]) {
     };
     let prior = decode_msgpack(prior_bytes, ty).unwrap_or(Value::Null);
     let diags = vpc_channel::validate(&config);
-    let (planned, _replace) = vplan::plan(&prior, &config, &defaults());
-    must_encode(&planned, "plan::plan");
-    // What the provider's PlanResourceChange does (validation first).
-    let r = vpc_channel::plan(None, &prior, &config, false);
-    must_encode(&r.planned, "vpc_channel::plan");
+    let (planned, _replace) = vplan::plan_values(&prior, &config, &defaults());
+    must_encode(&planned, "plan::plan_values");
+    // What the provider's PlanResourceChange does (read-only values
+    // dropped, validation first).
+    let stripped = without_read_only(&schema::schema().attributes, &config);
+    let (prior_side, config_side) = (vplan::Side::of(&prior), vplan::Side::of(&stripped));
+    let r = vpc_channel::validate_and_plan(None, &prior_side, &config_side, false);
+    must_encode(&r.planned, "vpc_channel::validate_and_plan");
     // Terraform only applies plans of valid configurations.
     if diags.is_empty() && !planned.is_null() {
         let body = convert::request_from_plan(&planned, &config);

@@ -51,10 +51,13 @@ pub struct ApplyRequest {
     pub private: Vec<u8>,
 }
 
-/// Answer of read and apply; a null `state` means the object is gone.
+/// Answer of read and apply: what Terraform records (also on failure),
+/// private data kept beside it, and diagnostics. The protocol's form holds
+/// a [`Value`] (null: the object is gone); a typed kind's an `Option` of
+/// its state ([`Answer`]).
 #[derive(Default)]
-pub struct StateResponse {
-    pub state: Value,
+pub struct StateResponse<S = Value> {
+    pub state: S,
     pub private: Vec<u8>,
     pub diags: Vec<Diagnostic>,
 }
@@ -107,18 +110,14 @@ pub struct Delete<S> {
     pub private: Vec<u8>,
 }
 
-/// Answer of a typed read, create, update or delete. `state` is what
-/// Terraform records, also on failure; `None` means the object is gone.
-pub struct Answer<S> {
-    pub state: Option<S>,
-    pub private: Vec<u8>,
-    pub diags: Vec<Diagnostic>,
-}
+/// Answer of a typed read, create, update or delete; a `None` state means
+/// the object is gone.
+pub type Answer<S> = StateResponse<Option<S>>;
 
 impl<S> Answer<S> {
     /// The object is gone (deleted, or found missing): nothing recorded.
     pub fn gone() -> Self {
-        Answer {
+        StateResponse {
             state: None,
             private: Vec::new(),
             diags: Vec::new(),

@@ -157,8 +157,16 @@ fn mismatch<T>(expected: &'static str) -> Result<T, TypeMismatch> {
 
 /// A known, non-null value of one Terraform type.
 pub trait Known: Sized {
+    /// The value as this type, or where it does not fit.
     fn from_known(v: &Value) -> Result<Self, TypeMismatch>;
+    /// The value of this type.
     fn to_known(&self) -> Value;
+    /// Like [`Known::from_known`], but what does not fit reads as null
+    /// where it is (an attribute, an element), not as a failure of the
+    /// whole: `None` only when `v` itself does not fit.
+    fn view_known(v: &Value) -> Option<Self> {
+        Self::from_known(v).ok()
+    }
 }
 
 impl Known for String {
@@ -213,6 +221,12 @@ impl Known for Value {
 }
 
 impl<T: Known> Known for Vec<Tf<T>> {
+    fn view_known(v: &Value) -> Option<Self> {
+        let Value::List(items) = v else {
+            return None;
+        };
+        Some(items.iter().map(Tf::view_value).collect())
+    }
     fn from_known(v: &Value) -> Result<Self, TypeMismatch> {
         let Value::List(items) = v else {
             return mismatch("a list");
@@ -234,6 +248,16 @@ impl<T: Known> Known for Vec<Tf<T>> {
 }
 
 impl<T: Known> Known for BTreeMap<String, Tf<T>> {
+    fn view_known(v: &Value) -> Option<Self> {
+        let Value::Map(entries) = v else {
+            return None;
+        };
+        Some(
+            (entries.iter())
+                .map(|(k, x)| (k.clone(), Tf::view_value(x)))
+                .collect(),
+        )
+    }
     fn from_known(v: &Value) -> Result<Self, TypeMismatch> {
         let Value::Map(entries) = v else {
             return mismatch("a map");
@@ -266,6 +290,16 @@ impl<T: Known> Tf<T> {
         })
     }
 
+    /// Like [`Tf::from_value`], a mismatch reading as null (see
+    /// [`Known::view_known`]).
+    pub fn view_value(v: &Value) -> Tf<T> {
+        match v {
+            Value::Unknown => Tf::Unknown,
+            Value::Null => Tf::Null,
+            v => T::view_known(v).map_or(Tf::Null, Tf::Known),
+        }
+    }
+
     pub fn to_value(&self) -> Value {
         match self {
             Tf::Unknown => Value::Unknown,
@@ -277,11 +311,12 @@ impl<T: Known> Tf<T> {
 
 /// The typed view of a value Terraform has checked against the schema the
 /// struct mirrors (a unit test per struct keeps them equal): null and
-/// unknown read as all-null, and so would a mismatch (Terraform type-checks
-/// values against that schema first, so none is expected).
+/// unknown read as all-null, and a part that does not fit as null
+/// (Terraform type-checks values against that schema first, so none is
+/// expected; tests and fuzzing send such values).
 pub fn view<T: Known + Default>(v: &Value) -> T {
-    match Tf::<T>::from_value(v) {
-        Ok(Tf::Known(x)) => x,
+    match Tf::<T>::view_value(v) {
+        Tf::Known(x) => x,
         _ => T::default(),
     }
 }
@@ -368,6 +403,15 @@ macro_rules! tf_object {
                 $crate::tfplugin::value::Value::Object(
                     [$(($name.to_string(), self.$field.to_value())),*].into_iter().collect(),
                 )
+            }
+            fn view_known(v: &$crate::tfplugin::value::Value) -> Option<Self> {
+                let $crate::tfplugin::value::Value::Object(o) = v else {
+                    return None;
+                };
+                let at = |name: &str| o.get(name).unwrap_or(&$crate::tfplugin::value::Value::Null);
+                Some($ty {
+                    $($field: $crate::tfplugin::typed::Tf::view_value(at($name)),)*
+                })
             }
         }
     };

@@ -5,13 +5,15 @@ use crate::apig::client::Target;
 use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::provider::StateResponse;
+use crate::tfplugin::typed::{view, Known};
 use crate::tfplugin::value::Value;
 
 use super::{locate, Kind, Location, Scope};
 
-/// A failure that keeps `state`: the prior one, null for a create, the
-/// configuration for a data source.
-pub fn keep(state: Value, private: Vec<u8>, d: Diagnostic) -> StateResponse {
+/// A failure that keeps `state`: the prior one, none for a create (an
+/// `Option` of a resource's typed state), or the configuration for a data
+/// source (a [`Value`]).
+pub fn keep<S>(state: S, private: Vec<u8>, d: Diagnostic) -> StateResponse<S> {
     StateResponse {
         state,
         private,
@@ -21,24 +23,20 @@ pub fn keep(state: Value, private: Vec<u8>, d: Diagnostic) -> StateResponse {
 
 /// Where a planned or prior object lives, or the failure that keeps
 /// `kept` when that cannot be told.
-pub fn locate_or_keep(
+pub fn locate_or_keep<S>(
     scope: &Scope,
     cfg: &ProviderConfig,
-    kept: Value,
+    kept: S,
     private: &mut Vec<u8>,
-) -> Result<(Target, Location), StateResponse> {
+) -> Result<(Target, Location), StateResponse<S>> {
     locate(scope, cfg).map_err(|d| keep(kept, std::mem::take(private), d))
 }
 
 /// The plan as recorded when the server's answer could not be read: its
-/// unknowns null, and the ID set so the object is never orphaned
-/// (Terraform refreshes it on the next run).
-pub fn planned_with_id(planned: &Value, id_attr: &str, id: String) -> Value {
-    let mut v = unknowns_to_null(planned);
-    if let Value::Object(o) = &mut v {
-        o.insert(id_attr.to_string(), Value::String(id));
-    }
-    v
+/// unknowns null. The kind sets the ID, so that the object is never
+/// orphaned (Terraform refreshes it on the next run).
+pub fn recorded_as_planned<S: Known + Default>(planned: &S) -> S {
+    view(&unknowns_to_null(&planned.to_known()))
 }
 
 /// Replaces unknowns by null: what apply returns when it could not learn them.
@@ -105,7 +103,7 @@ impl Kind {
     }
 
     /// Accepted by the API, then interrupted before it was read back: it
-    /// is recorded as planned (see [`planned_with_id`]).
+    /// is recorded as planned (see [`recorded_as_planned`]).
     pub fn recorded_unread(&self, name: &str, id: &str, loc: &Location) -> Diagnostic {
         let noun = self.noun;
         Diagnostic::warning(

@@ -17,7 +17,7 @@ mod location;
 mod project;
 
 pub use create::{create, exists_import_it, import_command, Creation};
-pub use keep::{keep, locate_or_keep, planned_with_id};
+pub use keep::{keep, locate_or_keep, recorded_as_planned};
 pub use kind::{Kind, Subject};
 pub use location::{is_api_id, locate, no_project, Location, Scope, ID_RULE};
 pub use project::{config_for, plan_project, PlanProject};

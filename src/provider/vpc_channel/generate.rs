@@ -16,9 +16,11 @@
 use crate::provider::config::ProviderConfig;
 use crate::tfplugin::diag::has_errors;
 use crate::tfplugin::planning::without_read_only;
+use crate::tfplugin::provider::PlanResponse;
 use crate::tfplugin::schema::{Attribute, Kind, Nesting, Presence};
 use crate::tfplugin::value::Value;
 
+use super::plan::Side;
 use super::schema;
 use super::state::{Health, Member};
 
@@ -42,7 +44,7 @@ pub fn config_for(cfg: Option<&ProviderConfig>, state: &Value) -> Value {
     }
     let works = |c: &Value, left_out: &[Vec<Step>]| {
         no_change(cfg, state, c) && {
-            let created = super::plan(cfg, &Value::Null, c, false).planned;
+            let created = plan_values(cfg, &Value::Null, c).planned;
             (left_out.iter()).all(|p| {
                 let (planned, has) = (get(&created, p), get(state, p));
                 planned == has || (planned.is_unknown() && api_fills(p).as_ref() == Some(has))
@@ -58,6 +60,11 @@ pub fn config_for(cfg: Option<&ProviderConfig>, state: &Value) -> Value {
     config
 }
 
+/// The plan of `config` over `prior`, both values (viewed here).
+fn plan_values(cfg: Option<&ProviderConfig>, prior: &Value, config: &Value) -> PlanResponse {
+    super::validate_and_plan(cfg, &Side::of(prior), &Side::of(config), false)
+}
+
 /// What the API sets for an attribute left unset that the plan cannot
 /// know: a member's and the health check's `status` come back 1.
 fn api_fills(path: &[Step]) -> Option<Value> {
@@ -69,7 +76,7 @@ fn api_fills(path: &[Step]) -> Option<Value> {
 
 /// Planning the import of `state` with `config` changes nothing.
 fn no_change(cfg: Option<&ProviderConfig>, state: &Value, config: &Value) -> bool {
-    let r = super::plan(cfg, state, config, false);
+    let r = plan_values(cfg, state, config);
     !has_errors(&r.diags) && r.requires_replace.is_empty() && r.planned == *state
 }
 

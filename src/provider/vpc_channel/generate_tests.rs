@@ -4,6 +4,7 @@ use crate::provider::config;
 use crate::provider::gateway::Location;
 use crate::provider::vpc_channel::convert::state_from_api;
 use crate::provider::vpc_channel::identity;
+use crate::tfplugin::typed::Known;
 
 fn provider() -> ProviderConfig {
     let mut all: Vec<(&str, Value)> = (config::schema().attributes.iter())
@@ -32,7 +33,11 @@ fn imported(body: serde_json::Value, region: &str) -> Value {
     let id = crate::tfplugin::value::test_value(serde_json::json!({
         "instance_id": loc.instance_id, "id": ch.id, "project_id": loc.project_id, "region": region
     }));
-    state_from_api(&ch, &identity::import_state(None, &id).unwrap(), &loc)
+    state_from_api(
+        &ch,
+        &identity::import_state(None, &id).unwrap().to_known(),
+        &loc,
+    )
 }
 
 fn set(v: &Value) -> Vec<String> {

@@ -12,6 +12,8 @@ use crate::apig::client::{ClientOptions, Credentials};
 use crate::apig::models::ChannelRequest;
 use crate::provider::gateway::is_api_id;
 use crate::tfplugin::diag::has_errors;
+use crate::tfplugin::typed::{value_of, view, Known};
+use crate::tfplugin::value::Value;
 
 /// Answers each request with `route(method, target)`; records the requests.
 async fn api(route: fn(&str, &str, usize) -> (u16, String)) -> (String, Arc<Mutex<Vec<String>>>) {
@@ -196,13 +198,20 @@ async fn read_refuses_an_answer_for_another_id() {
         (a.name, v)
     }));
     let cfg = crate::provider::config::resolve(&provider, &|_| None).unwrap();
-    let state = Value::object([
-        ("id", Value::string("goodid1")),
-        ("instance_id", Value::string("gw")),
-        ("project_id", Value::string("proj")),
-        ("name", Value::string("chan")),
-    ]);
-    let r = read(&cfg, &client, state.clone(), Vec::new()).await;
+    let state = Channel {
+        id: Tf::Known("goodid1".into()),
+        instance_id: Tf::Known("gw".into()),
+        project_id: Tf::Known("proj".into()),
+        name: Tf::Known("chan".into()),
+        ..Channel::default()
+    }
+    .to_known();
+    let r = read(&cfg, &client, view(&state), Vec::new()).await;
+    let r = StateResponse {
+        state: value_of(r.state.as_ref()),
+        private: r.private,
+        diags: r.diags,
+    };
     assert_eq!(r.state, state, "the answer must not be stored");
     assert!(has_errors(&r.diags));
     assert!(r.diags[0].detail.contains("\"..\""), "{:?}", r.diags);

@@ -59,20 +59,19 @@ pub fn schema() -> &'static IdentitySchema {
 
 /// The identity of a channel's state (or plan: an ID not yet known stays
 /// unknown).
-pub fn of_state(state: &Value) -> Value {
-    let c: Channel = view(state);
+pub fn of_channel(c: &Channel) -> Value {
     Identity {
-        instance_id: c.instance_id,
-        id: c.id,
-        project_id: c.project_id,
-        region: c.region,
+        instance_id: c.instance_id.clone(),
+        id: c.id.clone(),
+        project_id: c.project_id.clone(),
+        region: c.region.clone(),
     }
     .to_known()
 }
 
 /// The minimal state an import by identity starts from; ReadResource
 /// completes it. IDs are checked here, before any call.
-pub fn import_state(cfg: Option<&ProviderConfig>, identity: &Value) -> Result<Value, Diagnostic> {
+pub fn import_state(cfg: Option<&ProviderConfig>, identity: &Value) -> Result<Channel, Diagnostic> {
     let i: Identity = view(identity);
     for (name, v) in [
         (Identity::INSTANCE_ID, &i.instance_id),
@@ -92,14 +91,13 @@ pub fn import_state(cfg: Option<&ProviderConfig>, identity: &Value) -> Result<Va
         Tf::Known(s) if !s.is_empty() => Tf::Known(s),
         _ => provider.cloned().into(),
     };
-    let state = Channel {
+    Ok(Channel {
         id: i.id,
         instance_id: i.instance_id,
         project_id: default(i.project_id, cfg.and_then(|c| c.project_id.as_ref())),
         region: default(i.region, cfg.and_then(|c| c.region.as_ref())),
         ..Channel::default()
-    };
-    Ok(state.to_known())
+    })
 }
 
 #[cfg(test)]
@@ -125,6 +123,7 @@ mod tests {
         let state = test_value(serde_json::json!({
             "id": "c1", "instance_id": GW, "project_id": "p", "region": "r", "name": "n"
         }));
+        let of_state = |v: &Value| of_channel(&view(v));
         let i = of_state(&state);
         assert_eq!(i.get("id").as_str(), Some("c1"));
         assert_eq!(i.get("region").as_str(), Some("r"));
@@ -141,7 +140,7 @@ mod tests {
         let id = test_value(
             serde_json::json!({"instance_id": GW, "id": "abc-1", "project_id": null, "region": "r2"}),
         );
-        let s = import_state(None, &id).unwrap();
+        let s = import_state(None, &id).unwrap().to_known();
         assert_eq!(s.get("id").as_str(), Some("abc-1"));
         assert_eq!(s.get("region").as_str(), Some("r2"));
         assert!(s.get("project_id").is_null());

@@ -17,8 +17,7 @@ use crate::apig::client::{ApiError, Client};
 use crate::provider::config::ProviderConfig;
 use crate::provider::gateway::{is_api_id, locate, Location, Scope, Subject};
 use crate::tfplugin::diag::Diagnostic;
-use crate::tfplugin::typed::view;
-use crate::tfplugin::value::Value;
+use crate::tfplugin::typed::Tf;
 
 use super::state::Channel;
 
@@ -88,18 +87,14 @@ pub async fn import(
     cfg: Option<&ProviderConfig>,
     client: Option<&Client>,
     id: &str,
-) -> Result<Value, Diagnostic> {
+) -> Result<Channel, Diagnostic> {
     let (instance, wanted) = parse(id)?;
-    let s = |v: Option<&String>| v.map(Value::string).unwrap_or(Value::Null);
-    let mut state = Value::object([
-        (Channel::ID, Value::Null),
-        (Channel::INSTANCE_ID, Value::string(instance)),
-        (
-            Channel::PROJECT_ID,
-            s(cfg.and_then(|c| c.project_id.as_ref())),
-        ),
-        (Channel::REGION, s(cfg.and_then(|c| c.region.as_ref()))),
-    ]);
+    let mut state = Channel {
+        instance_id: Tf::Known(instance.to_string()),
+        project_id: cfg.and_then(|c| c.project_id.clone()).into(),
+        region: cfg.and_then(|c| c.region.clone()).into(),
+        ..Channel::default()
+    };
     // Only an explicit ID needs no lookup: ReadResource reports it gone.
     let channel_id = match (&wanted, cfg.zip(client)) {
         (Wanted::Id(x), _) => x.to_string(),
@@ -109,21 +104,19 @@ pub async fn import(
                 "Importing by name needs the provider's configuration to search the gateway.",
             ))
         }
-        (_, Some((cfg, client))) => resolve(cfg, client, &state, &wanted).await?,
+        (_, Some((cfg, client))) => resolve(cfg, client, &state.scope(), &wanted).await?,
     };
-    if let Value::Object(o) = &mut state {
-        o.insert(Channel::ID.into(), Value::string(&channel_id));
-    }
+    state.id = Tf::Known(channel_id);
     Ok(state)
 }
 
 async fn resolve(
     cfg: &ProviderConfig,
     client: &Client,
-    state: &Value,
+    scope: &Scope,
     wanted: &Wanted<'_>,
 ) -> Result<String, Diagnostic> {
-    let (target, loc) = locate(&view::<Scope>(state), cfg)?;
+    let (target, loc) = locate(scope, cfg)?;
     let failed = |e: &ApiError| lookup_failed(&loc, wanted, e);
     let by_id = match wanted.id() {
         None => None,

@@ -3,7 +3,7 @@
 //! what the API derives from a microservice source.
 
 use super::convert::{request_from_plan, state_from_api};
-use super::plan::{plan, Defaults};
+use super::plan::{plan_values as plan, Defaults};
 use super::validate;
 use crate::apig::models as api;
 use crate::provider::gateway::Location;

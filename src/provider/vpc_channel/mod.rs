@@ -29,25 +29,26 @@ use crate::tfplugin::provider::PlanResponse;
 use crate::tfplugin::typed::Tf;
 use crate::tfplugin::value::Value;
 
+use plan::Side;
+
 /// ValidateResourceConfig: every documented constraint, before any call.
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     schema::schema().diagnose(config)
 }
 
-/// `project_at_apply`: the default project depends on a region known only
-/// at apply, so it is planned unknown.
-pub fn plan(
+/// The plan after validation (the schema's checks and rules), with the
+/// provider's defaults from `cfg`. `project_at_apply`: the default project
+/// depends on a region known only at apply, so it is planned unknown.
+pub fn validate_and_plan(
     cfg: Option<&ProviderConfig>,
-    prior: &Value,
-    config: &Value,
+    prior: &Side,
+    config: &Side,
     project_at_apply: bool,
 ) -> PlanResponse {
-    let config =
-        &crate::tfplugin::planning::without_read_only(&schema::schema().attributes, config);
-    let mut diags = if config.is_null() {
+    let mut diags = if config.value.is_null() {
         Vec::new()
     } else {
-        validate(config)
+        validate(config.value)
     };
     if has_errors(&diags) {
         return PlanResponse {
@@ -62,8 +63,9 @@ pub fn plan(
         },
         region: cfg.and_then(|c| c.region.as_deref()),
     };
-    let (planned, requires_replace) = plan::plan(prior, config, &defaults);
-    if !planned.is_null() && planned.get(state::Channel::PROJECT_ID).is_null() {
+    let (planned, requires_replace) = plan::planned_state(prior, config, &defaults);
+    // The planned project is the channel's own, else the default.
+    if !planned.is_null() && config.typed.project_id.is_null() && defaults.project_id.is_null() {
         diags.push(no_project());
     }
     PlanResponse {

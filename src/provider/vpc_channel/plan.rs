@@ -6,8 +6,11 @@
 //! `force_new`) are applied by `tfplugin::planning`; what is particular to
 //! channels works on the typed state.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use crate::tfplugin::planning::{
-    keep_prior_order, mark_unknown_on_update, nested, plan_object, replace_paths, with_defaults,
+    finish_plan, keep_prior, keep_prior_order, nested, plan_object, with_defaults,
 };
 use crate::tfplugin::schema::Attribute;
 use crate::tfplugin::typed::{view, Known, Tf};
@@ -36,20 +39,31 @@ fn attrs_of(name: &str) -> &'static [Attribute] {
 
 /// Elements of a configured list, planned one by one with their prior
 /// partners; an unknown or null list stays as it is.
-fn plan_list(
-    cfg: &Value,
+fn plan_list<T: Known>(
+    cfg: &Tf<Vec<Tf<T>>>,
+    prior: &Tf<Vec<Tf<T>>>,
     pairs: impl FnOnce(usize) -> Vec<Option<usize>>,
-    prior: &Value,
-    mut one: impl FnMut(&Value, Option<&Value>) -> Value,
+    mut one: impl FnMut(&Tf<T>, Option<&Tf<T>>) -> Value,
 ) -> Value {
-    let Value::List(items) = cfg else {
-        return cfg.clone();
+    let Tf::Known(items) = cfg else {
+        return cfg.to_value();
     };
-    let p = prior.as_list().unwrap_or_default();
+    let p = prior.elements();
     let planned = (items.iter().zip(pairs(items.len())))
-        .map(|(x, j)| one(x, j.map(|j| &p[j])))
+        .map(|(x, j)| one(x, j.and_then(|j| p.get(j))))
         .collect();
-    keep_prior_order(Value::List(planned), prior)
+    // Only a list of the same length can be the prior one reordered.
+    let prior = match prior.known() {
+        Some(q) if q.len() == items.len() => prior.to_value(),
+        _ => Value::Null,
+    };
+    keep_prior_order(Value::List(planned), &prior)
+}
+
+/// An object planned by the schema's flags, with its prior partner.
+fn planned_object<T: Known>(attrs: &[Attribute], cfg: &Tf<T>, prior: Option<&Tf<T>>) -> Value {
+    let prior = prior.map(Tf::to_value);
+    plan_object(attrs, &cfg.to_value(), prior.as_ref())
 }
 
 /// Member context the plan of one member needs from its channel.
@@ -59,14 +73,16 @@ struct MemberCtx<'a> {
     prior_port: Tf<i64>,
 }
 
-fn plan_member(cfg: &Value, prior: Option<&Value>, ctx: &MemberCtx) -> Value {
-    let base = plan_object(attrs_of(Channel::MEMBERS), cfg, prior);
-    if !cfg.is_known() {
+fn plan_member(cfg: &Tf<Member>, prior: Option<&Tf<Member>>, ctx: &MemberCtx) -> Value {
+    let base = planned_object(attrs_of(Channel::MEMBERS), cfg, prior);
+    if cfg.is_unknown() {
         return base;
     }
-    let (mut m, c): (Member, Member) = (view(&base), view(cfg));
-    let p: Option<Member> = prior.map(view);
-    let p = p.as_ref();
+    // A null element or partner reads as all-null.
+    let empty = Member::default();
+    let c = cfg.known().unwrap_or(&empty);
+    let p = prior.map(|p| p.known().unwrap_or(&empty));
+    let mut m: Member = view(&base);
     // Unset port: the API uses the channel's port, so follow it when the
     // member had it implicitly; keep an explicit one.
     let port = c.port.or_else(|| match p.map(|p| &p.port) {
@@ -88,8 +104,8 @@ fn plan_member(cfg: &Value, prior: Option<&Value>, ctx: &MemberCtx) -> Value {
         // The server's copies of an ip member's host are not kept (they
         // would show a sensitive host in plain text): only what is set.
         Some(IP) => {
-            m.ecs_id = c.ecs_id;
-            m.ecs_name = c.ecs_name;
+            m.ecs_id = c.ecs_id.clone();
+            m.ecs_name = c.ecs_name.clone();
         }
         Some(_) => m.host = c.host.or_else(|| prior_or_unknown(p.map(|p| &p.host))),
         // Which of them the API derives depends on the unknown type.
@@ -102,19 +118,16 @@ fn plan_member(cfg: &Value, prior: Option<&Value>, ctx: &MemberCtx) -> Value {
     m.to_known()
 }
 
-fn plan_health(cfg: &Value, prior: &Value) -> Value {
-    if cfg.is_null() || !cfg.is_known() {
-        return cfg.clone();
+fn plan_health(cfg: &Tf<Health>, prior: &Tf<Health>) -> Value {
+    if !matches!(cfg, Tf::Known(_)) {
+        return cfg.to_value();
     }
-    let prior = (!prior.is_null()).then_some(prior);
-    let mut h: Health = view(&plan_object(
-        attrs_of(Channel::VPC_HEALTH_CONFIG),
-        cfg,
-        prior,
-    ));
+    let partner = (!prior.is_null()).then_some(prior);
+    let attrs = attrs_of(Channel::VPC_HEALTH_CONFIG);
+    let mut h: Health = view(&planned_object(attrs, cfg, partner));
     // The API may answer in another case: keep the prior spelling when only case differs.
-    let p: Option<Health> = prior.map(view);
-    if let (Some(c), Some(p)) = (h.protocol.str(), p.as_ref().and_then(|p| p.protocol.str())) {
+    let prior_protocol = prior.known().and_then(|p| p.protocol.str());
+    if let (Some(c), Some(p)) = (h.protocol.str(), prior_protocol) {
         if c.eq_ignore_ascii_case(p) {
             h.protocol = Tf::Known(p.to_string());
         }
@@ -122,19 +135,27 @@ fn plan_health(cfg: &Value, prior: &Value) -> Value {
     h.to_known()
 }
 
-fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
-    if cfg.is_null() || !cfg.is_known() {
-        return cfg.clone();
+fn plan_microservice(cfg: &Tf<Microservice>, prior: &Tf<Microservice>) -> Value {
+    let Tf::Known(c) = cfg else {
+        return cfg.to_value();
+    };
+    let partner = (!prior.is_null()).then_some(prior);
+    let attrs = attrs_of(Channel::MICROSERVICE_INFO);
+    let mut m: Microservice = view(&planned_object(attrs, cfg, partner));
+    let empty = Microservice::default();
+    let p = prior.known().unwrap_or(&empty);
+    derived_from_sources(&mut m, p);
+    let nacos = plan_nacos(&c.nacos_info, &p.nacos_info);
+    let mut v = m.to_known();
+    if let Value::Object(o) = &mut v {
+        o.insert(Microservice::NACOS_INFO.into(), nacos);
     }
-    let prior = (!prior.is_null()).then_some(prior);
-    let mut m: Microservice = view(&plan_object(
-        attrs_of(Channel::MICROSERVICE_INFO),
-        cfg,
-        prior,
-    ));
-    let p: Microservice = prior.map(view).unwrap_or_default();
-    // What the API derives from a source (names, addresses) is kept while
-    // the source stays the same, and unknown when it changes.
+    v
+}
+
+/// What the API derives from a microservice's source (names, addresses)
+/// is kept while the source stays the same, and unknown when it changes.
+fn derived_from_sources(m: &mut Microservice, p: &Microservice) {
     if let Some(cse) = m.cse_info.known_mut() {
         let pc = (p.cse_info.known())
             .filter(|x| x.engine_id == cse.engine_id && x.service_id == cse.service_id);
@@ -149,8 +170,8 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
         let same_cluster = pc.filter(|x| x.cluster_id == cce.cluster_id);
         cce.cluster_name = prior_or_unknown(same_cluster.map(|x| &x.cluster_name));
         // With only app_name the API may report label_key "app" and
-        // label_value = app_name, or neither (the seed's Example 2): kept
-        // from the prior state while app_name stays, unknown otherwise.
+        // label_value = app_name, or neither: kept from the prior state
+        // while app_name stays, unknown otherwise.
         let same_app = pc.filter(|x| x.app_name == cce.app_name);
         let (key, val) = if cce.app_name.is_null() {
             (Tf::Unknown, Tf::Unknown)
@@ -167,30 +188,22 @@ fn plan_microservice(cfg: &Value, prior: &Value) -> Value {
         let pc = (p.cce_service_info.known()).filter(|x| x.cluster_id == svc.cluster_id);
         svc.cluster_name = prior_or_unknown(pc.map(|x| &x.cluster_name));
     }
-    let nacos = plan_nacos(
-        cfg.get(Microservice::NACOS_INFO),
-        prior.map_or(&Value::Null, |p| p.get(Microservice::NACOS_INFO)),
-    );
-    let mut v = m.to_known();
-    if let Value::Object(o) = &mut v {
-        o.insert(Microservice::NACOS_INFO.into(), nacos);
-    }
-    v
 }
 
 /// NACOS details: defaults, each server's gRPC port (the API's default
 /// follows `port`: kept only for the same server on the same port), and
 /// the user with its write-only password null.
-fn plan_nacos(cfg: &Value, prior: &Value) -> Value {
-    if cfg.is_null() || !cfg.is_known() {
-        return cfg.clone();
-    }
+fn plan_nacos(cfg: &Tf<Nacos>, prior: &Tf<Nacos>) -> Value {
+    let Tf::Known(c) = cfg else {
+        return cfg.to_value();
+    };
     let attrs = nested(
         attrs_of(Channel::MICROSERVICE_INFO),
         Microservice::NACOS_INFO,
     );
-    let mut n: Nacos = view(&plan_object(attrs, cfg, None));
-    let pn: Nacos = view(prior);
+    let mut n: Nacos = view(&planned_object(attrs, cfg, None));
+    let empty = Nacos::default();
+    let pn = prior.known().unwrap_or(&empty);
     if let Some(servers) = n.server_config.known_mut() {
         for (i, x) in servers.iter_mut().enumerate() {
             let Some(x) = x.known_mut() else { continue };
@@ -202,7 +215,7 @@ fn plan_nacos(cfg: &Value, prior: &Value) -> Value {
         }
     }
     let user_attrs = nested(attrs, Nacos::USER_INFO);
-    let user = plan_object(user_attrs, cfg.get(Nacos::USER_INFO), None);
+    let user = planned_object(user_attrs, &c.user_info, None);
     let mut v = n.to_known();
     if let Value::Object(o) = &mut v {
         o.insert(Nacos::USER_INFO.into(), user);
@@ -213,63 +226,99 @@ fn plan_nacos(cfg: &Value, prior: &Value) -> Value {
 /// `type` when the configuration leaves it unset: what `vpc_channel_type`
 /// implies (a reference channel's is the API's, kept from the prior state),
 /// else the API's default, 2.
-fn planned_type(vct: &Value, prior: &Channel, has_prior: bool) -> Value {
-    match vct {
-        Value::String(s) if s == MICROSERVICE => Value::int(3),
-        Value::String(s) if s == REFERENCE => match prior.vpc_channel_type.str() {
+fn planned_type(vct: &Tf<String>, prior: &Channel, has_prior: bool) -> Value {
+    match vct.str() {
+        Some(MICROSERVICE) => Value::int(3),
+        Some(REFERENCE) => match prior.vpc_channel_type.str() {
             Some(REFERENCE) if has_prior => prior.channel_type.to_value(),
             _ => Value::Unknown,
         },
-        Value::Unknown => Value::Unknown,
+        _ if vct.is_unknown() => Value::Unknown,
         _ => Value::int(2),
     }
 }
 
+/// One side of a plan (the prior state or the configuration): its value,
+/// which the schema-driven planning works on, and its typed view
+/// (all-null for a null value), viewed here or handed over decoded.
+pub struct Side<'a> {
+    pub value: &'a Value,
+    pub typed: Cow<'a, Channel>,
+}
+
+impl<'a> Side<'a> {
+    /// A value and the typed state it was decoded into.
+    pub fn new(value: &'a Value, typed: Option<&'a Channel>) -> Self {
+        let typed = typed.map_or_else(|| Cow::Owned(Channel::default()), Cow::Borrowed);
+        Side { value, typed }
+    }
+
+    /// A value, viewed as typed state here.
+    pub fn of(value: &'a Value) -> Self {
+        Side {
+            value,
+            typed: Cow::Owned(view(value)),
+        }
+    }
+}
+
+/// [`planned_state`] from values alone (tests, fuzzing).
+pub fn plan_values(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath>) {
+    planned_state(&Side::of(prior), &Side::of(config), d)
+}
+
 /// The planned state and the paths that force replacement.
-pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath>) {
-    if config.is_null() {
+pub fn planned_state(prior: &Side, config: &Side, d: &Defaults) -> (Value, Vec<AttrPath>) {
+    if config.value.is_null() {
         return (Value::Null, Vec::new());
     }
     let attrs = &schema().attributes;
-    let has_prior = !prior.is_null();
-    let mut o = with_defaults(attrs, config);
-    let region: Tf<&str> = d.region.into();
-    for (attr, default) in [
-        (Channel::PROJECT_ID, d.project_id),
-        (Channel::REGION, region),
-    ] {
-        if config.get(attr).is_null() {
-            let v: Tf<String> = match default {
-                Tf::Known(x) => Tf::Known(x.to_string()),
-                Tf::Null => Tf::Null,
-                Tf::Unknown => Tf::Unknown,
-            };
-            o.insert(attr.to_string(), v.to_value());
-        }
-    }
-    crate::tfplugin::planning::keep_prior(attrs, config, has_prior.then_some(prior), &mut o);
-
-    // The configuration was validated and the prior state is ours, both
-    // typed by the same schema: each fits its typed view.
-    let (c, p): (Channel, Channel) = (view(config), view(prior));
-    if config.get(Channel::TYPE).is_null() {
+    let has_prior = !prior.value.is_null();
+    let (c, p) = (&*config.typed, &*prior.typed);
+    let mut o = with_defaults(attrs, config.value);
+    provider_defaults(c, d, &mut o);
+    keep_prior(
+        attrs,
+        config.value,
+        has_prior.then_some(prior.value),
+        &mut o,
+    );
+    if c.channel_type.is_null() {
         // Unset and new: unknown until the API reports it, which it decides
-        // from `type`, whose default is then the API's (2).
-        let vct = match config.get(Channel::VPC_CHANNEL_TYPE) {
-            Value::Null if !has_prior => Value::Null,
-            _ => o
-                .get(Channel::VPC_CHANNEL_TYPE)
-                .cloned()
-                .unwrap_or(Value::Null),
+        // from `type`, whose default is then the API's (2). Otherwise what
+        // `vpc_channel_type` plans (it keeps the prior value when unset).
+        let vct = match &c.vpc_channel_type {
+            Tf::Null if has_prior => &p.vpc_channel_type,
+            planned => planned,
         };
-        o.insert(Channel::TYPE.into(), planned_type(&vct, &p, has_prior));
+        o.insert(Channel::TYPE.into(), planned_type(vct, p, has_prior));
     }
-    // `None` while unknown: what the API derives for members depends on it.
-    let member_type = (o.get(Channel::MEMBER_TYPE).and_then(Value::as_str)).map(str::to_string);
-    let member_type = member_type.as_deref();
+    plan_nested(c, p, &mut o);
+    finish_plan(attrs, prior.value, Value::Object(o))
+}
 
+/// `project_id` and `region`, unset on the channel: the provider's.
+fn provider_defaults(c: &Channel, d: &Defaults, o: &mut BTreeMap<String, Value>) {
+    if c.project_id.is_null() {
+        let v: Tf<String> = match d.project_id {
+            Tf::Known(x) => Tf::Known(x.to_string()),
+            Tf::Null => Tf::Null,
+            Tf::Unknown => Tf::Unknown,
+        };
+        o.insert(Channel::PROJECT_ID.into(), v.to_value());
+    }
+    if c.region.is_null() {
+        let v: Tf<String> = d.region.map(str::to_string).into();
+        o.insert(Channel::REGION.into(), v.to_value());
+    }
+}
+
+/// Member groups, members, health check and microservice, each paired
+/// with its prior self.
+fn plan_nested(c: &Channel, p: &Channel, o: &mut BTreeMap<String, Value>) {
     let groups = plan_list(
-        config.get(Channel::MEMBER_GROUPS),
+        &c.member_groups,
+        &p.member_groups,
         |_| {
             pair(
                 c.member_groups.elements(),
@@ -277,18 +326,19 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
                 &group_passes(),
             )
         },
-        prior.get(Channel::MEMBER_GROUPS),
-        |g, pg| plan_object(attrs_of(Channel::MEMBER_GROUPS), g, pg),
+        |g, pg| planned_object(attrs_of(Channel::MEMBER_GROUPS), g, pg),
     );
     o.insert(Channel::MEMBER_GROUPS.into(), groups);
-
+    // `None` while unknown: what the API derives for members depends on it.
+    let member_type = c.member_kind();
     let ctx = MemberCtx {
         member_type,
         port: c.port,
         prior_port: p.port,
     };
     let members = plan_list(
-        config.get(Channel::MEMBERS),
+        &c.members,
+        &p.members,
         |n| match member_type {
             Some(t) => pair(
                 c.members.elements(),
@@ -297,35 +347,11 @@ pub fn plan(prior: &Value, config: &Value, d: &Defaults) -> (Value, Vec<AttrPath
             ),
             None => vec![None; n],
         },
-        prior.get(Channel::MEMBERS),
         |m, pm| plan_member(m, pm, &ctx),
     );
     o.insert(Channel::MEMBERS.into(), members);
-    o.insert(
-        Channel::VPC_HEALTH_CONFIG.into(),
-        plan_health(
-            config.get(Channel::VPC_HEALTH_CONFIG),
-            prior.get(Channel::VPC_HEALTH_CONFIG),
-        ),
-    );
-    o.insert(
-        Channel::MICROSERVICE_INFO.into(),
-        plan_microservice(
-            config.get(Channel::MICROSERVICE_INFO),
-            prior.get(Channel::MICROSERVICE_INFO),
-        ),
-    );
-
-    let mut planned = Value::Object(o);
-    if !has_prior {
-        return (planned, Vec::new());
-    }
-    if &planned == prior {
-        return (prior.clone(), Vec::new());
-    }
-    let replace = replace_paths(attrs, prior, &planned);
-    // On a real change, what the API may recompute becomes unknown; the ID
-    // and creation time stay.
-    mark_unknown_on_update(attrs, &mut planned);
-    (planned, replace)
+    let health = plan_health(&c.vpc_health_config, &p.vpc_health_config);
+    o.insert(Channel::VPC_HEALTH_CONFIG.into(), health);
+    let ms = plan_microservice(&c.microservice_info, &p.microservice_info);
+    o.insert(Channel::MICROSERVICE_INFO.into(), ms);
 }

@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::convert::{request_from_plan, state_from_api};
-use super::plan::{plan, Defaults};
+use super::plan::{plan_values as plan, Defaults};
 use super::schema::schema;
 use super::validate;
 use crate::apig::models::Channel;

@@ -1,25 +1,24 @@
 //! `huaweicloud_apig_vpc_channel` behind the protocol's [`Resource`] trait.
 
-use crate::provider::gateway::{config_for, keep, plan_project, Scope};
+use crate::provider::gateway::{config_for, keep, plan_project};
 use crate::provider::Configured;
 use crate::tfplugin::diag::Diagnostic;
 use crate::tfplugin::identity::IdentitySchema;
 use crate::tfplugin::provider::{
-    Answer, Create, Delete, Imported, Plan, PlanResponse, Read, Resource, StateResponse, Update,
+    Answer, Create, Delete, Imported, Plan, PlanResponse, Read, Resource, Update,
 };
 use crate::tfplugin::schema::Schema;
-use crate::tfplugin::typed::view;
 use crate::tfplugin::value::Value;
 
-use super::state::Channel;
-
+use super::plan::Side;
 use super::schema;
+use super::state::Channel;
 
 pub struct VpcChannel;
 
 #[tonic::async_trait]
 impl Resource<Configured> for VpcChannel {
-    type State = Value;
+    type State = Channel;
 
     fn type_name(&self) -> &'static str {
         schema::TYPE_NAME
@@ -29,9 +28,8 @@ impl Resource<Configured> for VpcChannel {
         schema::schema()
     }
 
-    async fn plan(&self, ctx: Option<&Configured>, req: Plan<Value>) -> PlanResponse {
-        let req = req.values;
-        let scope = (!req.config.is_null()).then(|| view::<Scope>(&req.config));
+    async fn plan(&self, ctx: Option<&Configured>, req: Plan<Channel>) -> PlanResponse {
+        let scope = req.config.as_ref().map(Channel::scope);
         let project = match plan_project(ctx, scope.as_ref()).await {
             Ok(p) => p,
             Err(d) => {
@@ -41,62 +39,58 @@ impl Resource<Configured> for VpcChannel {
                 }
             }
         };
-        let mut r = super::plan(
-            project.config(ctx),
-            &req.prior,
-            &req.config,
-            project.at_apply,
-        );
-        r.private = req.prior_private;
+        let v = &req.values;
+        let prior = Side::new(&v.prior, req.prior.as_ref());
+        let config = Side::new(&v.config, req.config.as_ref());
+        let mut r =
+            super::validate_and_plan(project.config(ctx), &prior, &config, project.at_apply);
+        r.private = req.values.prior_private;
         // An in-place update would drop what the provider cannot represent.
-        let in_place =
-            !req.prior.is_null() && !r.planned.is_null() && r.requires_replace.is_empty();
+        let in_place = !r.planned.is_null() && r.requires_replace.is_empty();
         let found = super::lossless::noted(&r.private);
-        if in_place && r.planned != req.prior && !found.is_empty() {
-            let name = req.prior.get(Channel::NAME).as_str().unwrap_or_default();
-            r.diags.push(super::lossless::update_refused(name, &found));
+        if let Some(p) = req.prior.as_ref().filter(|_| in_place && !found.is_empty()) {
+            if r.planned != req.values.prior {
+                let d = super::lossless::update_refused(p.name_or_empty(), &found);
+                r.diags.push(d);
+            }
         }
         r
     }
 
-    async fn read(&self, ctx: &Configured, req: Read<Value>) -> Answer<Value> {
-        let (state, private) = (req.state, req.private);
-        answered(match config_for(ctx, &view::<Scope>(&state)).await {
-            Ok(cfg) => super::read(&cfg, &ctx.client, state, private).await,
-            Err(d) => keep(state, private, d),
-        })
+    async fn read(&self, ctx: &Configured, req: Read<Channel>) -> Answer<Channel> {
+        match config_for(ctx, &req.state.scope()).await {
+            Ok(cfg) => super::read(&cfg, &ctx.client, req.state, req.private).await,
+            Err(d) => keep(Some(req.state), req.private, d),
+        }
     }
 
-    async fn create(&self, ctx: &Configured, req: Create<Value>) -> Answer<Value> {
+    async fn create(&self, ctx: &Configured, req: Create<Channel>) -> Answer<Channel> {
         let (cfg, client) = (&ctx.config, &ctx.client);
-        answered(super::create(cfg, client, req.planned, req.config, req.private).await)
+        super::create(cfg, client, req.planned, req.config, req.private).await
     }
 
-    async fn update(&self, ctx: &Configured, req: Update<Value>) -> Answer<Value> {
+    async fn update(&self, ctx: &Configured, req: Update<Channel>) -> Answer<Channel> {
         let (cfg, client) = (&ctx.config, &ctx.client);
         let found = super::lossless::noted(&req.private);
         if !found.is_empty() {
-            let name = req.prior.get(Channel::NAME).as_str().unwrap_or_default();
-            let d = super::lossless::update_refused(name, &found);
-            return Answer {
-                state: Some(req.prior),
-                private: req.private,
-                diags: vec![d],
-            };
+            let d = super::lossless::update_refused(req.prior.name_or_empty(), &found);
+            return keep(Some(req.prior), req.private, d);
         }
-        let r = super::update(cfg, client, req.prior, req.planned, req.config, req.private);
-        answered(r.await)
+        super::update(cfg, client, req.prior, req.planned, req.config, req.private).await
     }
 
-    async fn delete(&self, ctx: &Configured, req: Delete<Value>) -> Answer<Value> {
-        answered(super::delete(&ctx.config, &ctx.client, req.prior, req.private).await)
+    async fn delete(&self, ctx: &Configured, req: Delete<Channel>) -> Answer<Channel> {
+        super::delete(&ctx.config, &ctx.client, req.prior, req.private).await
     }
 
-    async fn import(&self, ctx: Option<&Configured>, id: &str) -> Result<Imported, Diagnostic> {
-        let state =
-            super::import::import(ctx.map(|c| &c.config), ctx.map(|c| &c.client), id).await?;
+    async fn import(
+        &self,
+        ctx: Option<&Configured>,
+        id: &str,
+    ) -> Result<Imported<Channel>, Diagnostic> {
+        let (cfg, client) = (ctx.map(|c| &c.config), ctx.map(|c| &c.client));
         Ok(Imported {
-            state,
+            state: super::import::import(cfg, client, id).await?,
             private: Vec::new(),
         })
     }
@@ -105,8 +99,8 @@ impl Resource<Configured> for VpcChannel {
         Some(super::identity::schema())
     }
 
-    fn identity(&self, state: &Value) -> Value {
-        super::identity::of_state(state)
+    fn identity(&self, state: &Channel) -> Value {
+        super::identity::of_channel(state)
     }
 
     async fn generate_config(
@@ -127,18 +121,10 @@ impl Resource<Configured> for VpcChannel {
         &self,
         ctx: Option<&Configured>,
         identity: &Value,
-    ) -> Result<Imported, Diagnostic> {
+    ) -> Result<Imported<Channel>, Diagnostic> {
         Ok(Imported {
             state: super::identity::import_state(ctx.map(|c| &c.config), identity)?,
             private: Vec::new(),
         })
-    }
-}
-
-fn answered(r: StateResponse) -> Answer<Value> {
-    Answer {
-        state: (!r.state.is_null()).then_some(r.state),
-        private: r.private,
-        diags: r.diags,
     }
 }

@@ -4,6 +4,7 @@
 //! conversions use these constants and fields, so a typo is a compile
 //! error instead of a silent null read.
 
+use crate::provider::gateway::Scope;
 use crate::tf_object;
 use crate::tfplugin::typed::Tf;
 
@@ -197,6 +198,20 @@ pub const IP: &str = "ip";
 pub const ECS: &str = "ecs";
 
 impl Channel {
+    /// Where it lives, for the gateway kit.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            instance_id: self.instance_id.clone(),
+            project_id: self.project_id.clone(),
+            region: self.region.clone(),
+        }
+    }
+
+    /// `name`, or empty while unset or unknown.
+    pub fn name_or_empty(&self) -> &str {
+        self.name.str().unwrap_or_default()
+    }
+
     /// `member_type`, the default when unset; `None` while unknown.
     pub fn member_kind(&self) -> Option<&str> {
         match &self.member_type {

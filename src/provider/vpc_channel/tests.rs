@@ -1,7 +1,7 @@
 //! Unit tests of plan logic and the API mapping, both ways.
 
 use super::convert::{request_from_plan, state_from_api};
-use super::plan::{plan, Defaults};
+use super::plan::{plan_values as plan, Defaults};
 use super::validate;
 use crate::apig::models::*;
 use crate::provider::gateway::Location;

@@ -4,7 +4,7 @@
 use crate::apig::channels::NO_SUCH_CHANNEL;
 use crate::apig::client::{Client, Target};
 use crate::provider::config::ProviderConfig;
-use crate::provider::gateway::{keep, locate, Location, Scope, Subject};
+use crate::provider::gateway::{keep, locate, Location, Subject};
 use crate::provider::vpc_channel::state::Channel;
 use crate::provider::vpc_channel::KIND;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
@@ -18,7 +18,8 @@ use super::{exported_state, schema};
 /// `id` and `name` (an unknown one may still be either).
 pub fn validate(config: &Value) -> Vec<Diagnostic> {
     let mut diags = schema::one().diagnose(config);
-    let (id, name) = (config.get(Channel::ID), config.get(Channel::NAME));
+    let c: Channel = view(config);
+    let (id, name) = (&c.id, &c.name);
     if id.is_unknown() || name.is_unknown() {
         return diags;
     }
@@ -46,13 +47,12 @@ pub async fn read(cfg: &ProviderConfig, client: &Client, config: Value) -> State
             diags,
         };
     }
-    let (target, loc) = match locate(&view::<Scope>(&config), cfg) {
+    let wanted: Channel = view(&config);
+    let (target, loc) = match locate(&wanted.scope(), cfg) {
         Ok(x) => x,
         Err(d) => return keep(config, Vec::new(), d),
     };
-    let wanted_id = config.get(Channel::ID).as_str().map(str::to_string);
-    let wanted_name = config.get(Channel::NAME).as_str().map(str::to_string);
-    let id = match (wanted_id, wanted_name) {
+    let id = match (wanted.id.cloned(), wanted.name.cloned()) {
         (Some(id), _) => id,
         (None, Some(name)) => match id_by_name(client, &target, &loc, &name).await {
             Ok(id) => id,

@@ -16,7 +16,7 @@ use crate::provider::Configured;
 use crate::tfplugin::diag::{has_errors, Diagnostic};
 use crate::tfplugin::provider::{ListEvent, ListRequest, ListResource, ListSink};
 use crate::tfplugin::schema::{Presence, Schema};
-use crate::tfplugin::typed::view;
+use crate::tfplugin::typed::{view, Known};
 use crate::tfplugin::value::Value;
 
 #[cfg(test)]
@@ -142,11 +142,11 @@ fn event(c: &api::Channel, with_object: bool, loc: &Location) -> ListEvent {
         project_id: loc.project_id.clone().into(),
         region: loc.region.clone().into(),
     };
-    let identity = crate::tfplugin::typed::Known::to_known(&id);
+    let identity = id.to_known();
     // What ReadResource makes of an import by this identity.
     let resource_object = with_object.then(|| {
-        let start = identity::import_state(None, &identity).unwrap_or(Value::Null);
-        convert::state_from_api(c, &start, loc)
+        let start = identity::import_state(None, &identity).unwrap_or_default();
+        convert::channel_from_api(c, &start, loc).to_known()
     });
     ListEvent {
         identity,

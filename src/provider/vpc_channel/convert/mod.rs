@@ -12,7 +12,7 @@ mod to_api;
 
 pub use from_api::{channel_from_api, state_from_api};
 pub use pairing::{group_passes, member_passes, pair, Matcher};
-pub use to_api::request_from_plan;
+pub use to_api::{channel_request, request_from_plan};
 
 /// The conversions' `loc` argument (the gateway kit's).
 pub use crate::provider::gateway::Location;

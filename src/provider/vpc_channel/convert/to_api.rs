@@ -132,10 +132,14 @@ fn password_wo(config: &Channel) -> Option<String> {
     user.password_wo.cloned()
 }
 
+/// [`channel_request`] from the plan and configuration as values.
+pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest {
+    channel_request(&view(planned), &view(config))
+}
+
 /// The full desired body for create and update, from the plan (wholly
 /// known at apply) and the configuration.
-pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest {
-    let (p, c): (Channel, Channel) = (view(planned), view(config));
+pub fn channel_request(p: &Channel, c: &Channel) -> api::ChannelRequest {
     let member_type = p.member_type.str().unwrap_or(ECS).to_string();
     let ip = member_type == IP;
     // The planned list may follow the prior order: find each member's
@@ -185,6 +189,6 @@ pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest
         ),
         members: Some(members),
         vpc_health_config: p.vpc_health_config.known().map(health),
-        microservice_info: (p.microservice_info.known()).map(|m| microservice(m, password_wo(&c))),
+        microservice_info: (p.microservice_info.known()).map(|m| microservice(m, password_wo(c))),
     }
 }

@@ -2,6 +2,8 @@
 //! Terraform values to APIG calls.
 
 mod args;
+#[cfg(test)]
+pub mod channel_status;
 pub mod config;
 pub mod credentials;
 pub mod docs;
@@ -71,6 +73,78 @@ impl HuaweiCloud {
         HuaweiCloud {
             cancel: CancellationToken::new(),
         }
+    }
+
+    /// Configure, reading `env` where it would read the process
+    /// environment (tests pass their own).
+    pub async fn configure_with(
+        &self,
+        cfg: &Value,
+        terraform_version: &str,
+        env: fn(&str) -> Option<String>,
+    ) -> Result<Configured, Vec<Diagnostic>> {
+        // Off the async workers: it may read the shared config file.
+        let owned = cfg.clone();
+        let resolved = tokio::task::spawn_blocking(move || config::resolve(&owned, &env))
+            .await
+            .unwrap_or_else(|e| {
+                Err(vec![Diagnostic::error(
+                    "Cannot read the provider configuration",
+                    format!("internal error: {e}"),
+                )])
+            })
+            .map_err(|d| without_sensitive_paths(config::schema(), d))?;
+        let credentials = match &resolved.auth.base {
+            crate::iam::session::Base::Static(c) => c.clone(),
+            crate::iam::session::Base::Password { .. } => {
+                crate::apig::client::Credentials::Token(String::new())
+            }
+        };
+        let user_agent = format!("{} terraform/{terraform_version}", user_agent());
+        let mut opts = ClientOptions::new(credentials, user_agent);
+        opts.max_retries = resolved.max_retries;
+        opts.insecure = resolved.insecure;
+        opts.request_timeout = resolved.request_timeout;
+        if let Some(ms) = env(RETRY_BASE_MS_ENV).and_then(|v| v.parse::<u64>().ok()) {
+            opts.backoff_base = Duration::from_millis(ms);
+        }
+        opts.gate = Some(gate_of(&resolved.auth));
+        let session = project::session(
+            &resolved,
+            project::IamSettings {
+                backoff_base: opts.backoff_base,
+                user_agent: opts.user_agent.clone(),
+                gate: opts.gate.clone(),
+            },
+            self.cancel.clone(),
+        )?;
+        if !session.is_static() {
+            opts.source = Some(session.clone());
+        }
+        let client = match Client::new(opts, self.cancel.clone()) {
+            Ok(c) => c,
+            Err(e) => return Err(vec![Diagnostic::error("Cannot create the HTTP client", e)]),
+        };
+        logging::log(
+            Level::Debug,
+            "Configured provider",
+            &[
+                ("region", &resolved.region.clone().unwrap_or_default()),
+                (
+                    "endpoint",
+                    &crate::apig::client::redact_url(
+                        &resolved.base_url(None).ok().flatten().unwrap_or_default(),
+                    ),
+                ),
+                ("max_retries", &resolved.max_retries),
+                ("request_timeout_s", &resolved.request_timeout.as_secs()),
+            ],
+        );
+        Ok(Configured {
+            config: resolved,
+            client,
+            session,
+        })
     }
 }
 
@@ -148,7 +222,11 @@ impl Provider for HuaweiCloud {
     }
 
     fn registry(&self) -> Registry<Configured> {
-        Registry::new()
+        let registry = Registry::new();
+        // The template kind (docs/ARCHITECTURE.md), in test builds only.
+        #[cfg(test)]
+        let registry = registry.resource(channel_status::ChannelStatus);
+        registry
             .resource(vpc_channel::VpcChannel)
             .data_source(vpc_channel_data::OneChannel)
             .data_source(vpc_channel_data::Channels)
@@ -164,73 +242,8 @@ impl Provider for HuaweiCloud {
         cfg: &Value,
         terraform_version: &str,
     ) -> Result<Configured, Vec<Diagnostic>> {
-        // Off the async workers: it may read the shared config file.
-        let owned = cfg.clone();
-        let resolved = tokio::task::spawn_blocking(move || {
-            config::resolve(&owned, &|k| std::env::var(k).ok())
-        })
-        .await
-        .unwrap_or_else(|e| {
-            Err(vec![Diagnostic::error(
-                "Cannot read the provider configuration",
-                format!("internal error: {e}"),
-            )])
-        })
-        .map_err(|d| without_sensitive_paths(config::schema(), d))?;
-        let credentials = match &resolved.auth.base {
-            crate::iam::session::Base::Static(c) => c.clone(),
-            crate::iam::session::Base::Password { .. } => {
-                crate::apig::client::Credentials::Token(String::new())
-            }
-        };
-        let user_agent = format!("{} terraform/{terraform_version}", user_agent());
-        let mut opts = ClientOptions::new(credentials, user_agent);
-        opts.max_retries = resolved.max_retries;
-        opts.insecure = resolved.insecure;
-        opts.request_timeout = resolved.request_timeout;
-        if let Some(ms) = std::env::var(RETRY_BASE_MS_ENV)
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-        {
-            opts.backoff_base = Duration::from_millis(ms);
-        }
-        opts.gate = Some(gate_of(&resolved.auth));
-        let session = project::session(
-            &resolved,
-            project::IamSettings {
-                backoff_base: opts.backoff_base,
-                user_agent: opts.user_agent.clone(),
-                gate: opts.gate.clone(),
-            },
-            self.cancel.clone(),
-        )?;
-        if !session.is_static() {
-            opts.source = Some(session.clone());
-        }
-        let client = match Client::new(opts, self.cancel.clone()) {
-            Ok(c) => c,
-            Err(e) => return Err(vec![Diagnostic::error("Cannot create the HTTP client", e)]),
-        };
-        logging::log(
-            Level::Debug,
-            "Configured provider",
-            &[
-                ("region", &resolved.region.clone().unwrap_or_default()),
-                (
-                    "endpoint",
-                    &crate::apig::client::redact_url(
-                        &resolved.base_url(None).ok().flatten().unwrap_or_default(),
-                    ),
-                ),
-                ("max_retries", &resolved.max_retries),
-                ("request_timeout_s", &resolved.request_timeout.as_secs()),
-            ],
-        );
-        Ok(Configured {
-            config: resolved,
-            client,
-            session,
-        })
+        self.configure_with(cfg, terraform_version, |k| std::env::var(k).ok())
+            .await
     }
 
     fn stop(&self) {

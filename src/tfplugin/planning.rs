@@ -64,8 +64,9 @@ pub fn plan_object(attrs: &[Attribute], cfg: &Value, prior: Option<&Value>) -> V
 }
 
 /// The plan a schema's flags declare and nothing more: [`plan_object`] on
-/// the configuration, then [`finish_plan`]. What a kind plans when it does
-/// not override `Resource::plan`.
+/// the configuration, what the API fills in ([`plan_computed`]), then
+/// [`finish_plan`]. What a kind plans when it does not override
+/// `Resource::plan`.
 pub fn plan_by_schema(
     attrs: &[Attribute],
     prior: &Value,
@@ -74,8 +75,30 @@ pub fn plan_by_schema(
     if config.is_null() {
         return (Value::Null, Vec::new());
     }
-    let planned = plan_object(attrs, config, (!prior.is_null()).then_some(prior));
+    let mut planned = plan_object(attrs, config, (!prior.is_null()).then_some(prior));
+    plan_computed(attrs, prior, &mut planned);
     finish_plan(attrs, prior, planned)
+}
+
+/// A top-level computed attribute still null in the plan is the API's to
+/// fill: unknown in a create's plan, its prior value in an update's
+/// ([`finish_plan`] then makes `unknown_on_update` ones unknown when the
+/// object changes). A null would promise Terraform a null after apply.
+/// Computed attributes inside nested objects are the kind's to plan.
+pub fn plan_computed(attrs: &[Attribute], prior: &Value, planned: &mut Value) {
+    let Value::Object(o) = planned else {
+        return;
+    };
+    for a in attrs.iter().filter(|a| a.is_computed()) {
+        if o.get(a.name).is_some_and(|v| !v.is_null()) {
+            continue;
+        }
+        let v = match prior {
+            Value::Null => Value::Unknown,
+            p => p.get(a.name).clone(),
+        };
+        o.insert(a.name.to_string(), v);
+    }
 }
 
 /// The end of every plan: a create as planned; an update that changes

@@ -3,9 +3,11 @@
 
 use crate::apig::client::{redact_url, Target};
 use crate::provider::config::ProviderConfig;
+use crate::provider::endpoint::{is_region_name, REGION_RULE};
 use crate::tf_object;
 use crate::tfplugin::diag::Diagnostic;
-use crate::tfplugin::value::AttrPath;
+use crate::tfplugin::schema::{Attribute as A, Check};
+use crate::tfplugin::value::{AttrPath, Type};
 
 tf_object! {
     /// The attributes every gateway-scoped resource and data source has:
@@ -16,6 +18,43 @@ tf_object! {
         region: String = REGION "region",
     }
 }
+
+/// The declarations of [`Scope`]'s attributes, in this order:
+/// `instance_id` (described by the kind), then `project_id` and `region`
+/// (the provider's when unset). Changing any of them replaces the object.
+pub fn scope_attributes(instance_description: &'static str) -> [A; 3] {
+    [
+        A::required(Scope::INSTANCE_ID, Type::String, instance_description)
+            .force_new()
+            .check(Check::Length(1, 64))
+            .check(Check::Pattern(is_plain_id, PLAIN_ID_RULE)),
+        A::optional_computed(
+            Scope::PROJECT_ID,
+            Type::String,
+            "Project ID. Defaults to the provider's `project_id`.",
+        )
+        .force_new()
+        .check(Check::Length(1, 64)),
+        A::optional_computed(
+            Scope::REGION,
+            Type::String,
+            "Region of the gateway. Defaults to the provider's `region`.",
+        )
+        .force_new()
+        .check(Check::Length(1, 64))
+        .check(Check::Pattern(is_region_name, REGION_RULE)),
+    ]
+}
+
+/// The characters of an ID such as a gateway's (its length is checked on
+/// its own).
+pub fn is_plain_id(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+}
+
+/// The rule of [`is_plain_id`], for messages.
+pub const PLAIN_ID_RULE: &str = "letters, digits, hyphens (-) and underscores (_)";
 
 /// Where an object lives, as recorded in state.
 #[derive(Clone, Debug)]
@@ -29,9 +68,7 @@ pub struct Location {
 
 /// An ID usable in a URL and in state (a gateway's, or an object's).
 pub fn is_api_id(s: &str) -> bool {
-    (1..=64).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    (1..=64).contains(&s.len()) && is_plain_id(s)
 }
 
 /// The rule of [`is_api_id`], for messages.

@@ -19,5 +19,8 @@ mod project;
 pub use create::{create, exists_import_it, import_command, Creation};
 pub use keep::{keep, locate_or_keep, recorded_as_planned};
 pub use kind::{Kind, Subject};
-pub use location::{is_api_id, locate, no_project, Location, Scope, ID_RULE};
+pub use location::{
+    is_api_id, is_plain_id, locate, no_project, scope_attributes, Location, Scope, ID_RULE,
+    PLAIN_ID_RULE,
+};
 pub use project::{config_for, plan_project, PlanProject};

@@ -33,10 +33,7 @@ pub fn is_name(s: &str) -> bool {
 pub fn is_code(s: &str) -> bool {
     all(s, name_char)
 }
-/// IDs such as the gateway ID.
-pub fn is_plain_id(s: &str) -> bool {
-    all(s, |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
-}
+pub use crate::provider::gateway::is_plain_id;
 /// Label names and values: start and end with a letter or digit.
 pub fn is_label(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphanumeric())

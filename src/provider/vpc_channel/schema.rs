@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use crate::provider::gateway;
 use crate::tfplugin::schema::{Attribute as A, Check, Nesting, Presence, Schema};
 use crate::tfplugin::value::{Type, Value};
 
@@ -28,19 +29,10 @@ fn build() -> Schema {
     Schema {
         version: 0,
         description: "Manages an API Gateway (APIG) VPC channel: a load balancing channel to backend members (IP addresses or ECS servers), optionally grouped, with an optional health check and optional microservice discovery (CSE, CCE or NACOS); or a reference channel whose member groups refer to other channels.\n\nThe whole channel is written with the API's update call (`PUT`), which overwrites every member and member group: the provider always sends the full desired channel.",
-        attributes: vec![
-            A::computed(Channel::ID, Type::String, "VPC channel ID.").keep_prior(),
-            A::required(Channel::INSTANCE_ID, Type::String, "ID of the dedicated gateway the channel belongs to, shown in the gateway information on the APIG console.")
-                .force_new()
-                .check(Check::Length(1, 64))
-                .check(Check::Pattern(rules::is_plain_id, "letters, digits, hyphens (-) and underscores (_)")),
-            A::optional_computed(Channel::PROJECT_ID, Type::String, "Project ID. Defaults to the provider's `project_id`.")
-                .force_new()
-                .check(Check::Length(1, 64)),
-            A::optional_computed(Channel::REGION, Type::String, "Region of the gateway. Defaults to the provider's `region`.")
-                .force_new()
-                .check(Check::Length(1, 64))
-                .check(Check::Pattern(crate::provider::endpoint::is_region_name, crate::provider::endpoint::REGION_RULE)),
+        attributes: [A::computed(Channel::ID, Type::String, "VPC channel ID.").keep_prior()]
+            .into_iter()
+            .chain(gateway::scope_attributes("ID of the dedicated gateway the channel belongs to, shown in the gateway information on the APIG console."))
+            .chain([
             A::required(Channel::NAME, Type::String, "VPC channel name, unique within the gateway. Chinese characters are allowed (the API's rule: Chinese, English letters, digits, `-_.`, starting with an English letter or a Chinese character).")
                 .check(Check::Length(3, 64))
                 .check(Check::Pattern(rules::is_name, rules::NAME_RULE)),
@@ -73,7 +65,8 @@ fn build() -> Schema {
                 .rule(cross_field::MICROSERVICE_RULE, cross_field::microservice_rule),
             A::computed(Channel::CREATE_TIME, Type::String, "Time when the VPC channel was created.").keep_prior(),
             A::computed(Channel::STATUS, Type::Number, "VPC channel status: `1` normal, `2` abnormal.").keep_prior().unknown_on_update(),
-        ],
+            ])
+            .collect(),
     }
 }
 

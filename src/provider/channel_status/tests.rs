@@ -58,7 +58,15 @@ fn the_schema_and_the_state_list_the_same_attributes() {
     declared.sort();
     listed.sort();
     assert_eq!(declared, listed);
-    assert_eq!(&names[..4], ["id", "instance_id", "project_id", "region"]);
+    assert_eq!(
+        &names[..4],
+        [
+            Status::ID,
+            Scope::INSTANCE_ID,
+            Scope::PROJECT_ID,
+            Scope::REGION
+        ]
+    );
 }
 
 #[test]
@@ -82,8 +90,8 @@ fn object(schema: &Schema, set: Vec<(&str, Value)>) -> Value {
 
 fn config(channel_id: &str) -> Value {
     let set = vec![
-        ("instance_id", v(GW.into())),
-        ("channel_id", v(channel_id.into())),
+        (Status::INSTANCE_ID, v(GW.into())),
+        (Status::CHANNEL_ID, v(channel_id.into())),
     ];
     object(schema(), set)
 }
@@ -168,7 +176,7 @@ async fn create_reads_the_channel_read_follows_it_delete_sends_nothing() {
     ))
     .await;
     assert!(plan.diags.is_empty(), "{:?}", plan.diags);
-    assert!(plan.planned.get("member_count").is_unknown());
+    assert!(plan.planned.get(Status::MEMBER_COUNT).is_unknown());
     let created = (status.apply(
         &ctx,
         ApplyRequest {
@@ -181,10 +189,10 @@ async fn create_reads_the_channel_read_follows_it_delete_sends_nothing() {
     .await;
     assert!(created.diags.is_empty(), "{:?}", created.diags);
     let s = &created.state;
-    assert_eq!(s.get("id").as_str(), Some(ch.id.as_str()));
-    assert_eq!(s.get("name").as_str(), Some("web"));
-    assert_eq!(s.get("member_count").as_i64(), Some(2));
-    assert_eq!(s.get("project_id").as_str(), Some(PROJECT));
+    assert_eq!(s.get(Status::ID).as_str(), Some(ch.id.as_str()));
+    assert_eq!(s.get(Status::NAME).as_str(), Some("web"));
+    assert_eq!(s.get(Status::MEMBER_COUNT).as_i64(), Some(2));
+    assert_eq!(s.get(Status::PROJECT_ID).as_str(), Some(PROJECT));
 
     // Planned again: no change; another channel replaces it.
     let again = |prior: &Value, config: &Value| PlanRequest {
@@ -204,15 +212,15 @@ async fn create_reads_the_channel_read_follows_it_delete_sends_nothing() {
         .iter()
         .map(|p| p.to_string())
         .collect();
-    assert_eq!(replaced, ["channel_id"]);
+    assert_eq!(replaced, [Status::CHANNEL_ID]);
 
     // The channel changes behind Terraform's back: read follows it.
     let mut changed = channel("web", &["10.0.0.3"]);
     changed.name = "web2".into();
     (client.update_channel(&t, &ch.id, &changed).await).unwrap();
     let read = status.read(&ctx, created.state.clone(), Vec::new()).await;
-    assert_eq!(read.state.get("name").as_str(), Some("web2"));
-    assert_eq!(read.state.get("member_count").as_i64(), Some(1));
+    assert_eq!(read.state.get(Status::NAME).as_str(), Some("web2"));
+    assert_eq!(read.state.get(Status::MEMBER_COUNT).as_i64(), Some(1));
 
     // Delete forgets: nothing is sent, the channel stays.
     let before = h.emulator().requests(None).len();

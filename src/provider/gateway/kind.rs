@@ -4,6 +4,7 @@
 
 use crate::apig::client::ApiError;
 use crate::apig::NO_SUCH_GATEWAY;
+use crate::provider::args::Setting;
 use crate::tfplugin::diag::Diagnostic;
 
 use super::Location;
@@ -109,7 +110,7 @@ fn explain_gateway(code: &str, loc: &Location) -> Option<String> {
     let gw = &loc.instance_id;
     Some(match code {
         NO_SUCH_GATEWAY => format!("the gateway {gw} does not exist in project {} (check `instance_id`, `project_id` and the region or endpoint).", loc.project_id),
-        "APIG.1002" => "the token was refused: it is wrong or expired (tokens last 24 hours). Check `token` / HW_AUTH_TOKEN.".to_string(),
+        "APIG.1002" => format!("the token was refused: it is wrong or expired (tokens last 24 hours). Check `token` / {}.", Setting::TOKEN.env_var()),
         "APIGW.0301" => "the request signature was refused: check `access_key` / `secret_key` (and `security_token` for temporary keys) and this machine's clock. The request was not retried, because repeated signature failures lock the access key.".to_string(),
         "APIG.1005" => "the credentials lack permission for this operation on API Gateway.".to_string(),
         "APIG.2001" | "APIG.2002" | "APIG.2003" | "APIG.2004" | "APIG.2011" | "APIG.2012" => "the API rejected a parameter of the request.".to_string(),

@@ -2,6 +2,7 @@
 //! and the API target and endpoint they mean.
 
 use crate::apig::client::{redact_url, Target};
+use crate::provider::args::Setting;
 use crate::provider::config::ProviderConfig;
 use crate::provider::endpoint::{is_region_name, REGION_RULE};
 use crate::tf_object;
@@ -96,7 +97,7 @@ pub fn locate(scope: &Scope, cfg: &ProviderConfig) -> Result<(Target, Location),
             Diagnostic::error_at(
                 region_at(),
                 "No region or endpoint",
-                "Set `region` on the resource or the provider (environment: HW_REGION_NAME), or set `endpoints = { apig = \"...\" }` on the provider.",
+                format!("Set `region` on the resource or the provider (environment: {}), or set `endpoints = {{ apig = \"...\" }}` on the provider.", Setting::REGION.env_var()),
             )
         })?;
     let endpoint = format!(
@@ -124,6 +125,9 @@ pub fn no_project() -> Diagnostic {
     Diagnostic::error_at(
         AttrPath::root().attr(Scope::PROJECT_ID),
         "No project ID",
-        "Set `project_id` on the resource or on the provider (environment: HW_PROJECT_ID).",
+        format!(
+            "Set `project_id` on the resource or on the provider (environment: {}).",
+            Setting::PROJECT_ID.env_var()
+        ),
     )
 }

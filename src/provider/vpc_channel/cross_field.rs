@@ -215,34 +215,48 @@ pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
             "A microservice channel needs `microservice_info.service_type`.".into(),
         ));
     }
+    service_type_blocks(ms, st, &msp, diags);
+    if let Some(cce) = ms.cce_info.known() {
+        cce_labels(cce, msp.attr(Microservice::CCE_INFO), diags);
+    }
+}
+
+/// The details block of the service type is required, and only that one
+/// is allowed.
+fn service_type_blocks(
+    ms: &Microservice,
+    st: Option<&str>,
+    msp: &AttrPath,
+    diags: &mut Vec<Diagnostic>,
+) {
     let blocks = [
         (
             "CSE",
             Microservice::CSE_INFO,
-            &ms.cse_info.is_null(),
+            ms.cse_info.is_null(),
             ms.cse_info.known().is_some(),
         ),
         (
             "CCE",
             Microservice::CCE_INFO,
-            &ms.cce_info.is_null(),
+            ms.cce_info.is_null(),
             ms.cce_info.known().is_some(),
         ),
         (
             "CCE_SERVICE",
             Microservice::CCE_SERVICE_INFO,
-            &ms.cce_service_info.is_null(),
+            ms.cce_service_info.is_null(),
             ms.cce_service_info.known().is_some(),
         ),
         (
             "NACOS",
             Microservice::NACOS_INFO,
-            &ms.nacos_info.is_null(),
+            ms.nacos_info.is_null(),
             ms.nacos_info.known().is_some(),
         ),
     ];
     for (kind, attr, absent, present) in blocks {
-        if st == Some(kind) && *absent {
+        if st == Some(kind) && absent {
             diags.push(missing(
                 msp.clone().attr(attr),
                 format!("`microservice_info.{attr}` is required when `service_type` is {kind}."),
@@ -258,9 +272,6 @@ pub fn microservice_rule(cfg: &Value, diags: &mut Vec<Diagnostic>) {
                 format!("`microservice_info.{attr}` is only for `service_type = \"{kind}\"`; remove it, or change `service_type`."),
             ));
         }
-    }
-    if let Some(cce) = ms.cce_info.known() {
-        cce_labels(cce, msp.attr(Microservice::CCE_INFO), diags);
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::Value as J;
+
 use super::path::{parse_number, Path, Step, ROOT};
 use super::DecodeError;
 use crate::tfplugin::value::{find_attr, Type, Value, MAX_DEPTH};
@@ -13,35 +15,121 @@ use crate::tfplugin::value::{find_attr, Type, Value, MAX_DEPTH};
 pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<(Value, Vec<String>), DecodeError> {
     let json: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| DecodeError::new(format!("invalid JSON: {e}")))?;
-    let mut ignored = Vec::new();
-    let v = json_value(json, ty, &ROOT, 0, &mut ignored)?;
-    Ok((v, ignored))
+    let mut r = Reader {
+        ignored: Vec::new(),
+    };
+    let v = r.value(json, ty, &ROOT, 0)?;
+    Ok((v, r.ignored))
 }
 
-fn json_value(
-    j: serde_json::Value,
-    ty: &Type,
-    path: &Path,
-    depth: usize,
-    ignored: &mut Vec<String>,
-) -> Result<Value, DecodeError> {
-    use serde_json::Value as J;
-    if depth > MAX_DEPTH {
-        return Err(path.err(format!("value nesting exceeds {MAX_DEPTH} levels")));
-    }
-    Ok(match (ty, j) {
-        (_, J::Null) => Value::Null,
-        (Type::Dynamic, J::Object(mut m)) => {
-            // ctyjson wraps dynamic values as {"value": ..., "type": ...}.
-            let (t, v) = (m.remove("type"), m.remove("value"));
-            let (Some(t), Some(v), true) = (t, v, m.is_empty()) else {
-                return Err(path.err(
-                    "dynamic value must be a JSON object with exactly \"value\" and \"type\"",
-                ));
-            };
-            let t = Type::from_json_value(&t, 0).map_err(|e| path.err(e))?;
-            json_value(v, &t, path, depth + 1, ignored)?
+/// One decode: the paths of dropped attributes, collected on the way.
+struct Reader {
+    ignored: Vec<String>,
+}
+
+impl Reader {
+    fn value(&mut self, j: J, ty: &Type, path: &Path, depth: usize) -> Result<Value, DecodeError> {
+        if depth > MAX_DEPTH {
+            return Err(path.err(format!("value nesting exceeds {MAX_DEPTH} levels")));
         }
+        let depth = depth + 1;
+        match (ty, j) {
+            (_, J::Null) => Ok(Value::Null),
+            (Type::Dynamic, J::Object(m)) => self.dynamic(m, path, depth),
+            (Type::List(et) | Type::Set(et), J::Array(xs)) => {
+                let xs = (xs.into_iter().enumerate())
+                    .map(|(i, x)| self.value(x, et, &path.child(Step::Index(i)), depth))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(match ty {
+                    Type::Set(_) => Value::Set(xs),
+                    _ => Value::List(xs),
+                })
+            }
+            (Type::Tuple(ets), J::Array(xs)) => self.tuple(xs, ets, path, depth),
+            (Type::Map(et), J::Object(m)) => {
+                let mut out = BTreeMap::new();
+                for (k, x) in m {
+                    let v = self.value(x, et, &path.child(Step::Key(&k)), depth)?;
+                    out.insert(k, v);
+                }
+                Ok(Value::Map(out))
+            }
+            (Type::Object(attrs), J::Object(m)) => self.object(m, attrs, path, depth),
+            (ty, j) => scalar(ty, j, path),
+        }
+    }
+
+    /// ctyjson wraps dynamic values as {"value": ..., "type": ...}.
+    fn dynamic(
+        &mut self,
+        mut m: serde_json::Map<String, J>,
+        path: &Path,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
+        let (t, v) = (m.remove("type"), m.remove("value"));
+        let (Some(t), Some(v), true) = (t, v, m.is_empty()) else {
+            return Err(
+                path.err("dynamic value must be a JSON object with exactly \"value\" and \"type\"")
+            );
+        };
+        let t = Type::from_json_value(&t, 0).map_err(|e| path.err(e))?;
+        self.value(v, &t, path, depth)
+    }
+
+    fn tuple(
+        &mut self,
+        xs: Vec<J>,
+        ets: &[Type],
+        path: &Path,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
+        if xs.len() != ets.len() {
+            return Err(path.err(format!(
+                "a tuple of length {} is required ({} given)",
+                ets.len(),
+                xs.len()
+            )));
+        }
+        (xs.into_iter().zip(ets).enumerate())
+            .map(|(i, (x, et))| self.value(x, et, &path.child(Step::Index(i)), depth))
+            .collect::<Result<_, _>>()
+            .map(Value::Tuple)
+    }
+
+    /// Attributes the type lacks are dropped (and noted); absent ones are null.
+    fn object(
+        &mut self,
+        m: serde_json::Map<String, J>,
+        attrs: &[(String, Type)],
+        path: &Path,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
+        let mut out = BTreeMap::new();
+        for (k, x) in m {
+            let child = path.child(Step::Attr(&k));
+            match find_attr(attrs, &k) {
+                Some(i) => {
+                    let v = self.value(x, &attrs[i].1, &child, depth)?;
+                    out.insert(k, v);
+                }
+                None => self.ignored.push(child.to_attr_path().to_string()),
+            }
+        }
+        if out.len() != attrs.len() {
+            for (name, _) in attrs {
+                if !out.contains_key(name) {
+                    out.insert(name.clone(), Value::Null);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// A primitive value, with the conversions cty makes from strings; any
+/// other pairing of type and JSON is an error.
+fn scalar(ty: &Type, j: J, path: &Path) -> Result<Value, DecodeError> {
+    Ok(match (ty, j) {
         (Type::Bool, J::Bool(b)) => Value::Bool(b),
         // cty converts these strings to bool.
         (Type::Bool, J::String(s)) => match s.as_str() {
@@ -60,65 +148,6 @@ fn json_value(
         (Type::String, J::String(s)) => Value::String(s),
         (Type::String, J::Number(n)) => Value::String(n.to_string()),
         (Type::String, J::Bool(b)) => Value::String(b.to_string()),
-        (Type::List(et) | Type::Set(et), J::Array(xs)) => {
-            let xs = xs
-                .into_iter()
-                .enumerate()
-                .map(|(i, x)| json_value(x, et, &path.child(Step::Index(i)), depth + 1, ignored))
-                .collect::<Result<Vec<_>, _>>()?;
-            if let Type::Set(_) = ty {
-                Value::Set(xs)
-            } else {
-                Value::List(xs)
-            }
-        }
-        (Type::Tuple(ets), J::Array(xs)) => {
-            if xs.len() != ets.len() {
-                return Err(path.err(format!(
-                    "a tuple of length {} is required ({} given)",
-                    ets.len(),
-                    xs.len()
-                )));
-            }
-            Value::Tuple(
-                xs.into_iter()
-                    .zip(ets)
-                    .enumerate()
-                    .map(|(i, (x, et))| {
-                        json_value(x, et, &path.child(Step::Index(i)), depth + 1, ignored)
-                    })
-                    .collect::<Result<_, _>>()?,
-            )
-        }
-        (Type::Map(et), J::Object(m)) => {
-            let mut out = BTreeMap::new();
-            for (k, x) in m {
-                let v = json_value(x, et, &path.child(Step::Key(&k)), depth + 1, ignored)?;
-                out.insert(k, v);
-            }
-            Value::Map(out)
-        }
-        (Type::Object(attrs), J::Object(m)) => {
-            let mut out = BTreeMap::new();
-            for (k, x) in m {
-                let child = path.child(Step::Attr(&k));
-                match find_attr(attrs, &k) {
-                    Some(i) => {
-                        let v = json_value(x, &attrs[i].1, &child, depth + 1, ignored)?;
-                        out.insert(k, v);
-                    }
-                    None => ignored.push(child.to_attr_path().to_string()),
-                }
-            }
-            if out.len() != attrs.len() {
-                for (name, _) in attrs {
-                    if !out.contains_key(name) {
-                        out.insert(name.clone(), Value::Null);
-                    }
-                }
-            }
-            Value::Object(out)
-        }
         (_, j) => {
             let got = match j {
                 J::Bool(_) => "bool",

@@ -190,86 +190,85 @@ impl<'a> Decoder<'a> {
             Type::Number => self.number(m, path).map(Value::Number),
             Type::String => Ok(Value::String(self.read_str(path, "string")?.to_owned())),
             Type::Dynamic => self.dynamic(path),
-            Type::List(et) | Type::Set(et) => {
-                let n = self.array_len(
-                    path,
-                    if let Type::Set(_) = ty {
-                        "a set"
-                    } else {
-                        "a list"
-                    },
-                )?;
-                self.enter(path)?;
-                // Each element is at least one byte: caps hostile length claims.
-                let mut xs = Vec::with_capacity(n.min(self.remaining()));
-                for i in 0..n {
-                    xs.push(self.value(et, &path.child(Step::Index(i)))?);
-                }
-                self.depth -= 1;
-                Ok(if let Type::Set(_) = ty {
-                    Value::Set(xs)
-                } else {
-                    Value::List(xs)
-                })
-            }
-            Type::Tuple(ets) => {
-                let n = self.array_len(path, "a tuple")?;
-                if n != ets.len() {
-                    return Err(path.err(format!(
-                        "a tuple of length {} is required ({n} given)",
-                        ets.len()
-                    )));
-                }
-                self.enter(path)?;
-                let mut xs = Vec::with_capacity(n);
-                for (i, et) in ets.iter().enumerate() {
-                    xs.push(self.value(et, &path.child(Step::Index(i)))?);
-                }
-                self.depth -= 1;
-                Ok(Value::Tuple(xs))
-            }
-            Type::Map(et) => {
-                let n = self.map_len(path, "a map")?;
-                self.enter(path)?;
-                let mut entries = Vec::with_capacity(n.min(self.remaining() / 2));
-                for _ in 0..n {
-                    let k = self.read_str(path, "a string map key")?;
-                    let v = self.value(et, &path.child(Step::Key(k)))?;
-                    entries.push((k.to_owned(), v));
-                }
-                self.depth -= 1;
-                // Sorted bulk build; duplicate keys collapse to one entry.
-                Ok(Value::Map(entries.into_iter().collect()))
-            }
-            Type::Object(attrs) => {
-                let n = self.map_len(path, "an object")?;
-                self.enter(path)?;
-                let mut slots: Vec<Option<Value>> = vec![None; attrs.len()];
-                let mut next = 0;
-                for _ in 0..n {
-                    let k = self.read_str(path, "a string attribute name")?;
-                    let child = path.child(Step::Attr(k));
-                    // go-cty writes attributes in name order: try the next one first.
-                    let i = match attrs.get(next) {
-                        Some((name, _)) if name == k => next,
-                        _ => match find_attr(attrs, k) {
-                            Some(i) => i,
-                            None => return Err(child.err("unsupported attribute")),
-                        },
-                    };
-                    next = i + 1;
-                    slots[i] = Some(self.value(&attrs[i].1, &child)?);
-                }
-                self.depth -= 1;
-                Ok(Value::Object(
-                    attrs
-                        .iter()
-                        .zip(slots)
-                        .map(|((name, _), v)| (name.clone(), v.unwrap_or(Value::Null)))
-                        .collect(),
-                ))
-            }
+            Type::List(et) => self.elements(et, path, "a list").map(Value::List),
+            Type::Set(et) => self.elements(et, path, "a set").map(Value::Set),
+            Type::Tuple(ets) => self.tuple(ets, path),
+            Type::Map(et) => self.map(et, path),
+            Type::Object(attrs) => self.object(attrs, path),
         }
+    }
+
+    /// The elements of a list or set (`what`).
+    fn elements(&mut self, et: &Type, path: &Path, what: &str) -> Result<Vec<Value>, DecodeError> {
+        let n = self.array_len(path, what)?;
+        self.enter(path)?;
+        // Each element is at least one byte: caps hostile length claims.
+        let mut xs = Vec::with_capacity(n.min(self.remaining()));
+        for i in 0..n {
+            xs.push(self.value(et, &path.child(Step::Index(i)))?);
+        }
+        self.depth -= 1;
+        Ok(xs)
+    }
+
+    fn tuple(&mut self, ets: &[Type], path: &Path) -> Result<Value, DecodeError> {
+        let n = self.array_len(path, "a tuple")?;
+        if n != ets.len() {
+            return Err(path.err(format!(
+                "a tuple of length {} is required ({n} given)",
+                ets.len()
+            )));
+        }
+        self.enter(path)?;
+        let mut xs = Vec::with_capacity(n);
+        for (i, et) in ets.iter().enumerate() {
+            xs.push(self.value(et, &path.child(Step::Index(i)))?);
+        }
+        self.depth -= 1;
+        Ok(Value::Tuple(xs))
+    }
+
+    fn map(&mut self, et: &Type, path: &Path) -> Result<Value, DecodeError> {
+        let n = self.map_len(path, "a map")?;
+        self.enter(path)?;
+        let mut entries = Vec::with_capacity(n.min(self.remaining() / 2));
+        for _ in 0..n {
+            let k = self.read_str(path, "a string map key")?;
+            let v = self.value(et, &path.child(Step::Key(k)))?;
+            entries.push((k.to_owned(), v));
+        }
+        self.depth -= 1;
+        // Sorted bulk build; duplicate keys collapse to one entry.
+        Ok(Value::Map(entries.into_iter().collect()))
+    }
+
+    fn object(&mut self, attrs: &[(String, Type)], path: &Path) -> Result<Value, DecodeError> {
+        let n = self.map_len(path, "an object")?;
+        self.enter(path)?;
+        let mut slots: Vec<Option<Value>> = vec![None; attrs.len()];
+        let mut next = 0;
+        for _ in 0..n {
+            let k = self.read_str(path, "a string attribute name")?;
+            let child = path.child(Step::Attr(k));
+            // go-cty writes attributes in name order: try the next one first.
+            let i = match attrs.get(next) {
+                Some((name, _)) if name == k => next,
+                _ => match find_attr(attrs, k) {
+                    Some(i) => i,
+                    None => return Err(child.err("unsupported attribute")),
+                },
+            };
+            next = i + 1;
+            slots[i] = Some(self.value(&attrs[i].1, &child)?);
+        }
+        self.depth -= 1;
+        Ok(Value::Object(
+            attrs
+                .iter()
+                .zip(slots)
+                .map(|((name, _), v)| (name.clone(), v.unwrap_or(Value::Null)))
+                .collect(),
+        ))
     }
 
     fn number(&mut self, m: Marker, path: &Path) -> Result<f64, DecodeError> {

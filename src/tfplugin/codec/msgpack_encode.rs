@@ -1,5 +1,6 @@
 //! [`Value`] to go-cty msgpack, and the type inference dynamic slots need.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 
 use rmp::encode::{self as enc, ByteBuf, ValueWriteError};
@@ -98,14 +99,7 @@ impl Encoder {
             (
                 Type::List(et) | Type::Set(et),
                 Value::List(xs) | Value::Set(xs) | Value::Tuple(xs),
-            ) => {
-                enc::write_array_len(&mut self.out, len_u32(xs.len(), path)?).done();
-                self.enter(path)?;
-                for (i, x) in xs.iter().enumerate() {
-                    self.value(x, et, &path.child(Step::Index(i)))?;
-                }
-                self.depth -= 1;
-            }
+            ) => self.elements(xs, std::iter::repeat(&**et), path)?,
             (Type::Tuple(ets), Value::Tuple(xs) | Value::List(xs) | Value::Set(xs)) => {
                 if xs.len() != ets.len() {
                     return Err(path.err(format!(
@@ -114,62 +108,93 @@ impl Encoder {
                         xs.len()
                     )));
                 }
-                enc::write_array_len(&mut self.out, len_u32(xs.len(), path)?).done();
-                self.enter(path)?;
-                for (i, (x, et)) in xs.iter().zip(ets).enumerate() {
-                    self.value(x, et, &path.child(Step::Index(i)))?;
-                }
-                self.depth -= 1;
+                self.elements(xs, ets.iter(), path)?
             }
-            (Type::Map(et), Value::Map(m) | Value::Object(m)) => {
-                enc::write_map_len(&mut self.out, len_u32(m.len(), path)?).done();
-                self.enter(path)?;
-                for (k, x) in m {
-                    let child = path.child(Step::Key(k));
-                    self.str(k, &child)?;
-                    self.value(x, et, &child)?;
-                }
-                self.depth -= 1;
-            }
+            (Type::Map(et), Value::Map(m) | Value::Object(m)) => self.map(m, et, path)?,
             (Type::Object(attrs), Value::Object(m) | Value::Map(m)) => {
-                enc::write_map_len(&mut self.out, len_u32(attrs.len(), path)?).done();
-                self.enter(path)?;
-                let mut matched = 0;
-                // Both are in name order: the next entry is usually the one.
-                let mut entries = m.iter().peekable();
-                for (name, aty) in attrs {
-                    let child = path.child(Step::Attr(name));
-                    self.str(name, &child)?;
-                    let x = match entries.peek() {
-                        Some((k, x)) if *k == name => {
-                            let x = *x;
-                            entries.next();
-                            Some(x)
-                        }
-                        _ => m.get(name),
-                    };
-                    match x {
-                        Some(x) => {
-                            matched += 1;
-                            self.value(x, aty, &child)?;
-                        }
-                        None => enc::write_nil(&mut self.out).done(),
-                    }
-                }
-                if matched != m.len() {
-                    // Report the first attribute the type does not have.
-                    let extra = m.keys().find(|k| find_attr(attrs, k).is_none());
-                    let extra = extra.map(String::as_str).unwrap_or("?");
-                    return Err(path
-                        .child(Step::Attr(extra))
-                        .err("attribute is not in the object type"));
-                }
-                self.depth -= 1;
+                self.object(m, attrs, path)?
             }
             _ => {
                 return Err(path.err(format!("{ty} is required, value is a {}", kind(v))));
             }
         }
+        Ok(())
+    }
+
+    /// A list, set or tuple: each element by its type.
+    fn elements<'t>(
+        &mut self,
+        xs: &[Value],
+        types: impl Iterator<Item = &'t Type>,
+        path: &Path,
+    ) -> Result<(), EncodeError> {
+        enc::write_array_len(&mut self.out, len_u32(xs.len(), path)?).done();
+        self.enter(path)?;
+        for (i, (x, et)) in xs.iter().zip(types).enumerate() {
+            self.value(x, et, &path.child(Step::Index(i)))?;
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn map(
+        &mut self,
+        m: &BTreeMap<String, Value>,
+        et: &Type,
+        path: &Path,
+    ) -> Result<(), EncodeError> {
+        enc::write_map_len(&mut self.out, len_u32(m.len(), path)?).done();
+        self.enter(path)?;
+        for (k, x) in m {
+            let child = path.child(Step::Key(k));
+            self.str(k, &child)?;
+            self.value(x, et, &child)?;
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// Every attribute of the type, null when the value lacks it; an
+    /// attribute the type lacks is an error.
+    fn object(
+        &mut self,
+        m: &BTreeMap<String, Value>,
+        attrs: &[(String, Type)],
+        path: &Path,
+    ) -> Result<(), EncodeError> {
+        enc::write_map_len(&mut self.out, len_u32(attrs.len(), path)?).done();
+        self.enter(path)?;
+        let mut matched = 0;
+        // Both are in name order: the next entry is usually the one.
+        let mut entries = m.iter().peekable();
+        for (name, aty) in attrs {
+            let child = path.child(Step::Attr(name));
+            self.str(name, &child)?;
+            let x = match entries.peek() {
+                Some((k, x)) if *k == name => {
+                    let x = *x;
+                    entries.next();
+                    Some(x)
+                }
+                _ => m.get(name),
+            };
+            match x {
+                Some(x) => {
+                    matched += 1;
+                    self.value(x, aty, &child)?;
+                }
+                None => enc::write_nil(&mut self.out).done(),
+            }
+        }
+        if matched != m.len() {
+            // Report the first attribute the type does not have.
+            let extra = m.keys().find(|k| find_attr(attrs, k).is_none());
+            let extra = extra.map(String::as_str).unwrap_or("?");
+            return Err(path
+                .child(Step::Attr(extra))
+                .err("attribute is not in the object type"));
+        }
+        self.depth -= 1;
         Ok(())
     }
 

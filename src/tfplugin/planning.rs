@@ -200,3 +200,7 @@ pub fn mark_unknown_on_update(attrs: &[Attribute], v: &mut Value) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "planning_tests.rs"]
+mod tests;

@@ -359,3 +359,7 @@ where
         Resource::generate_config(self, ctx, state).await
     }
 }
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tests;

@@ -426,3 +426,7 @@ pub fn validate(attrs: &[Attribute], config: &Value, path: &AttrPath, diags: &mu
         }
     }
 }
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod tests;

@@ -491,6 +491,25 @@ mod tests {
     }
 
     #[test]
+    fn a_view_reads_a_misfit_as_null_where_it_is_and_a_state_refuses_it() {
+        let odd = v(serde_json::json!({"s": 3, "b": true, "items": [{"n": 1}, {"n": "x"}]}));
+        let o: Outer = view(&odd);
+        assert!(o.s.is_null(), "only the misfit");
+        assert_eq!(o.b.get(), Some(true));
+        let items = o.items.elements();
+        assert_eq!(items[0].known().unwrap().n.get(), Some(1));
+        assert!(items[1].known().unwrap().n.is_null());
+        assert_eq!(view::<Outer>(&Value::string("x")), Outer::default());
+        let e = state_of::<Outer>(&odd).unwrap_err();
+        assert_eq!(e.to_string(), "`s` is not a string");
+        assert_eq!(state_of::<Outer>(&Value::Null), Ok(None));
+        assert!(state_of::<Outer>(&Value::Unknown).is_err());
+        let ok = state_of::<Outer>(&v(serde_json::json!({"b": false}))).unwrap();
+        assert_eq!(value_of(ok.as_ref()), ok.unwrap().to_known());
+        assert_eq!(value_of::<Outer>(None), Value::Null);
+    }
+
+    #[test]
     fn helpers_follow_terraform_semantics() {
         let mut a: Tf<i64> = Tf::Null;
         a.fill_from(&Tf::Unknown);

@@ -4,15 +4,23 @@ use super::schema::{Attribute, Kind, Nesting};
 use super::value::{AttrPath, PathStep};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How bad a diagnostic is.
 pub enum Severity {
+    /// Terraform stops.
     Error,
+    /// Terraform shows it and goes on.
     Warning,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// One finding for Terraform to show: a summary line, the detail, and
+/// the attribute it concerns.
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// One line, shown as the diagnostic's title.
     pub summary: String,
+    /// The full text, in the user's terms.
     pub detail: String,
     /// The attribute concerned.
     pub path: Option<AttrPath>,
@@ -33,6 +41,7 @@ pub enum Shown {
 }
 
 impl Diagnostic {
+    /// An error about the whole object.
     pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -42,18 +51,21 @@ impl Diagnostic {
             shown: Shown::AtPath,
         }
     }
+    /// An error about the attribute at `path`.
     pub fn error_at(path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             path: Some(path),
             ..Self::error(summary, detail)
         }
     }
+    /// A warning about the whole object.
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Self::error(summary, detail)
         }
     }
+    /// Whether it is an error, not a warning.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -76,6 +88,7 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// Whether any of `diags` is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }

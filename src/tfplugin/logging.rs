@@ -9,12 +9,19 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
+/// A log level, as `TF_LOG` names them.
 pub enum Level {
+    /// Every RPC received.
     Trace = 1,
+    /// What each RPC did and how long it took.
     Debug = 2,
+    /// Notable events.
     Info = 3,
+    /// Something was dropped or may surprise.
     Warn = 4,
+    /// A failure.
     Error = 5,
+    /// Nothing is logged.
     Off = 6,
 }
 
@@ -60,10 +67,12 @@ pub fn init_from_env(plugin_name: &str) {
     set_level(lvl);
 }
 
+/// Sets the level lines are written at (tests, start-up).
 pub fn set_level(l: Level) {
     LEVEL.store(l as u8, Ordering::Relaxed);
 }
 
+/// Whether a line at `l` would be written.
 pub fn enabled(l: Level) -> bool {
     l != Level::Off && l as u8 >= LEVEL.load(Ordering::Relaxed)
 }
@@ -78,6 +87,7 @@ pub fn log(l: Level, msg: &str, fields: &[(&str, &dyn std::fmt::Display)]) {
     let _ = err.write_all(line.as_bytes());
 }
 
+/// One hclog JSON line, ending in a newline.
 pub fn format_line(
     l: Level,
     msg: &str,

@@ -39,15 +39,20 @@ pub struct PlanResponse {
     pub requires_replace: Vec<AttrPath>,
     /// Handed to the apply of this plan.
     pub private: Vec<u8>,
+    /// Errors and warnings of the plan.
     pub diags: Vec<Diagnostic>,
 }
 
 /// ApplyResourceChange as the protocol sends it: create (prior is null),
 /// update, and delete (planned is null).
 pub struct ApplyRequest {
+    /// Null for a create.
     pub prior: Value,
+    /// Null for a delete.
     pub planned: Value,
+    /// Null for a delete.
     pub config: Value,
+    /// What the plan handed over.
     pub private: Vec<u8>,
 }
 
@@ -57,15 +62,20 @@ pub struct ApplyRequest {
 /// its state ([`Answer`]).
 #[derive(Default)]
 pub struct StateResponse<S = Value> {
+    /// What Terraform records.
     pub state: S,
+    /// Kept beside the state, handed to the next plan or read.
     pub private: Vec<u8>,
+    /// Errors and warnings of the call.
     pub diags: Vec<Diagnostic>,
 }
 
 /// One imported object, of the resource type that imported it: its typed
 /// state, or (by default) a [`Value`].
 pub struct Imported<S = Value> {
+    /// The minimal state ReadResource then completes.
     pub state: S,
+    /// Kept beside the state.
     pub private: Vec<u8>,
 }
 
@@ -85,28 +95,39 @@ pub struct Plan<S> {
 
 /// ReadResource: the state Terraform holds (never null).
 pub struct Read<S> {
+    /// The state as recorded.
     pub state: S,
+    /// What the last apply or read kept beside it.
     pub private: Vec<u8>,
 }
 
 /// ApplyResourceChange with a null prior state.
 pub struct Create<S> {
+    /// The plan, wholly known.
     pub planned: S,
+    /// The configuration (write-only values only here).
     pub config: S,
+    /// What the plan handed over.
     pub private: Vec<u8>,
 }
 
 /// ApplyResourceChange with both states.
 pub struct Update<S> {
+    /// The state before.
     pub prior: S,
+    /// The plan, wholly known.
     pub planned: S,
+    /// The configuration (write-only values only here).
     pub config: S,
+    /// What the plan handed over.
     pub private: Vec<u8>,
 }
 
 /// ApplyResourceChange with a null planned state.
 pub struct Delete<S> {
+    /// The state being deleted.
     pub prior: S,
+    /// What the plan handed over.
     pub private: Vec<u8>,
 }
 
@@ -216,7 +237,9 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync + 'static {
 /// A data source type: read only, from its configuration.
 #[tonic::async_trait]
 pub trait DataSource<C>: Send + Sync + 'static {
+    /// The type name, e.g. `huaweicloud_apig_vpc_channel`.
     fn type_name(&self) -> &'static str;
+    /// The schema, built once.
     fn schema(&self) -> &'static Schema;
     /// ValidateDataResourceConfig: every documented constraint, before any call.
     fn validate(&self, config: &Value) -> Vec<Diagnostic>;
@@ -227,6 +250,7 @@ pub trait DataSource<C>: Send + Sync + 'static {
 /// Input of ListResource: the list block's `config`, decoded by the list
 /// resource's schema, and what Terraform wants of the results.
 pub struct ListRequest {
+    /// The `config` block's values.
     pub config: Value,
     /// Send each object's full state (`include_resource = true`, and
     /// always for `-generate-config-out`).
@@ -243,6 +267,7 @@ pub struct ListEvent {
     pub display_name: String,
     /// The object's state by the resource's schema, when asked for.
     pub resource_object: Option<Value>,
+    /// Warnings about this result, or the error that ends the listing.
     pub diags: Vec<Diagnostic>,
 }
 
@@ -303,10 +328,14 @@ pub trait ListResource<C: Send + Sync + 'static>: Send + Sync + 'static {
 pub trait Provider: Send + Sync + 'static {
     /// What configure produces and every resource call receives.
     type Context: Send + Sync + 'static;
+    /// The provider block's schema, built once.
     fn schema(&self) -> &'static Schema;
     /// Built once, when the server starts.
     fn registry(&self) -> Registry<Self::Context>;
+    /// ValidateProviderConfig: what is wrong in the provider block itself.
     fn validate_provider_config(&self, config: &Value) -> Vec<Diagnostic>;
+    /// ConfigureProvider: the context every later call receives, or why
+    /// there is none.
     async fn configure(
         &self,
         config: &Value,

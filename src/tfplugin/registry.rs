@@ -19,8 +19,11 @@ use super::value::{Type, Value};
 
 /// A registered type with its value type, derived once from the schema.
 pub struct Entry<T: ?Sized> {
+    /// The implementation the service calls.
     pub handler: Arc<T>,
+    /// Its schema, built once.
     pub schema: &'static Schema,
+    /// The value type of its states and configuration.
     pub value_type: Type,
     /// A resource's identity schema and its value type, when it has one.
     pub identity: Option<(&'static IdentitySchema, Type)>,

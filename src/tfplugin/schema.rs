@@ -7,15 +7,20 @@ use super::value::{AttrPath, Type, Value};
 /// How a nested attribute holds its objects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Nesting {
+    /// One object (`attr = { ... }`).
     Single,
+    /// An ordered list of objects.
     List,
+    /// A set of objects.
     Set,
 }
 
 /// What an attribute holds: a plain value type or nested attributes.
 #[derive(Clone, Debug)]
 pub enum Kind {
+    /// A value of a plain type.
     Plain(Type),
+    /// Nested attributes (`attr = { ... }` or `[{ ... }]`).
     Nested(Nesting, Vec<Attribute>),
     /// A nested block (`name { ... }`), for configurations written for
     /// other providers; its value is like a nested attribute's.
@@ -25,10 +30,13 @@ pub enum Kind {
 /// Optional, required and computed as Terraform understands them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Presence {
+    /// The configuration must set it.
     Required,
+    /// The configuration may set it; else null.
     Optional,
     /// Optional and filled in by the provider when unset.
     OptionalComputed,
+    /// Only the provider sets it.
     Computed,
 }
 
@@ -115,6 +123,7 @@ impl Check {
 pub struct Rule {
     /// Rendered in the documentation.
     pub description: &'static str,
+    /// Reads the whole configuration, adds what it finds.
     pub check: fn(&Value, &mut Vec<Diagnostic>),
 }
 
@@ -133,11 +142,15 @@ pub fn check_rules(attrs: &[Attribute], config: &Value, diags: &mut Vec<Diagnost
 /// One attribute, declared once.
 #[derive(Clone, Debug)]
 pub struct Attribute {
+    /// The name in configuration and state.
     pub name: &'static str,
+    /// Plain or nested.
     pub kind: Kind,
+    /// Required, optional or computed.
     pub presence: Presence,
     /// Markdown, written for Terraform users.
     pub description: &'static str,
+    /// Terraform hides it in plans and output.
     pub sensitive: bool,
     /// Protocol 6.8 write-only: Terraform 1.11+ passes it in the
     /// configuration only; plans and states always hold null.
@@ -146,6 +159,7 @@ pub struct Attribute {
     pub force_new: bool,
     /// Filled in at plan time when the config leaves it null.
     pub default: Option<Value>,
+    /// Per-value constraints, checked by [`validate`].
     pub checks: Vec<Check>,
     /// Environment variable the provider falls back to (documentation only).
     pub env: Option<&'static str>,
@@ -154,6 +168,7 @@ pub struct Attribute {
     pub keep_prior: bool,
     /// Plan: unknown whenever the object is updated (the API recomputes it).
     pub unknown_on_update: bool,
+    /// Object-level and cross-field rules declared here.
     pub rules: Vec<Rule>,
 }
 
@@ -175,12 +190,15 @@ impl Attribute {
             rules: Vec::new(),
         }
     }
+    /// A required attribute of type `ty`.
     pub fn required(name: &'static str, ty: Type, description: &'static str) -> Self {
         Self::new(name, Kind::Plain(ty), Presence::Required, description)
     }
+    /// An optional attribute of type `ty`; null when unset.
     pub fn optional(name: &'static str, ty: Type, description: &'static str) -> Self {
         Self::new(name, Kind::Plain(ty), Presence::Optional, description)
     }
+    /// An optional attribute the provider fills in when unset.
     pub fn optional_computed(name: &'static str, ty: Type, description: &'static str) -> Self {
         Self::new(
             name,
@@ -189,9 +207,11 @@ impl Attribute {
             description,
         )
     }
+    /// An attribute only the provider sets.
     pub fn computed(name: &'static str, ty: Type, description: &'static str) -> Self {
         Self::new(name, Kind::Plain(ty), Presence::Computed, description)
     }
+    /// Nested attributes of the given nesting.
     pub fn nested(
         name: &'static str,
         nesting: Nesting,
@@ -215,6 +235,7 @@ impl Attribute {
             description,
         )
     }
+    /// Hidden in plans and output.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
@@ -234,6 +255,7 @@ impl Attribute {
         self.unknown_on_update = true;
         self
     }
+    /// Adds an object-level rule, documented by `description`.
     pub fn rule(
         mut self,
         description: &'static str,
@@ -242,6 +264,7 @@ impl Attribute {
         self.rules.push(Rule { description, check });
         self
     }
+    /// Changing it replaces the object.
     pub fn force_new(mut self) -> Self {
         self.force_new = true;
         self
@@ -254,21 +277,25 @@ impl Attribute {
         }
         self
     }
+    /// Adds a per-value check.
     pub fn check(mut self, c: Check) -> Self {
         self.checks.push(c);
         self
     }
+    /// Documents the environment variable the provider falls back to.
     pub fn env(mut self, var: &'static str) -> Self {
         self.env = Some(var);
         self
     }
 
+    /// Whether the provider may fill it in (optional+computed or computed).
     pub fn is_computed(&self) -> bool {
         matches!(
             self.presence,
             Presence::Computed | Presence::OptionalComputed
         )
     }
+    /// Whether only the provider sets it.
     pub fn is_computed_only(&self) -> bool {
         self.presence == Presence::Computed
     }
@@ -310,15 +337,20 @@ pub fn object_type(attrs: &[Attribute]) -> Type {
 /// A top-level schema (provider configuration or a resource).
 #[derive(Clone, Debug)]
 pub struct Schema {
+    /// The schema version, for state upgrades.
     pub version: i64,
+    /// Markdown, for the registry pages.
     pub description: &'static str,
+    /// Top-level attributes, in declaration order.
     pub attributes: Vec<Attribute>,
 }
 
 impl Schema {
+    /// The object type of its values.
     pub fn value_type(&self) -> Type {
         object_type(&self.attributes)
     }
+    /// The top-level attribute of this name.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }

@@ -14,12 +14,16 @@ use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 
 #[derive(Debug)]
+/// Accepts exactly one client certificate: the one Terraform named in
+/// `PLUGIN_CLIENT_CERT` (go-plugin's AutoMTLS).
 pub struct PinnedClientCert {
     der: Vec<u8>,
     algs: WebPkiSupportedAlgorithms,
 }
 
 impl PinnedClientCert {
+    /// A verifier accepting only `der`, checking signatures with `provider`'s
+    /// algorithms.
     pub fn new(der: Vec<u8>, provider: &CryptoProvider) -> Self {
         PinnedClientCert {
             der,

@@ -1,5 +1,5 @@
 //! Typed views of [`Value`]s: a resource declares one struct per object with
-//! [`tf_object!`], and reads and writes its attributes as fields instead of
+//! [`tf_object!`](crate::tf_object), and reads and writes its attributes as fields instead of
 //! by name. Every field is a [`Tf`], so unknown and null survive the round
 //! trip `Value` → struct → `Value` unchanged.
 
@@ -12,17 +12,22 @@ use super::value::{AttrPath, Value};
 /// unset, else a value.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Tf<T> {
+    /// Known only after apply.
     Unknown,
     #[default]
+    /// Unset.
     Null,
+    /// A value.
     Known(T),
 }
 
 impl<T> Tf<T> {
+    /// Whether it is null (unset).
     pub fn is_null(&self) -> bool {
         matches!(self, Tf::Null)
     }
 
+    /// Whether it is known only after apply.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Tf::Unknown)
     }
@@ -32,6 +37,7 @@ impl<T> Tf<T> {
         !self.is_unknown()
     }
 
+    /// The value, when there is one.
     pub fn known(&self) -> Option<&T> {
         match self {
             Tf::Known(x) => Some(x),
@@ -39,6 +45,7 @@ impl<T> Tf<T> {
         }
     }
 
+    /// A copy of the value, when there is one.
     pub fn cloned(&self) -> Option<T>
     where
         T: Clone,
@@ -46,6 +53,7 @@ impl<T> Tf<T> {
         self.known().cloned()
     }
 
+    /// The value to change, when there is one.
     pub fn known_mut(&mut self) -> Option<&mut T> {
         match self {
             Tf::Known(x) => Some(x),
@@ -88,6 +96,7 @@ impl<T> Tf<T> {
 }
 
 impl Tf<String> {
+    /// The string, when there is one.
     pub fn str(&self) -> Option<&str> {
         self.known().map(String::as_str)
     }
@@ -102,6 +111,7 @@ impl Tf<String> {
 }
 
 impl<T: Copy> Tf<T> {
+    /// A copy of the value, when there is one.
     pub fn get(&self) -> Option<T> {
         self.known().copied()
     }
@@ -136,7 +146,9 @@ impl<T> From<T> for Tf<T> {
 /// disagree.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeMismatch {
+    /// Where the value does not fit.
     pub path: AttrPath,
+    /// What the declaration wanted there.
     pub expected: &'static str,
 }
 
@@ -282,6 +294,8 @@ impl<T: Known> Known for BTreeMap<String, Tf<T>> {
 }
 
 impl<T: Known> Tf<T> {
+    /// A value as this typed one; a part that does not fit is an error
+    /// naming its path.
     pub fn from_value(v: &Value) -> Result<Tf<T>, TypeMismatch> {
         Ok(match v {
             Value::Unknown => Tf::Unknown,
@@ -300,6 +314,7 @@ impl<T: Known> Tf<T> {
         }
     }
 
+    /// The value Terraform knows it as.
     pub fn to_value(&self) -> Value {
         match self {
             Tf::Unknown => Value::Unknown,

@@ -9,27 +9,38 @@ pub const MAX_DEPTH: usize = 64;
 /// A cty type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type {
+    /// `true` or `false`.
     Bool,
+    /// A number (integral or not).
     Number,
+    /// A UTF-8 string.
     String,
+    /// Any type, decided by the value (`dynamic`).
     Dynamic,
+    /// An ordered list of one element type.
     List(Box<Type>),
+    /// A set of one element type.
     Set(Box<Type>),
+    /// Named elements of one type.
     Map(Box<Type>),
     /// Attributes kept sorted by name (the codecs rely on it for lookups and output order).
     Object(Vec<(String, Type)>),
+    /// A fixed sequence of element types.
     Tuple(Vec<Type>),
 }
 
 impl Type {
+    /// A list of `elem`.
     pub fn list(elem: Type) -> Type {
         Type::List(Box::new(elem))
     }
 
+    /// A set of `elem`.
     pub fn set(elem: Type) -> Type {
         Type::Set(Box::new(elem))
     }
 
+    /// A map of `elem`.
     pub fn map(elem: Type) -> Type {
         Type::Map(Box::new(elem))
     }
@@ -214,22 +225,33 @@ impl fmt::Display for Type {
 /// A cty value. Values are untyped: the schema type travels alongside.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Value {
+    /// Known only after apply.
     Unknown,
     #[default]
+    /// Unset.
     Null,
+    /// A bool.
     Bool(bool),
+    /// A number, as f64 (integers beyond 2^53 lose precision).
     Number(f64),
+    /// A string.
     String(String),
+    /// A list.
     List(Vec<Value>),
+    /// A set (its order as received).
     Set(Vec<Value>),
+    /// A map.
     Map(BTreeMap<String, Value>),
+    /// An object, attributes by name.
     Object(BTreeMap<String, Value>),
+    /// A tuple.
     Tuple(Vec<Value>),
 }
 
 static NULL: Value = Value::Null;
 
 impl Value {
+    /// A string value.
     pub fn string(s: impl Into<String>) -> Value {
         Value::String(s.into())
     }
@@ -239,14 +261,17 @@ impl Value {
         Value::Number(i as f64)
     }
 
+    /// An object of these attributes.
     pub fn object<'a>(attrs: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
         Value::Object(attrs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
 
+    /// Whether it is null (unset).
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 
+    /// Whether it is unknown at the top level (known only after apply).
     pub fn is_unknown(&self) -> bool {
         matches!(self, Value::Unknown)
     }
@@ -268,6 +293,7 @@ impl Value {
         }
     }
 
+    /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -283,6 +309,7 @@ impl Value {
         }
     }
 
+    /// The number, if this is one.
     pub fn as_f64(&self) -> Option<f64> {
         match *self {
             Value::Number(n) => Some(n),
@@ -290,6 +317,7 @@ impl Value {
         }
     }
 
+    /// The bool, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match *self {
             Value::Bool(b) => Some(b),
@@ -325,8 +353,11 @@ impl Value {
 /// One step of an attribute path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathStep {
+    /// An attribute of an object.
     Attr(String),
+    /// An element of a list.
     Index(i64),
+    /// An entry of a map.
     Key(String),
 }
 
@@ -335,25 +366,30 @@ pub enum PathStep {
 pub struct AttrPath(pub Vec<PathStep>);
 
 impl AttrPath {
+    /// The path of the whole value.
     pub fn root() -> AttrPath {
         AttrPath(Vec::new())
     }
 
+    /// This path into attribute `name`.
     pub fn attr(mut self, name: impl Into<String>) -> AttrPath {
         self.0.push(PathStep::Attr(name.into()));
         self
     }
 
+    /// This path into element `i`.
     pub fn index(mut self, i: i64) -> AttrPath {
         self.0.push(PathStep::Index(i));
         self
     }
 
+    /// This path into map entry `k`.
     pub fn key(mut self, k: impl Into<String>) -> AttrPath {
         self.0.push(PathStep::Key(k.into()));
         self
     }
 
+    /// The whole value, no step.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }

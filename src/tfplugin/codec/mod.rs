@@ -27,6 +27,7 @@ pub type DecodeError = CodecError;
 pub type EncodeError = CodecError;
 
 impl CodecError {
+    /// An error at the root of the value.
     pub fn new(message: impl Into<String>) -> CodecError {
         CodecError {
             message: message.into(),
@@ -40,10 +41,12 @@ impl CodecError {
         self
     }
 
+    /// What is wrong, without the path.
     pub fn message(&self) -> &str {
         &self.message
     }
 
+    /// Where in the value it is wrong.
     pub fn path(&self) -> &AttrPath {
         &self.path
     }

@@ -7,6 +7,8 @@ use crate::tfplugin::proto;
 use crate::tfplugin::schema::{Attribute, Kind, Nesting, Presence, Schema};
 use crate::tfplugin::value::{AttrPath, PathStep, Type, Value};
 
+/// A DynamicValue (msgpack, or JSON from older clients) as a [`Value`]
+/// of type `ty`; `what` names it in the error.
 pub fn decode(
     dv: Option<&proto::DynamicValue>,
     ty: &Type,
@@ -28,6 +30,7 @@ pub fn decode(
     })
 }
 
+/// A [`Value`] as a msgpack DynamicValue of type `ty`.
 pub fn encode(v: &Value, ty: &Type) -> Result<proto::DynamicValue, Diagnostic> {
     codec::encode_msgpack(v, ty)
         .map(|msgpack| proto::DynamicValue {
@@ -42,6 +45,7 @@ pub fn encode(v: &Value, ty: &Type) -> Result<proto::DynamicValue, Diagnostic> {
         })
 }
 
+/// An attribute path as the protocol's steps.
 pub fn path_to_proto(p: &AttrPath) -> proto::AttributePath {
     use proto::attribute_path::step::Selector;
     proto::AttributePath {
@@ -59,6 +63,7 @@ pub fn path_to_proto(p: &AttrPath) -> proto::AttributePath {
     }
 }
 
+/// Diagnostics as the protocol's, each with the path Terraform shows.
 pub fn diags_to_proto(d: &[Diagnostic]) -> Vec<proto::Diagnostic> {
     d.iter()
         .map(|d| proto::Diagnostic {
@@ -149,6 +154,8 @@ pub fn schema_to_proto(s: &Schema) -> proto::Schema {
     }
 }
 
+/// What this server tells Terraform it can do (plan destroy, get provider
+/// schema optional, move resource state).
 pub fn capabilities() -> proto::ServerCapabilities {
     proto::ServerCapabilities {
         plan_destroy: true,

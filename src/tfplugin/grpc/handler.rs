@@ -23,6 +23,7 @@ pub struct RpcLog {
 }
 
 impl RpcLog {
+    /// Starts the log of one RPC (a trace line when asked for).
     pub fn new(rpc: &'static str, resource: &str) -> Self {
         if logging::enabled(Level::Trace) {
             logging::log(

@@ -20,6 +20,8 @@ use crate::tfplugin::provider::{ApplyRequest, PlanRequest, Provider};
 use crate::tfplugin::registry::Registry;
 use crate::tfplugin::value::Type;
 
+/// The tfplugin6 gRPC service of provider `P`: its registry, built once,
+/// and the context its configure produced.
 pub struct Server<P: Provider> {
     provider: Arc<P>,
     pub(super) registry: Registry<P::Context>,
@@ -28,6 +30,7 @@ pub struct Server<P: Provider> {
 }
 
 impl<P: Provider> Server<P> {
+    /// A server for `provider`; its registry is built here.
     pub fn new(provider: Arc<P>) -> Self {
         Server {
             registry: provider.registry(),

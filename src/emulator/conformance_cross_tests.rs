@@ -15,7 +15,7 @@ use serde_json::{json, Value as J};
 use crate::apig::models::Channel;
 use crate::provider::vpc_channel::convert::{request_from_plan, state_from_api, Location};
 use crate::provider::vpc_channel::plan::{plan_values as plan, Defaults};
-use crate::provider::vpc_channel::plan_props::{compatible, normalize};
+use crate::provider::vpc_channel::plan_props_tests::{compatible, normalize};
 use crate::provider::vpc_channel::{schema, validate as provider_validate};
 use crate::tfplugin::diag::Severity;
 use crate::tfplugin::value::{test_value, Value};

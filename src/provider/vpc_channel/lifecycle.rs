@@ -231,5 +231,5 @@ async fn read_back(
 }
 
 #[cfg(test)]
-#[path = "id_tests.rs"]
-mod id_tests;
+#[path = "lifecycle_tests.rs"]
+mod tests;

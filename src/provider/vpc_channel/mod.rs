@@ -79,6 +79,6 @@ pub fn validate_and_plan(
 #[cfg(test)]
 mod kinds_tests;
 #[cfg(test)]
-pub(crate) mod plan_props;
+pub(crate) mod plan_props_tests;
 #[cfg(test)]
 mod tests;

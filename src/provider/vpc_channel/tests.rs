@@ -508,7 +508,7 @@ fn a_bad_value_elsewhere_does_not_hide_a_rule() {
 #[test]
 fn members_are_sent_with_their_own_configuration_whatever_the_order() {
     let attrs = &super::schema::schema().attributes;
-    let cfg = super::plan_props::normalize(
+    let cfg = super::plan_props_tests::normalize(
         attrs,
         &v(serde_json::json!({
             "instance_id": "gw", "name": "chan2", "port": 22, "member_type": "ip",

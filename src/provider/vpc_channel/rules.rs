@@ -288,7 +288,7 @@ mod tests {
         ]);
         let mut d = Vec::new();
         crate::tfplugin::schema::check_rules(
-            &super::super::schema::schema().attributes,
+            &crate::provider::vpc_channel::schema::schema().attributes,
             &cfg,
             &mut d,
         );

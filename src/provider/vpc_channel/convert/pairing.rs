@@ -3,7 +3,7 @@
 
 use crate::tfplugin::typed::Tf;
 
-use super::super::state::{Group, Label, Member};
+use crate::provider::vpc_channel::state::{Group, Label, Member};
 
 /// A matching rule between two list elements.
 pub type Matcher<'a, T> = Box<dyn Fn(&T, &T) -> bool + 'a>;

@@ -4,8 +4,10 @@ use crate::apig::models as api;
 use crate::tfplugin::typed::{view, Tf};
 use crate::tfplugin::value::Value;
 
-use super::super::state::{Channel, Group, Health, Member, Microservice, Nacos, ECS, IP};
 use super::pairing::{member_passes, pair};
+use crate::provider::vpc_channel::state::{
+    Channel, Group, Health, Member, Microservice, Nacos, ECS, IP,
+};
 
 fn group(g: &Group, nacos: bool) -> api::MemberGroupCreate {
     api::MemberGroupCreate {

@@ -39,31 +39,37 @@ fn attrs_of(name: &str) -> &'static [Attribute] {
 
 /// Elements of a configured list, planned one by one with their prior
 /// partners; an unknown or null list stays as it is.
+/// A prior list element: typed, and as the value the schema-driven
+/// planning compares and keeps.
+type Partner<'a, T> = (&'a Tf<T>, &'a Value);
+
 fn plan_list<T: Known>(
     cfg: &Tf<Vec<Tf<T>>>,
     prior: &Tf<Vec<Tf<T>>>,
     pairs: impl FnOnce(usize) -> Vec<Option<usize>>,
-    mut one: impl FnMut(&Tf<T>, Option<&Tf<T>>) -> Value,
+    mut one: impl FnMut(&Tf<T>, Option<Partner<T>>) -> Value,
 ) -> Value {
     let Tf::Known(items) = cfg else {
         return cfg.to_value();
     };
     let p = prior.elements();
+    // Each prior element becomes a value once: a partner, then the list
+    // the planned one may be a reordering of.
+    let values: Vec<Value> = p.iter().map(Tf::to_value).collect();
     let planned = (items.iter().zip(pairs(items.len())))
-        .map(|(x, j)| one(x, j.and_then(|j| p.get(j))))
+        .map(|(x, j)| one(x, j.and_then(|j| Some((p.get(j)?, values.get(j)?)))))
         .collect();
     // Only a list of the same length can be the prior one reordered.
     let prior = match prior.known() {
-        Some(q) if q.len() == items.len() => prior.to_value(),
+        Some(q) if q.len() == items.len() => Value::List(values),
         _ => Value::Null,
     };
     keep_prior_order(Value::List(planned), &prior)
 }
 
 /// An object planned by the schema's flags, with its prior partner.
-fn planned_object<T: Known>(attrs: &[Attribute], cfg: &Tf<T>, prior: Option<&Tf<T>>) -> Value {
-    let prior = prior.map(Tf::to_value);
-    plan_object(attrs, &cfg.to_value(), prior.as_ref())
+fn planned_object<T: Known>(attrs: &[Attribute], cfg: &Tf<T>, prior: Option<&Value>) -> Value {
+    plan_object(attrs, &cfg.to_value(), prior)
 }
 
 /// Member context the plan of one member needs from its channel.
@@ -73,8 +79,9 @@ struct MemberCtx<'a> {
     prior_port: Tf<i64>,
 }
 
-fn plan_member(cfg: &Tf<Member>, prior: Option<&Tf<Member>>, ctx: &MemberCtx) -> Value {
-    let base = planned_object(attrs_of(Channel::MEMBERS), cfg, prior);
+fn plan_member(cfg: &Tf<Member>, partner: Option<Partner<Member>>, ctx: &MemberCtx) -> Value {
+    let base = planned_object(attrs_of(Channel::MEMBERS), cfg, partner.map(|p| p.1));
+    let prior = partner.map(|p| p.0);
     if cfg.is_unknown() {
         return base;
     }
@@ -122,9 +129,9 @@ fn plan_health(cfg: &Tf<Health>, prior: &Tf<Health>) -> Value {
     if !matches!(cfg, Tf::Known(_)) {
         return cfg.to_value();
     }
-    let partner = (!prior.is_null()).then_some(prior);
+    let partner = (!prior.is_null()).then(|| prior.to_value());
     let attrs = attrs_of(Channel::VPC_HEALTH_CONFIG);
-    let mut h: Health = view(&planned_object(attrs, cfg, partner));
+    let mut h: Health = view(&planned_object(attrs, cfg, partner.as_ref()));
     // The API may answer in another case: keep the prior spelling when only case differs.
     let prior_protocol = prior.known().and_then(|p| p.protocol.str());
     if let (Some(c), Some(p)) = (h.protocol.str(), prior_protocol) {
@@ -139,9 +146,9 @@ fn plan_microservice(cfg: &Tf<Microservice>, prior: &Tf<Microservice>) -> Value 
     let Tf::Known(c) = cfg else {
         return cfg.to_value();
     };
-    let partner = (!prior.is_null()).then_some(prior);
+    let partner = (!prior.is_null()).then(|| prior.to_value());
     let attrs = attrs_of(Channel::MICROSERVICE_INFO);
-    let mut m: Microservice = view(&planned_object(attrs, cfg, partner));
+    let mut m: Microservice = view(&planned_object(attrs, cfg, partner.as_ref()));
     let empty = Microservice::default();
     let p = prior.known().unwrap_or(&empty);
     derived_from_sources(&mut m, p);
@@ -326,7 +333,7 @@ fn plan_nested(c: &Channel, p: &Channel, o: &mut BTreeMap<String, Value>) {
                 &group_passes(),
             )
         },
-        |g, pg| planned_object(attrs_of(Channel::MEMBER_GROUPS), g, pg),
+        |g, pg| planned_object(attrs_of(Channel::MEMBER_GROUPS), g, pg.map(|p| p.1)),
     );
     o.insert(Channel::MEMBER_GROUPS.into(), groups);
     // `None` while unknown: what the API derives for members depends on it.

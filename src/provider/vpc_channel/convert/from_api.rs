@@ -279,14 +279,14 @@ fn n_pos(v: Option<i64>) -> Tf<i64> {
     }
 }
 
-/// The state of a channel as shown by the API (show details), guided by
-/// the previous state or the plan. A guide that does not fit the schema
-/// (never: Terraform checks it against the same one) guides nothing.
+/// [`channel_from_api`] with values (tests, fuzzing): a part of the guide
+/// that does not fit the schema guides nothing.
 pub fn state_from_api(ch: &api::Channel, guide: &Value, loc: &Location) -> Value {
     channel_from_api(ch, &view(guide), loc).to_known()
 }
 
-/// [`state_from_api`] as typed state.
+/// The state of a channel as shown by the API (show details), guided by
+/// the previous state or the plan.
 pub fn channel_from_api(ch: &api::Channel, guide: &Channel, loc: &Location) -> Channel {
     let member_type = ch.member_type.as_str();
 

@@ -134,7 +134,8 @@ fn password_wo(config: &Channel) -> Option<String> {
     user.password_wo.cloned()
 }
 
-/// [`channel_request`] from the plan and configuration as values.
+/// [`channel_request`] from the plan and configuration as values (tests,
+/// fuzzing).
 pub fn request_from_plan(planned: &Value, config: &Value) -> api::ChannelRequest {
     channel_request(&view(planned), &view(config))
 }

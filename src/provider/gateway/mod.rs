@@ -24,3 +24,6 @@ pub use location::{
     PLAIN_ID_RULE,
 };
 pub use project::{config_for, plan_project, PlanProject};
+
+#[cfg(test)]
+mod tests;

@@ -115,8 +115,9 @@ impl Resource<Configured> for ChannelStatus {
     }
 
     async fn update(&self, _ctx: &Configured, req: Update<Status>) -> Answer<Status> {
-        // Every argument replaces the object: an update changes nothing.
-        kept(req.prior)
+        // Every argument replaces the object, so nothing is ever sent: the
+        // plan, which holds no unknown here, is the new state.
+        kept(req.planned)
     }
 
     async fn delete(&self, _ctx: &Configured, _req: Delete<Status>) -> Answer<Status> {

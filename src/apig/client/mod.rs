@@ -189,9 +189,7 @@ impl Client {
         at: ApiPath<'_>,
         body: &B,
     ) -> Result<T, ApiError> {
-        let body = encode_body(body)?;
-        let answer = self.execute(t, Method::POST, &at, &[], Some(body)).await?;
-        self.decode(answer)
+        self.send_body(t, Method::POST, at, body).await
     }
 
     /// `PUT` of `body` to `at`: a full overwrite.
@@ -201,8 +199,19 @@ impl Client {
         at: ApiPath<'_>,
         body: &B,
     ) -> Result<T, ApiError> {
+        self.send_body(t, Method::PUT, at, body).await
+    }
+
+    /// A request that carries `body` as JSON, its answer decoded.
+    async fn send_body<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        t: &Target,
+        method: Method,
+        at: ApiPath<'_>,
+        body: &B,
+    ) -> Result<T, ApiError> {
         let body = encode_body(body)?;
-        let answer = self.execute(t, Method::PUT, &at, &[], Some(body)).await?;
+        let answer = self.execute(t, method, &at, &[], Some(body)).await?;
         self.decode(answer)
     }
 

@@ -491,36 +491,28 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         &self,
         _: Request<proto::validate_ephemeral_resource_config::Request>,
     ) -> RpcResult<proto::validate_ephemeral_resource_config::Response> {
-        Err(Status::unimplemented(
-            "this provider has no ephemeral resources",
-        ))
+        no_ephemeral_resources()
     }
 
     async fn open_ephemeral_resource(
         &self,
         _: Request<proto::open_ephemeral_resource::Request>,
     ) -> RpcResult<proto::open_ephemeral_resource::Response> {
-        Err(Status::unimplemented(
-            "this provider has no ephemeral resources",
-        ))
+        no_ephemeral_resources()
     }
 
     async fn renew_ephemeral_resource(
         &self,
         _: Request<proto::renew_ephemeral_resource::Request>,
     ) -> RpcResult<proto::renew_ephemeral_resource::Response> {
-        Err(Status::unimplemented(
-            "this provider has no ephemeral resources",
-        ))
+        no_ephemeral_resources()
     }
 
     async fn close_ephemeral_resource(
         &self,
         _: Request<proto::close_ephemeral_resource::Request>,
     ) -> RpcResult<proto::close_ephemeral_resource::Response> {
-        Err(Status::unimplemented(
-            "this provider has no ephemeral resources",
-        ))
+        no_ephemeral_resources()
     }
 
     async fn get_functions(
@@ -551,4 +543,11 @@ impl<P: Provider> proto::provider_server::Provider for Server<P> {
         self.provider.stop();
         Ok(Response::new(proto::stop_provider::Response::default()))
     }
+}
+
+/// The answer to every ephemeral-resource call: none are declared.
+fn no_ephemeral_resources<T>() -> RpcResult<T> {
+    Err(Status::unimplemented(
+        "this provider has no ephemeral resources",
+    ))
 }

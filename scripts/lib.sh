@@ -118,11 +118,11 @@ tf_version() {
 }
 
 # Runs a command, printing a line every 30 s while it runs: the first build
-# takes about 10 minutes, several of them without any output.
+# takes minutes (many more on a busy machine), some without any output.
 with_progress() {
   local start=$SECONDS ticker rc=0
   (while sleep 30; do
-    echo "   ... still building: $((SECONDS - start)) s so far (a first build takes about 10 minutes)" >&2
+    echo "   ... still building: $((SECONDS - start)) s so far (a first build takes minutes, more on a busy machine)" >&2
   done) &
   ticker=$!
   "$@" || rc=$?

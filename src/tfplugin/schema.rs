@@ -346,6 +346,17 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// An object of this schema as Terraform sends it: the attributes in
+    /// `set`, every other one null. For tests.
+    #[cfg(test)]
+    pub fn object_with(&self, set: Vec<(&str, Value)>) -> Value {
+        let mut o: std::collections::BTreeMap<String, Value> = (self.attributes.iter())
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        o.extend(set.into_iter().map(|(k, v)| (k.to_string(), v)));
+        Value::Object(o)
+    }
+
     /// The object type of its values.
     pub fn value_type(&self) -> Type {
         object_type(&self.attributes)

@@ -78,22 +78,12 @@ fn a_bad_channel_id_is_refused_at_validate() {
     assert!(diags[0].detail.contains("hyphens"), "{}", diags[0].detail);
 }
 
-/// An object of `schema` as Terraform sends it: every attribute, those
-/// not in `set` null.
-fn object(schema: &Schema, set: Vec<(&str, Value)>) -> Value {
-    let mut o: std::collections::BTreeMap<String, Value> = (schema.attributes.iter())
-        .map(|a| (a.name.to_string(), Value::Null))
-        .collect();
-    o.extend(set.into_iter().map(|(k, x)| (k.to_string(), x)));
-    Value::Object(o)
-}
-
 fn config(channel_id: &str) -> Value {
     let set = vec![
         (Status::INSTANCE_ID, v(GW.into())),
         (Status::CHANNEL_ID, v(channel_id.into())),
     ];
-    object(schema(), set)
+    schema().object_with(set)
 }
 
 /// No process environment: only the configuration counts.
@@ -111,15 +101,12 @@ async fn setup() -> (Handle, crate::provider::Configured, Client, Target) {
     let endpoints = [("apig".to_string(), Value::string(&h.url))]
         .into_iter()
         .collect();
-    let cfg = object(
-        crate::provider::config::schema(),
-        vec![
-            ("region", Value::string("cn-north-4")),
-            ("project_id", Value::string(PROJECT)),
-            ("token", Value::string(DEFAULT_TOKEN)),
-            ("endpoints", Value::Map(endpoints)),
-        ],
-    );
+    let cfg = crate::provider::config::schema().object_with(vec![
+        ("region", Value::string("cn-north-4")),
+        ("project_id", Value::string(PROJECT)),
+        ("token", Value::string(DEFAULT_TOKEN)),
+        ("endpoints", Value::Map(endpoints)),
+    ]);
     let ctx = HuaweiCloud::new()
         .configure_with(&cfg, "1.11.4", no_env)
         .await

@@ -10,14 +10,8 @@ use crate::tfplugin::value::Value;
 
 /// The provider's configuration with these arguments set.
 fn provider(set: &[(&str, &str)]) -> ProviderConfig {
-    let mut all: Vec<(&str, Value)> = (config::schema().attributes.iter())
-        .map(|a| (a.name, Value::Null))
-        .collect();
-    for (k, v) in set {
-        all.retain(|(n, _)| n != k);
-        all.push((k, Value::string(*v)));
-    }
-    config::resolve(&Value::object(all), &|_| None).unwrap()
+    let set = set.iter().map(|(k, v)| (*k, Value::string(*v))).collect();
+    config::resolve(&config::schema().object_with(set), &|_| None).unwrap()
 }
 
 fn scope(project: Option<&str>, region: Option<&str>) -> Scope {

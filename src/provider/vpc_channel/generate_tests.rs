@@ -7,18 +7,15 @@ use crate::provider::vpc_channel::identity;
 use crate::tfplugin::typed::Known;
 
 fn provider() -> ProviderConfig {
-    let mut all: Vec<(&str, Value)> = (config::schema().attributes.iter())
-        .map(|a| (a.name, Value::Null))
-        .collect();
-    for (k, v) in [
-        ("region", "cn-north-4"),
-        ("project_id", "0123456789abcdef0123456789abcdef"),
-        ("token", "t"),
-    ] {
-        all.retain(|(n, _)| *n != k);
-        all.push((k, Value::string(v)));
-    }
-    config::resolve(&Value::object(all), &|_| None).unwrap()
+    let block = config::schema().object_with(vec![
+        ("region", Value::string("cn-north-4")),
+        (
+            "project_id",
+            Value::string("0123456789abcdef0123456789abcdef"),
+        ),
+        ("token", Value::string("t")),
+    ]);
+    config::resolve(&block, &|_| None).unwrap()
 }
 
 /// The state an import of `body` (as the API shows it) reads.

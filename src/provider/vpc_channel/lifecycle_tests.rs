@@ -188,15 +188,13 @@ async fn unusable_create_id_is_reported_exactly_and_never_created_again() {
 async fn read_refuses_an_answer_for_another_id() {
     let (base, _) = api(|_, _, _| (200, channel_json(".."))).await;
     let (client, _, _, _) = setup(&base);
-    let schema = crate::provider::config::schema();
-    let provider = Value::object(schema.attributes.iter().map(|a| {
-        let v = match a.name {
-            "token" => Value::string("t0ken-value"),
-            "endpoints" => Value::Map([("apig".to_string(), Value::string(&base))].into()),
-            _ => Value::Null,
-        };
-        (a.name, v)
-    }));
+    let provider = crate::provider::config::schema().object_with(vec![
+        ("token", Value::string("t0ken-value")),
+        (
+            "endpoints",
+            Value::Map([("apig".to_string(), Value::string(&base))].into()),
+        ),
+    ]);
     let cfg = crate::provider::config::resolve(&provider, &|_| None).unwrap();
     let state = Channel {
         id: Tf::Known("goodid1".into()),
